@@ -1,0 +1,42 @@
+import { randomBytes } from 'node:crypto';
+import type DataLoader from 'dataloader';
+import type { PrismaClient } from '../db/generated/client.ts';
+import type { Caller } from '../auth/caller.ts';
+import type { SubjectProtector } from '../crypto/subject-protection.ts';
+import { createHouseholdLoaders, type HouseholdLoaders } from '../households/household-loaders.ts';
+import { createConsentLoader } from '../consent/consent-loader.ts';
+import type { ConsentRecord } from '../consent/consent-record.ts';
+import { AccessLog, type Subject } from '../audit/access-log.ts';
+
+/** Everything one GraphQL request carries through the gateway and its local subschema. */
+export interface RequestContext {
+  caller: Caller;
+  traceId: string;
+  prisma: PrismaClient;
+  protector: SubjectProtector;
+  households: HouseholdLoaders;
+  consents: DataLoader<string, ConsentRecord[]>;
+  accessLog: AccessLog;
+  /** Which person or household an object in the result is about (objects below Person and Household). */
+  subjects: WeakMap<object, Subject>;
+}
+
+export function createRequestContext(deps: { prisma: PrismaClient; protector: SubjectProtector }, caller: Caller, traceparent?: string): RequestContext {
+  return {
+    caller,
+    traceId: traceIdFrom(traceparent),
+    prisma: deps.prisma,
+    protector: deps.protector,
+    households: createHouseholdLoaders(deps.prisma),
+    consents: createConsentLoader(deps.prisma),
+    accessLog: new AccessLog(),
+    subjects: new WeakMap(),
+  };
+}
+
+/** The trace id of an incoming W3C `traceparent` header, or a new random one (16 bytes, hex). */
+export function traceIdFrom(traceparent: string | undefined): string {
+  const match = traceparent ? /^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/.exec(traceparent.trim()) : null;
+  if (match && !/^0+$/.test(match[1]) && !/^0+$/.test(match[2])) return match[1];
+  return randomBytes(16).toString('hex');
+}

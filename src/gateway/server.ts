@@ -1,0 +1,113 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { ApolloServer } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { createRemoteJWKSet } from 'jose';
+import type { PrismaClient } from '../db/generated/client.ts';
+import { DOMAINS, type Domain, type GatewayConfig } from '../config/env.ts';
+import type { SubjectProtector } from '../crypto/subject-protection.ts';
+import type { DemoIssuer } from '../auth/demo-issuer.ts';
+import { AuthenticationError, createTokenVerifier, type TokenVerifier } from '../auth/token-verifier.ts';
+import type { PolicySet } from '../policy/policy-types.ts';
+import { auditPlugin } from '../audit/audit-plugin.ts';
+import { logger } from '../observability/logger.ts';
+import { buildStitchedSchema } from './gateway-schema.ts';
+import { applyFieldAuthorization } from './field-authorization.ts';
+import { createRequestContext, type RequestContext } from './request-context.ts';
+import { createUpstreamExecutor } from './upstream-executor.ts';
+
+export interface GatewayDependencies {
+  config: GatewayConfig;
+  prisma: PrismaClient;
+  protector: SubjectProtector;
+  policies: PolicySet;
+  /** The embedded default's demo issuer; its JWKS is then served at /.well-known/jwks.json. */
+  demoIssuer?: DemoIssuer;
+}
+
+export interface RunningGateway {
+  url: string;
+  graphqlUrl: string;
+  close(): Promise<void>;
+}
+
+const JWKS_PATH = '/.well-known/jwks.json';
+
+/** Codes whose messages are ours and safe to show; anything else is reported as an internal error. */
+const PUBLIC_CODES = new Set([
+  'UNAUTHENTICATED', 'FORBIDDEN', 'CONSENT_REQUIRED', 'CONSENT_UNAVAILABLE', 'SOURCE_UNAVAILABLE', 'AUDIT_UNAVAILABLE',
+  'BAD_USER_INPUT', 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE',
+]);
+
+export async function startGateway(deps: GatewayDependencies): Promise<RunningGateway> {
+  const { config, prisma, protector, policies, demoIssuer } = deps;
+  const executors = Object.fromEntries(DOMAINS.map((domain) => [domain, createUpstreamExecutor(domain, config.adapters[domain])])) as Record<Domain, ReturnType<typeof createUpstreamExecutor>>;
+  const schema = applyFieldAuthorization(buildStitchedSchema(executors), policies);
+
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+  const apollo = new ApolloServer<RequestContext>({
+    schema,
+    introspection: true,
+    includeStacktraceInErrorResponses: false,
+    formatError: formatPublicError,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), auditPlugin(prisma)],
+  });
+  await apollo.start();
+
+  let verifyToken: TokenVerifier | undefined;
+  app.get('/healthz', (_req, res) => {
+    res.status(verifyToken ? 200 : 503).json({ status: verifyToken ? 'ok' : 'starting' });
+  });
+  if (demoIssuer) app.get(JWKS_PATH, (_req, res) => res.json(demoIssuer.jwks));
+  app.use(
+    '/graphql',
+    express.json({ limit: '100kb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        if (!verifyToken) throw unauthenticated('The hub is starting');
+        try {
+          const caller = await verifyToken(req.headers.authorization);
+          return createRequestContext({ prisma, protector }, caller, req.headers.traceparent as string | undefined);
+        } catch (error) {
+          throw unauthenticated(error instanceof AuthenticationError ? error.message : 'The token could not be verified');
+        }
+      },
+    }),
+  );
+
+  await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
+  const { port } = httpServer.address() as AddressInfo;
+  const url = `http://${config.host}:${port}`;
+  const jwksUrl = config.auth.jwksUrl ?? `${url}${JWKS_PATH}`;
+  verifyToken = createTokenVerifier({ keys: createRemoteJWKSet(new URL(jwksUrl)), issuer: config.auth.issuer, audience: config.auth.audience });
+  logger.info({ url: `${url}/graphql` }, 'gateway listening');
+
+  return {
+    url,
+    graphqlUrl: `${url}/graphql`,
+    close: async () => {
+      await apollo.stop();
+    },
+  };
+}
+
+function unauthenticated(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+}
+
+/** No stack traces, no internal messages: only errors the hub itself phrased reach the front end. */
+export function formatPublicError(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  const code = formatted.extensions?.code;
+  if (typeof code === 'string' && PUBLIC_CODES.has(code)) {
+    const { stacktrace: _stack, http: _http, ...extensions } = formatted.extensions ?? {};
+    return { ...formatted, message: formatted.message.replace(/^Context creation failed: /, ''), extensions };
+  }
+  return { message: 'Internal error', ...(formatted.path ? { path: formatted.path } : {}), extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}

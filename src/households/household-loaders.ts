@@ -1,0 +1,53 @@
+import DataLoader from 'dataloader';
+import type { PrismaClient } from '../db/generated/client.ts';
+
+/** Rows of the wijkteam's case registration, as read per request (batched and cached by DataLoader). */
+export interface HouseholdRow {
+  id: string;
+  street: string;
+  houseNumber: number;
+  houseNumberSuffix: string | null;
+  postcode: string;
+  city: string;
+  regisseurName: string | null;
+  regisseurPhone: string | null;
+  regisseurOrgId: string | null;
+  involvement: { organisationId: string; since: string }[];
+}
+
+export interface PersonRow {
+  id: string;
+  householdId: string;
+  bsnHash: string;
+  bsnEncrypted: string;
+  givenName: string;
+  familyName: string;
+  birthDate: string;
+}
+
+export interface HouseholdLoaders {
+  household: DataLoader<string, HouseholdRow | null>;
+  membersOf: DataLoader<string, PersonRow[]>;
+  person: DataLoader<string, PersonRow | null>;
+}
+
+/** One set per request: one database round trip per kind of row, however many households are asked for. */
+export function createHouseholdLoaders(prisma: PrismaClient): HouseholdLoaders {
+  const person = new DataLoader<string, PersonRow | null>(async (ids) => {
+    const rows = await prisma.person.findMany({ where: { id: { in: [...ids] } } });
+    return ids.map((id) => rows.find((row) => row.id === id) ?? null);
+  });
+  const membersOf = new DataLoader<string, PersonRow[]>(async (householdIds) => {
+    const rows = await prisma.person.findMany({ where: { householdId: { in: [...householdIds] } }, orderBy: { id: 'asc' } });
+    for (const row of rows) person.prime(row.id, row);
+    return householdIds.map((id) => rows.filter((row) => row.householdId === id));
+  });
+  const household = new DataLoader<string, HouseholdRow | null>(async (ids) => {
+    const rows = await prisma.household.findMany({
+      where: { id: { in: [...ids] } },
+      include: { involvement: { select: { organisationId: true, since: true }, orderBy: { since: 'asc' } } },
+    });
+    return ids.map((id) => rows.find((row) => row.id === id) ?? null);
+  });
+  return { household, membersOf, person };
+}

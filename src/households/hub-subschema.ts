@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import { GraphQLError } from 'graphql';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import type { PrismaClient } from '../db/generated/client.ts';
+import type { SubjectProtector } from '../crypto/subject-protection.ts';
+import { isValidBsn } from '../domain/bsn.ts';
+import { findOrganisation } from '../domain/organisations.ts';
+import type { HouseholdLoaders, HouseholdRow, PersonRow } from './household-loaders.ts';
+
+/** What the hub's own resolvers need from the request context. */
+export interface HubDataContext {
+  prisma: PrismaClient;
+  protector: SubjectProtector;
+  households: HouseholdLoaders;
+}
+
+const HUB_SDL = readFileSync(new URL('../../schema/hub.graphql', import.meta.url), 'utf8');
+
+function badInput(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+}
+
+/** Dutch postcode: four digits (not starting with 0) and two letters; a space is allowed. */
+export function normalisePostcode(value: string): string | undefined {
+  const compact = value.replace(/\s+/g, '').toUpperCase();
+  return /^[1-9]\d{3}[A-Z]{2}$/.test(compact) ? compact : undefined;
+}
+
+/** The wijkteam's case registration (households and members) as a local subschema of the gateway. */
+export function createHubSubschema() {
+  return makeExecutableSchema<HubDataContext>({
+    typeDefs: HUB_SDL,
+    resolvers: {
+      Query: {
+        household: (_root, { id }: { id: string }, ctx) => ctx.households.household.load(id),
+        households: async (_root, { ids }: { ids: string[] }, ctx) => {
+          if (ids.length > 100) throw badInput('At most 100 households per request');
+          return ctx.households.household.loadMany(ids);
+        },
+        householdByMemberBsn: async (_root, { bsn }: { bsn: string }, ctx) => {
+          if (!isValidBsn(bsn)) throw badInput('Invalid BSN: it must be 9 digits and pass the elfproef');
+          const person = await ctx.prisma.person.findUnique({ where: { bsnHash: ctx.protector.lookupKey(bsn) } });
+          return person ? ctx.households.household.load(person.householdId) : null;
+        },
+        householdByAddress: async (_root, args: { postcode: string; houseNumber: number; houseNumberSuffix?: string | null }, ctx) => {
+          const postcode = normalisePostcode(args.postcode);
+          if (!postcode) throw badInput('Invalid postcode: use four digits and two letters, such as 3531CJ');
+          if (args.houseNumber < 1 || args.houseNumber > 99999) throw badInput('Invalid house number');
+          const suffix = args.houseNumberSuffix?.trim() || null;
+          const row = await ctx.prisma.household.findFirst({
+            where: { postcode, houseNumber: args.houseNumber, houseNumberSuffix: suffix ? { equals: suffix, mode: 'insensitive' } : null },
+            select: { id: true },
+          });
+          return row ? ctx.households.household.load(row.id) : null;
+        },
+      },
+      Household: {
+        address: (household: HouseholdRow) => ({
+          street: household.street,
+          houseNumber: household.houseNumber,
+          houseNumberSuffix: household.houseNumberSuffix,
+          postcode: household.postcode,
+          city: household.city,
+        }),
+        members: (household: HouseholdRow, _args, ctx) => ctx.households.membersOf.load(household.id),
+        regisseur: (household: HouseholdRow) =>
+          household.regisseurName
+            ? { name: household.regisseurName, phone: household.regisseurPhone, organisation: organisationOrNull(household.regisseurOrgId) }
+            : null,
+        involvement: (household: HouseholdRow) =>
+          household.involvement.map((entry) => ({ organisation: organisationOrNull(entry.organisationId), since: entry.since })),
+      },
+      Person: {
+        bsn: (person: PersonRow, _args, ctx) => ctx.protector.decrypt(person.bsnEncrypted),
+      },
+    },
+  });
+}
+
+function organisationOrNull(id: string | null) {
+  return (id && findOrganisation(id)) || null;
+}

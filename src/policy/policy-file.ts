@@ -1,0 +1,201 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAMLMap } from 'yaml';
+import { type GraphQLSchema, isObjectType } from 'graphql';
+import type { Basis, Category, FieldPolicy, LegalBasis, PolicySet } from './policy-types.ts';
+import { personScopedTypes } from './subject-scope.ts';
+
+/** Raised when the policy file is unreadable or invalid. Every problem names the file and the line. */
+export class PolicyFileError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid field policy file:\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
+    this.name = 'PolicyFileError';
+  }
+}
+
+/**
+ * Reads the policy file and checks it against the public schema: every field covered, nothing unknown,
+ * special categories consent-only, consent only where there is one person the consent can belong to.
+ */
+export function loadPolicyFile(file: string, schema: GraphQLSchema): PolicySet {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new PolicyFileError([`${displayName(file)}: cannot read the file`]);
+  }
+  return parsePolicies(text, file, schema);
+}
+
+export function parsePolicies(text: string, file: string, schema: GraphQLSchema): PolicySet {
+  const name = displayName(file);
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, uniqueKeys: true });
+  const problems: string[] = [];
+  const lineOf = (node: Node | null | undefined) => (node?.range ? lineCounter.linePos(node.range[0]).line : 1);
+  const problem = (node: Node | null | undefined, message: string) => problems.push(`${name}:${lineOf(node)}: ${message}`);
+
+  for (const error of document.errors) problems.push(`${name}:${error.linePos?.[0]?.line ?? 1}: YAML error: ${error.message.split('\n')[0]}`);
+  if (problems.length > 0) throw new PolicyFileError(problems);
+  const root = document.contents;
+  if (!isMap(root)) throw new PolicyFileError([`${name}:1: the file must be a YAML mapping with roles, purposes, categories, legalBases and fields`]);
+
+  const known = new Set(['version', 'roles', 'purposes', 'categories', 'legalBases', 'fields']);
+  for (const pair of root.items) {
+    const key = scalarText(pair.key);
+    if (!key || !known.has(key)) problem(pair.key as Node, `unknown top-level key '${key}'`);
+  }
+  const version: unknown = root.get('version');
+  if (version !== 1) problem(root.get('version', true) as Node, `'version' must be 1`);
+
+  const roles = descriptions(root, 'roles', problem);
+  const purposes = descriptions(root, 'purposes', problem);
+
+  const categories = new Map<string, Category>();
+  for (const [key, value, node] of entries(root, 'categories', problem)) {
+    if (!isMap(value) || typeof value.get('description') !== 'string') {
+      problem(node, `category '${key}' needs a description`);
+      continue;
+    }
+    const special = value.get('special') ?? false;
+    if (typeof special !== 'boolean') problem(node, `category '${key}': 'special' must be true or false`);
+    categories.set(key, { description: String(value.get('description')), special: special === true });
+  }
+
+  const legalBases = new Map<string, LegalBasis>();
+  for (const [key, value, node] of entries(root, 'legalBases', problem)) {
+    if (key === 'none' || key === 'consent') {
+      problem(node, `'${key}' is a reserved basis name`);
+      continue;
+    }
+    if (!isMap(value) || typeof value.get('description') !== 'string') {
+      problem(node, `legal basis '${key}' needs a description`);
+      continue;
+    }
+    const basisRoles = nameList(value, 'roles', roles, 'role', problem, node);
+    const basisPurposes = nameList(value, 'purposes', purposes, 'purpose', problem, node);
+    if (!basisRoles || !basisPurposes) problem(node, `legal basis '${key}' must list the roles and purposes it covers`);
+    legalBases.set(key, { description: String(value.get('description')), roles: basisRoles ?? [], purposes: basisPurposes ?? [] });
+  }
+
+  const fields = new Map<string, FieldPolicy>();
+  const personScoped = personScopedTypes(schema);
+  for (const [typeName, typeNode, typeKeyNode] of entries(root, 'fields', problem)) {
+    const type = schema.getType(typeName);
+    if (!type || !isObjectType(type)) {
+      problem(typeKeyNode, `unknown type '${typeName}': not an object type of the public schema`);
+      continue;
+    }
+    if (!isMap(typeNode)) {
+      problem(typeKeyNode, `'${typeName}' must map field names to policies`);
+      continue;
+    }
+    for (const pair of typeNode.items) {
+      const fieldName = scalarText(pair.key) ?? '';
+      const node = pair.key as Node;
+      const coordinate = `${typeName}.${fieldName}`;
+      if (!type.getFields()[fieldName]) {
+        problem(node, `unknown field '${coordinate}': not in the public schema`);
+        continue;
+      }
+      const policy = fieldPolicy(coordinate, pair.value, node);
+      if (policy) fields.set(coordinate, policy);
+    }
+  }
+
+  function fieldPolicy(coordinate: string, value: unknown, node: Node): FieldPolicy | undefined {
+    if (!isMap(value)) {
+      problem(node, `'${coordinate}' needs a policy: { category, basis, roles, purposes }`);
+      return undefined;
+    }
+    for (const pair of value.items) {
+      const key = scalarText(pair.key);
+      if (!key || !['category', 'basis', 'roles', 'purposes'].includes(key)) problem(pair.key as Node, `'${coordinate}': unknown key '${key}'`);
+    }
+    const basisName = value.get('basis');
+    let basis: Basis | undefined;
+    if (basisName === 'none') basis = { kind: 'none' };
+    else if (basisName === 'consent') basis = { kind: 'consent' };
+    else if (typeof basisName === 'string' && legalBases.has(basisName)) basis = { kind: 'legal', name: basisName };
+    else {
+      problem(node, `'${coordinate}': unknown basis '${basisName ?? ''}' (use none, consent or a name from legalBases)`);
+      return undefined;
+    }
+    const category = value.get('category');
+    if (category !== undefined && (typeof category !== 'string' || !categories.has(category))) {
+      problem(node, `'${coordinate}': unknown category '${String(category)}'`);
+      return undefined;
+    }
+    if (basis.kind !== 'none' && category === undefined) problem(node, `'${coordinate}': a field with personal data needs a category`);
+    const fieldRoles = nameList(value, 'roles', roles, 'role', problem, node);
+    const fieldPurposes = nameList(value, 'purposes', purposes, 'purpose', problem, node);
+    if (basis.kind !== 'none' && (!fieldRoles || !fieldPurposes)) problem(node, `'${coordinate}': list the roles and purposes that may see it`);
+    if (typeof category === 'string' && categories.get(category)?.special && basis.kind !== 'consent') {
+      problem(node, `'${coordinate}': category '${category}' is a special category (AVG art. 9) and may only be shared with explicit consent`);
+    }
+    const typeName = coordinate.split('.')[0];
+    if (basis.kind === 'consent' && !personScoped.has(typeName)) {
+      problem(node, `'${coordinate}': basis consent needs one person the data is about; '${typeName}' is not about a single person`);
+    }
+    return { coordinate, category: category as string | undefined, basis, roles: fieldRoles, purposes: fieldPurposes, line: lineOf(node) };
+  }
+
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    for (const fieldName of Object.keys(type.getFields())) {
+      const coordinate = `${type.name}.${fieldName}`;
+      if (!fields.has(coordinate) && !problems.some((p) => p.includes(`'${coordinate}'`))) {
+        problems.push(`${name}:${lineOf(root.get('fields', true) as Node)}: no policy for '${coordinate}' (a field without a policy is denied; add one)`);
+      }
+    }
+  }
+
+  if (problems.length > 0) throw new PolicyFileError(problems);
+  return { file, roles, purposes, categories, legalBases, fields };
+}
+
+type Report = (node: Node | null | undefined, message: string) => void;
+
+function displayName(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative.startsWith('..') ? file : relative;
+}
+
+function scalarText(node: unknown): string | undefined {
+  return isScalar(node) ? String(node.value) : undefined;
+}
+
+/** The entries of a top-level mapping as [key, value node, key node]. */
+function entries(root: YAMLMap, key: string, problem: Report): [string, unknown, Node][] {
+  const section = root.get(key, true);
+  if (section === undefined) {
+    problem(root, `missing section '${key}'`);
+    return [];
+  }
+  if (!isMap(section)) {
+    problem(section as Node, `'${key}' must be a mapping`);
+    return [];
+  }
+  return section.items.map((pair) => [scalarText(pair.key) ?? '', pair.value, pair.key as Node]);
+}
+
+function descriptions(root: YAMLMap, key: string, problem: Report): Map<string, string> {
+  const result = new Map<string, string>();
+  for (const [name, value, node] of entries(root, key, problem)) {
+    if (!isScalar(value) || typeof value.value !== 'string') problem(node, `${key} '${name}' needs a description`);
+    result.set(name, isScalar(value) ? String(value.value) : '');
+  }
+  return result;
+}
+
+function nameList(map: YAMLMap, key: string, known: ReadonlyMap<string, string>, what: string, problem: Report, node: Node): string[] | undefined {
+  const value = map.get(key, true);
+  if (value === undefined) return undefined;
+  if (!isSeq(value)) {
+    problem(node, `'${key}' must be a list`);
+    return undefined;
+  }
+  const names = value.items.map((item) => scalarText(item) ?? '');
+  for (const name of names) if (!known.has(name)) problem(node, `unknown ${what} '${name}'`);
+  return names;
+}

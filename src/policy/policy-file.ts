@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAMLMap } from 'yaml';
-import { type GraphQLSchema, isObjectType } from 'graphql';
+import { type GraphQLObjectType, type GraphQLSchema, isNonNullType, isObjectType } from 'graphql';
 import type { Basis, Category, FieldPolicy, LegalBasis, PolicySet } from './policy-types.ts';
 import { personScopedTypes } from './subject-scope.ts';
 
@@ -133,7 +133,12 @@ export function parsePolicies(text: string, file: string, schema: GraphQLSchema)
     if (typeof category === 'string' && categories.get(category)?.special && basis.kind !== 'consent') {
       problem(node, `'${coordinate}': category '${category}' is a special category (AVG art. 9) and may only be shared with explicit consent`);
     }
-    const typeName = coordinate.split('.')[0];
+    const [typeName, fieldName] = coordinate.split('.');
+    const mayBeWithheld = basis.kind !== 'none' || fieldRoles !== undefined || fieldPurposes !== undefined;
+    const fieldType = (schema.getType(typeName) as GraphQLObjectType).getFields()[fieldName].type;
+    if (mayBeWithheld && isNonNullType(fieldType)) {
+      problem(node, `'${coordinate}' may be withheld, so the schema must declare it nullable (it is ${String(fieldType)})`);
+    }
     if (basis.kind === 'consent' && !personScoped.has(typeName)) {
       problem(node, `'${coordinate}': basis consent needs one person the data is about; '${typeName}' is not about a single person`);
     }

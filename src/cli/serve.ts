@@ -1,0 +1,90 @@
+/**
+ * Runs the hub. `npm start` runs everything in one process on the embedded default (PGlite, demo issuer,
+ * partner simulators and adapters); single components can run on their own, as in docker-compose.yml.
+ *
+ *   tsx src/cli/serve.ts [all|gateway|partner <domain>|adapter <domain>] [--fresh] [--no-seed]
+ */
+import { parseArgs } from 'node:util';
+import { DEFAULT_PORTS, DOMAINS, type Domain, integerFromEnv, loadGatewayConfig } from '../config/env.ts';
+import { startHub } from '../hub/start-hub.ts';
+import { PolicyFileError } from '../policy/policy-file.ts';
+import { startHousingSimulator } from '../partners/housing/simulator.ts';
+import { startDebtSimulator } from '../partners/debt/simulator.ts';
+import { startGgzFhirSimulator } from '../partners/ggz/simulator.ts';
+import { startHousingAdapter } from '../adapters/housing/adapter.ts';
+import { startDebtAdapter } from '../adapters/debt/adapter.ts';
+import { startGgzAdapter } from '../adapters/ggz/adapter.ts';
+import { printDemoTokens } from './demo-tokens.ts';
+
+const USAGE = 'usage: serve [all|gateway|partner <housing|debt|care>|adapter <housing|debt|care>] [--fresh] [--no-seed]';
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { fresh: { type: 'boolean', default: false }, 'no-seed': { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const [component = 'all', domainArg] = positionals;
+  const env = process.env;
+  const host = env.HOST ?? '127.0.0.1';
+
+  if (component === 'partner' || component === 'adapter') {
+    const domain = parseDomain(domainArg);
+    const port = integerFromEnv(env, 'PORT', DEFAULT_PORTS[component === 'partner' ? 'partners' : 'adapters'][domain]);
+    const url = component === 'partner' ? (await startPartner(domain, host, port)).url : (await startAdapter(domain, host, port)).url;
+    console.log(`${component} ${domain} listening on ${url}`);
+    return;
+  }
+  if (component !== 'all' && component !== 'gateway') throw new UsageError(`unknown component '${component}'`);
+
+  const config = loadGatewayConfig(env);
+  const embedded = component === 'all';
+  const hub = await startHub({
+    config,
+    embeddedPartners: embedded,
+    partnerPorts: embedded ? DEFAULT_PORTS.partners : undefined,
+    adapterPorts: embedded ? DEFAULT_PORTS.adapters : undefined,
+    fresh: values.fresh,
+    seedDemoData: !values['no-seed'] && env.SEED_DEMO_DATA !== 'false',
+    demoIssuer: !config.auth.jwksUrl,
+  });
+  const stop = async () => {
+    await hub.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  console.log(`ontschot hub ready: ${hub.gateway.graphqlUrl} (database: ${hub.database.kind}${hub.database.kind === 'pglite' ? `, data in ${config.dataDir}` : ''})`);
+  if (hub.demoIssuer) await printDemoTokens(hub.demoIssuer, hub.gateway.graphqlUrl);
+}
+
+function parseDomain(value: string | undefined): Domain {
+  if (!value || !(DOMAINS as readonly string[]).includes(value)) throw new UsageError(`name a domain: ${DOMAINS.join(', ')}`);
+  return value as Domain;
+}
+
+function startPartner(domain: Domain, host: string, port: number) {
+  const start = { housing: startHousingSimulator, debt: startDebtSimulator, care: startGgzFhirSimulator }[domain];
+  return start({ host, port });
+}
+
+function startAdapter(domain: Domain, host: string, port: number) {
+  const start = { housing: startHousingAdapter, debt: startDebtAdapter, care: startGgzAdapter }[domain];
+  const urlVariable = { housing: 'HOUSING_PARTNER_URL', debt: 'DEBT_PARTNER_URL', care: 'GGZ_FHIR_URL' }[domain];
+  const partnerUrl = process.env[urlVariable] ?? `http://127.0.0.1:${DEFAULT_PORTS.partners[domain]}${domain === 'care' ? '/fhir' : ''}`;
+  return start({ host, port, partnerUrl, timeBudgetMs: integerFromEnv(process.env, 'PARTNER_TIME_BUDGET_MS', 1500) });
+}
+
+class UsageError extends Error {}
+
+main().catch((error: unknown) => {
+  if (error instanceof PolicyFileError || error instanceof UsageError) {
+    console.error(error instanceof UsageError ? `${error.message}\n${USAGE}` : error.message);
+  } else {
+    console.error(`The hub could not start: ${(error as Error)?.message ?? String(error)}`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,118 @@
+import path from 'node:path';
+import { printSchema } from 'graphql';
+import { DOMAINS, type Domain, type GatewayConfig } from '../config/env.ts';
+import { openDatabase, type HubDatabase } from '../db/connect.ts';
+import { seedDemoData } from '../db/seed.ts';
+import { loadHubDataKey } from '../crypto/hub-data-key.ts';
+import { createSubjectProtector } from '../crypto/subject-protection.ts';
+import { loadDemoIssuer, type DemoIssuer } from '../auth/demo-issuer.ts';
+import { loadPolicyFile } from '../policy/policy-file.ts';
+import { startGateway, type RunningGateway } from '../gateway/server.ts';
+import { buildStitchedSchema } from '../gateway/gateway-schema.ts';
+import { startHousingSimulator } from '../partners/housing/simulator.ts';
+import { startDebtSimulator } from '../partners/debt/simulator.ts';
+import { startGgzFhirSimulator } from '../partners/ggz/simulator.ts';
+import type { RunningSimulator } from '../partners/simulator-server.ts';
+import { startHousingAdapter } from '../adapters/housing/adapter.ts';
+import { startDebtAdapter } from '../adapters/debt/adapter.ts';
+import { startGgzAdapter } from '../adapters/ggz/adapter.ts';
+import type { RunningGraphQLService } from '../adapters/graphql-http-server.ts';
+import type { StartAdapterOptions } from '../adapters/adapter-config.ts';
+import type { PartnerSimulatorOptions } from '../partners/simulator-server.ts';
+
+export interface HubOptions {
+  config: GatewayConfig;
+  /** Start the three partner simulators and adapters in this process (the embedded default). */
+  embeddedPartners: boolean;
+  /** Ports for the embedded simulators and adapters; 0 picks free ports (tests). */
+  partnerPorts?: Record<Domain, number>;
+  adapterPorts?: Record<Domain, number>;
+  /** Start with an empty PGlite data folder. */
+  fresh?: boolean;
+  seedDemoData: boolean;
+  /** Serve the demo issuer's JWKS (when no AUTH_JWKS_URL is configured). */
+  demoIssuer: boolean;
+}
+
+export interface RunningHub {
+  gateway: RunningGateway;
+  database: HubDatabase;
+  demoIssuer?: DemoIssuer;
+  partners: Partial<Record<Domain, RunningSimulator>>;
+  adapters: Partial<Record<Domain, RunningGraphQLService>>;
+  close(): Promise<void>;
+}
+
+const SIMULATORS: Record<Domain, (options: PartnerSimulatorOptions) => Promise<RunningSimulator>> = {
+  housing: startHousingSimulator,
+  debt: startDebtSimulator,
+  care: startGgzFhirSimulator,
+};
+const ADAPTERS: Record<Domain, (options: StartAdapterOptions) => Promise<RunningGraphQLService>> = {
+  housing: startHousingAdapter,
+  debt: startDebtAdapter,
+  care: startGgzAdapter,
+};
+/** The GGZ simulator speaks FHIR under /fhir; the REST partners answer at their root. */
+const PARTNER_BASE_PATH: Record<Domain, string> = { housing: '', debt: '', care: '/fhir' };
+
+/**
+ * The composition root: database, keys, policies, (optionally) partner simulators and adapters, and the
+ * gateway, started in dependency order. Used by `npm start` and by the end-to-end tests alike.
+ */
+export async function startHub(options: HubOptions): Promise<RunningHub> {
+  const { config } = options;
+  const closers: (() => Promise<void>)[] = [];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) await close().catch(() => undefined);
+  };
+  try {
+    // Check the policy file first: an invalid policy stops start-up before anything listens.
+    const policies = loadPolicyFile(config.policyFile, publicSchemaForPolicyCheck());
+    const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: path.join(config.dataDir), fresh: options.fresh });
+    closers.push(() => database.close());
+    const protector = createSubjectProtector(await loadHubDataKey(config.dataDir));
+    if (options.seedDemoData) await seedDemoData(database.prisma, protector);
+    const demoIssuer = options.demoIssuer ? await loadDemoIssuer(config.dataDir, config.auth.issuer, config.auth.audience) : undefined;
+
+    const partners: Partial<Record<Domain, RunningSimulator>> = {};
+    const adapters: Partial<Record<Domain, RunningGraphQLService>> = {};
+    let gatewayConfig = config;
+    if (options.embeddedPartners) {
+      for (const domain of DOMAINS) {
+        const partner = await SIMULATORS[domain]({ host: config.host, port: options.partnerPorts?.[domain] });
+        partners[domain] = partner;
+        closers.push(() => partner.close());
+        const adapter = await ADAPTERS[domain]({
+          host: config.host,
+          port: options.adapterPorts?.[domain],
+          partnerUrl: `${partner.url}${PARTNER_BASE_PATH[domain]}`,
+          timeBudgetMs: config.adapters[domain].timeBudgetMs,
+        });
+        adapters[domain] = adapter;
+        closers.push(() => adapter.close());
+      }
+      gatewayConfig = {
+        ...config,
+        adapters: Object.fromEntries(DOMAINS.map((d) => [d, { ...config.adapters[d], url: adapters[d]!.url }])) as GatewayConfig['adapters'],
+      };
+    }
+
+    const gateway = await startGateway({ config: gatewayConfig, prisma: database.prisma, protector, policies, demoIssuer });
+    closers.push(() => gateway.close());
+    return { gateway, database, demoIssuer, partners, adapters, close: closeAll };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
+/** The public schema without executors: enough to check the policy file against. */
+export function publicSchemaForPolicyCheck() {
+  const noExecutor = async () => ({ errors: [] });
+  return buildStitchedSchema({ housing: noExecutor, debt: noExecutor, care: noExecutor });
+}
+
+export function printPublicSchema(): string {
+  return printSchema(publicSchemaForPolicyCheck());
+}

@@ -35,7 +35,7 @@ export function parsePolicies(text: string, file: string, schema: GraphQLSchema)
   const lineOf = (node: Node | null | undefined) => (node?.range ? lineCounter.linePos(node.range[0]).line : 1);
   const problem = (node: Node | null | undefined, message: string) => problems.push(`${name}:${lineOf(node)}: ${message}`);
 
-  for (const error of document.errors) problems.push(`${name}:${error.linePos?.[0]?.line ?? 1}: YAML error: ${error.message.split('\n')[0]}`);
+  for (const error of document.errors) problems.push(`${name}:${error.linePos?.[0]?.line ?? 1}: YAML error: ${error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`);
   if (problems.length > 0) throw new PolicyFileError(problems);
   const root = document.contents;
   if (!isMap(root)) throw new PolicyFileError([`${name}:1: the file must be a YAML mapping with roles, purposes, categories, legalBases and fields`]);

@@ -1,0 +1,89 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { buildSchema, isObjectType } from 'graphql';
+import { loadPolicyFile, parsePolicies, PolicyFileError } from '../../src/policy/policy-file.ts';
+import { publicSchemaForPolicyCheck } from '../../src/hub/start-hub.ts';
+
+const POLICY_FILE = 'schema/field-policies.yaml';
+const schema = publicSchemaForPolicyCheck();
+const shipped = readFileSync(POLICY_FILE, 'utf8');
+
+function problemsOf(text: string): string[] {
+  try {
+    parsePolicies(text, POLICY_FILE, schema);
+  } catch (error) {
+    if (error instanceof PolicyFileError) return [...error.problems];
+    throw error;
+  }
+  return [];
+}
+
+/** The shipped file with one line replaced; returns the 1-based line number that changed. */
+function withLine(find: string, replace: string): { text: string; line: number } {
+  const lines = shipped.split('\n');
+  const index = lines.findIndex((line) => line.includes(find));
+  if (index < 0) throw new Error(`fixture line not found: ${find}`);
+  lines[index] = lines[index].replace(find, replace);
+  return { text: lines.join('\n'), line: index + 1 };
+}
+
+describe('the field policy file', () => {
+  it('covers every field of the public schema exactly', () => {
+    const policies = loadPolicyFile(POLICY_FILE, schema);
+    const published = buildSchema(readFileSync('schema/public.graphql', 'utf8'));
+    const coordinates = Object.values(published.getTypeMap())
+      .filter((type) => isObjectType(type) && !type.name.startsWith('__'))
+      .flatMap((type) => Object.keys((type as any).getFields()).map((field) => `${type.name}.${field}`));
+    expect([...policies.fields.keys()].sort()).toEqual(coordinates.sort());
+    expect(policies.fields.get('Care.inCare')).toMatchObject({ category: 'ggz', basis: { kind: 'consent' } });
+  });
+
+  it('names the file, the line and the problem for an unknown field', () => {
+    const { text, line } = withLine('    evictionStatus:', '    evictionDate:');
+    expect(problemsOf(text)).toContainEqual(`${POLICY_FILE}:${line}: unknown field 'Housing.evictionDate': not in the public schema`);
+  });
+
+  it('reports the field left without a policy', () => {
+    const { text } = withLine('    evictionStatus:', '    # evictionStatus:');
+    expect(problemsOf(text).join('\n')).toContain(`no policy for 'Housing.evictionStatus'`);
+  });
+
+  it('rejects an unknown category, role, purpose or basis', () => {
+    const category = withLine('monthlyRent:          { category: wonen,', 'monthlyRent:          { category: huur,');
+    expect(problemsOf(category.text)).toContainEqual(`${POLICY_FILE}:${category.line}: 'Housing.monthlyRent': unknown category 'huur'`);
+    const role = withLine('caseNumber:         { category: schulden, basis: wmo-wijkteam, roles: [wijkcoach]', 'caseNumber:         { category: schulden, basis: wmo-wijkteam, roles: [wijkagent]');
+    expect(problemsOf(role.text)).toContainEqual(`${POLICY_FILE}:${role.line}: unknown role 'wijkagent'`);
+    const purpose = withLine('totalDebt:          { category: schulden, basis: wmo-wijkteam, roles: [wijkcoach], purposes: [wijkteam-ondersteuning]', 'totalDebt:          { category: schulden, basis: wmo-wijkteam, roles: [wijkcoach], purposes: [marketing]');
+    expect(problemsOf(purpose.text)).toContainEqual(`${POLICY_FILE}:${purpose.line}: unknown purpose 'marketing'`);
+    const basis = withLine('creditorCount:      { category: schulden, basis: wmo-wijkteam', 'creditorCount:      { category: schulden, basis: gerechtvaardigd-belang');
+    expect(problemsOf(basis.text)[0]).toMatch(new RegExp(`^${POLICY_FILE}:${basis.line}: 'Debt.creditorCount': unknown basis 'gerechtvaardigd-belang'`));
+  });
+
+  it('refuses any basis but consent for health data, including the mere fact of being in care', () => {
+    const { text, line } = withLine('inCare:                  { category: ggz, basis: consent', 'inCare:                  { category: ggz, basis: wmo-wijkteam');
+    expect(problemsOf(text)).toContainEqual(
+      `${POLICY_FILE}:${line}: 'Care.inCare': category 'ggz' is a special category (AVG art. 9) and may only be shared with explicit consent`,
+    );
+  });
+
+  it('refuses consent as basis where no single person is concerned', () => {
+    const { text, line } = withLine('street:            { category: adres, basis: wmo-wijkteam', 'street:            { category: adres, basis: consent');
+    expect(problemsOf(text)).toContainEqual(`${POLICY_FILE}:${line}: 'Address.street': basis consent needs one person the data is about; 'Address' is not about a single person`);
+  });
+
+  it('refuses to let a field be withheld that the schema declares non-null', () => {
+    const { text, line } = withLine('    name: { basis: none }', '    name: { basis: none, roles: [wijkcoach] }');
+    expect(problemsOf(text)).toContainEqual(`${POLICY_FILE}:${line}: 'Organisation.name' may be withheld, so the schema must declare it nullable (it is String!)`);
+  });
+
+  it('reports bad YAML with its line', () => {
+    const duplicate = withLine('    totalDebt:  ', '    caseStatus:  ');
+    expect(problemsOf(duplicate.text)).toEqual([`${POLICY_FILE}:${duplicate.line}: YAML error: Map keys must be unique`]);
+    const unclosed = withLine('  adres: { description: Woonadres van het huishouden }', '  adres: { description: "Woonadres }');
+    expect(problemsOf(unclosed.text)[0]).toMatch(new RegExp(`^${POLICY_FILE}:${unclosed.line}: YAML error`));
+  });
+
+  it('reports an unreadable file by name', () => {
+    expect(() => loadPolicyFile('schema/does-not-exist.yaml', schema)).toThrow(/schema\/does-not-exist\.yaml: cannot read the file/);
+  });
+});

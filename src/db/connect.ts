@@ -1,0 +1,108 @@
+/**
+ * Opens the hub's database: PostgreSQL when a URL is given, otherwise PGlite in-process (the embedded
+ * default, so `npm start` needs no installed database). Pending migrations are applied on open.
+ */
+import { rm, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import pg from 'pg';
+import { PrismaClient } from './generated/client.ts';
+import { applyMigrations, type SqlRunner } from './migrate.ts';
+import { pgliteRunner, pgRunner } from './runners.ts';
+
+export const IN_MEMORY = 'memory://';
+
+export interface OpenDatabaseOptions {
+  /** `postgres://…`: use PostgreSQL. Absent: use PGlite. */
+  databaseUrl?: string;
+  /** PGlite only: data is kept in `<dataDir>/pgdata`; `memory://` for a throw-away in-memory database. */
+  dataDir?: string;
+  /**
+   * PGlite only: delete `<dataDir>/pgdata` before opening. Ignored for PostgreSQL on purpose: the hub
+   * never drops a database it was pointed at (tests create and drop their own, see test/support).
+   */
+  fresh?: boolean;
+  /** Defaults to the repository's `prisma/migrations`. */
+  migrationsDir?: string;
+}
+
+export interface HubDatabase {
+  prisma: PrismaClient;
+  kind: 'postgres' | 'pglite';
+  /**
+   * Raw SQL outside Prisma. On PostgreSQL it is backed by the pool: each call may use another
+   * connection, so use `prisma.$transaction` for anything that must share a transaction.
+   */
+  runner: SqlRunner;
+  /** Applied by this open (empty when the database was up to date). */
+  migrationsApplied: string[];
+  close(): Promise<void>;
+}
+
+export async function openDatabase(options: OpenDatabaseOptions): Promise<HubDatabase> {
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options.migrationsDir) : openPGlite(options);
+}
+
+async function openPostgres(databaseUrl: string, migrationsDir?: string): Promise<HubDatabase> {
+  const pool = new pg.Pool({ connectionString: databaseUrl });
+  try {
+    // Migrations need one session (BEGIN/COMMIT, advisory lock), so borrow a single connection.
+    const client = await pool.connect();
+    let applied: string[];
+    try {
+      ({ applied } = await applyMigrations(pgRunner(client), migrationsDir));
+    } finally {
+      client.release();
+    }
+    // We own the pool: PrismaPg leaves an external pool open on $disconnect (disposeExternalPool: false).
+    const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+    return {
+      prisma,
+      kind: 'postgres',
+      runner: pgRunner(pool),
+      migrationsApplied: applied,
+      async close() {
+        await prisma.$disconnect();
+        await pool.end();
+      },
+    };
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function openPGlite(options: OpenDatabaseOptions): Promise<HubDatabase> {
+  const { dataDir } = options;
+  if (!dataDir) throw new Error('openDatabase needs either databaseUrl (PostgreSQL) or dataDir (PGlite, or "memory://")');
+
+  let location: string = IN_MEMORY;
+  if (dataDir !== IN_MEMORY) {
+    location = path.resolve(dataDir, 'pgdata');
+    if (options.fresh) await rm(location, { recursive: true, force: true });
+    await mkdir(location, { recursive: true });
+  }
+
+  const db = await PGlite.create(location);
+  try {
+    const runner = pgliteRunner(db);
+    const { applied } = await applyMigrations(runner, options.migrationsDir);
+    const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
+    return {
+      prisma,
+      kind: 'pglite',
+      runner,
+      migrationsApplied: applied,
+      async close() {
+        await prisma.$disconnect();
+        // The PGlite adapter's dispose() does not close the database; without this the data files stay locked.
+        await db.close();
+      },
+    };
+  } catch (error) {
+    await db.close().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * Seeds the demo population (src/demo/population.ts) into the hub's database. Idempotent: rows are
+ * upserted by id, and the rows without a natural id (involvement, consent) get deterministic UUIDs.
+ * BSNs are stored only as a keyed hash and an encrypted copy, never in clear text.
+ */
+import { createHash } from 'node:crypto';
+import type { SubjectProtector } from '../crypto/subject-protection.ts';
+import { DEMO_CONSENTS, DEMO_HOUSEHOLDS } from '../demo/population.ts';
+import type { PrismaClient } from './generated/client.ts';
+
+export interface SeedCounts {
+  households: number;
+  people: number;
+  consents: number;
+}
+
+// A fixed namespace so the same demo row always gets the same id (RFC 4122 name-based, version 5).
+const SEED_NAMESPACE = '6f6e7473-6368-4f74-9b2d-64656d6f0000';
+
+export function deterministicUuid(name: string): string {
+  const namespace = Buffer.from(SEED_NAMESPACE.replace(/-/g, ''), 'hex');
+  const bytes = createHash('sha1').update(namespace).update(name).digest().subarray(0, 16);
+  bytes[6] = (bytes[6] & 0x0f) | 0x50;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** Returns how many demo households, people and consents are now present (not how many were new). */
+export async function seedDemoData(prisma: PrismaClient, protector: SubjectProtector): Promise<SeedCounts> {
+  const counts: SeedCounts = { households: 0, people: 0, consents: 0 };
+
+  await prisma.$transaction(async (tx) => {
+    for (const household of DEMO_HOUSEHOLDS) {
+      const fields = {
+        street: household.address.street,
+        houseNumber: household.address.houseNumber,
+        houseNumberSuffix: household.address.houseNumberSuffix ?? null,
+        postcode: household.address.postcode,
+        city: household.address.city,
+        regisseurName: household.regisseur.name,
+        regisseurPhone: household.regisseur.phone,
+        regisseurOrgId: household.regisseur.organisationId,
+      };
+      await tx.household.upsert({ where: { id: household.id }, create: { id: household.id, ...fields }, update: fields });
+      counts.households++;
+
+      for (const involvement of household.involvement) {
+        const id = deterministicUuid(`involvement|${household.id}|${involvement.organisationId}`);
+        const data = { householdId: household.id, organisationId: involvement.organisationId, since: involvement.since };
+        await tx.involvement.upsert({ where: { id }, create: { id, ...data }, update: data });
+      }
+
+      for (const person of household.members) {
+        // Re-encrypting on update is harmless (fresh IV) and follows a key change together with bsnHash.
+        const data = {
+          householdId: household.id,
+          bsnHash: protector.lookupKey(person.bsn),
+          bsnEncrypted: protector.encrypt(person.bsn),
+          givenName: person.givenName,
+          familyName: person.familyName,
+          birthDate: person.birthDate,
+        };
+        await tx.person.upsert({ where: { id: person.id }, create: { id: person.id, ...data }, update: data });
+        counts.people++;
+      }
+    }
+
+    for (const consent of DEMO_CONSENTS) {
+      const subjectKey = protector.lookupKey(consent.subjectBsn);
+      const id = deterministicUuid(
+        `consent|${subjectKey}|${consent.category}|${consent.granteeOrganisationId}|${consent.purpose}|${consent.validFrom}`,
+      );
+      // update: {} on purpose: a withdrawal recorded while the demo runs must survive a re-seed.
+      await tx.consent.upsert({
+        where: { id },
+        update: {},
+        create: {
+          id,
+          subjectKey,
+          category: consent.category,
+          granteeOrganisationId: consent.granteeOrganisationId,
+          purpose: consent.purpose,
+          validFrom: new Date(consent.validFrom),
+          validUntil: consent.validUntil ? new Date(consent.validUntil) : null,
+          withdrawnAt: consent.withdrawnAt ? new Date(consent.withdrawnAt) : null,
+          evidenceMethod: consent.evidence.method,
+          evidenceReference: consent.evidence.reference,
+          recordedBy: consent.recordedBy,
+        },
+      });
+      counts.consents++;
+    }
+  }, { timeout: 60_000, maxWait: 30_000 });
+
+  return counts;
+}

@@ -1,0 +1,120 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { createHandler, type OperationContext } from 'graphql-http';
+import { logger } from '../observability/logger.ts';
+
+/**
+ * Serves an adapter's schema as GraphQL over HTTP (graphql-http, spec compliant) on node:http.
+ * Routes: POST /graphql, GET /healthz. GET /graphql is refused: a query in the URL would carry BSNs.
+ */
+
+export interface GraphQLServiceOptions {
+  name: string;
+  schema: GraphQLSchema;
+  host?: string;
+  port?: number;
+  /** Builds the resolvers' context from the raw request (e.g. a hub token or traceparent later). */
+  contextFactory?: (req: IncomingMessage) => OperationContext | Promise<OperationContext>;
+}
+
+export interface RunningGraphQLService {
+  name: string;
+  /** The /graphql endpoint, e.g. http://127.0.0.1:41234/graphql */
+  url: string;
+  close(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export async function startGraphQLService(options: GraphQLServiceOptions): Promise<RunningGraphQLService> {
+  const host = options.host ?? '127.0.0.1';
+  const log = logger.child({ component: 'graphql-service', adapter: options.name });
+  const { contextFactory } = options;
+
+  const handle = createHandler<IncomingMessage, undefined, OperationContext>({
+    schema: options.schema,
+    context: contextFactory ? (req) => contextFactory(req.raw) : undefined,
+    formatError: (error) => maskInternal(error, log),
+  });
+
+  async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = new URL(req.url ?? '/', 'http://service').pathname;
+    if (path === '/healthz') {
+      return req.method === 'GET' || req.method === 'HEAD' ? sendJson(res, 200, { status: 'ok' }) : sendJson(res, 405, { error: 'method not allowed' }, { allow: 'GET' });
+    }
+    if (path !== '/graphql') return sendJson(res, 404, { error: 'not found' });
+    if (req.method !== 'POST') return sendJson(res, 405, { errors: [{ message: 'Use POST for GraphQL requests' }] }, { allow: 'POST' });
+
+    const body = await readBody(req);
+    if (body === undefined) return sendJson(res, 413, { errors: [{ message: 'Request body too large' }] }, { connection: 'close' });
+    const [payload, init] = await handle({ url: req.url ?? '/graphql', method: req.method, headers: req.headers, body, raw: req, context: undefined });
+    if (!res.destroyed) res.writeHead(init.status, init.statusText, init.headers).end(payload);
+  }
+
+  const server = createServer((req, res) => {
+    onRequest(req, res).catch((error: unknown) => {
+      log.error({ errorName: error instanceof Error ? error.name : typeof error }, 'request handling failed');
+      if (!res.headersSent && !res.destroyed) sendJson(res, 500, { errors: [{ message: 'Internal server error' }] });
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}/graphql`;
+  log.debug({ port }, 'graphql service listening');
+
+  return {
+    name: options.name,
+    url,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/**
+ * Errors raised on purpose pass through: graphql-http's request errors (fixed texts such as 'Missing query')
+ * and GraphQLErrors from resolvers. Anything else a resolver throws is a bug whose message may hold
+ * internals or personal data: the caller gets a generic error and the log gets the class name.
+ */
+function maskInternal(error: Error | GraphQLError, log: typeof logger): Error | GraphQLError {
+  if (!(error instanceof GraphQLError)) return error;
+  const original = error.originalError;
+  if (original === undefined || original instanceof GraphQLError) return error;
+  log.error({ errorName: original.name, path: error.path }, 'resolver failed');
+  return new GraphQLError('Internal server error', {
+    path: error.path,
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  });
+}
+
+/** The body as text, or `undefined` when it exceeds the limit. */
+function readBody(req: IncomingMessage): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        req.pause();
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(JSON.stringify(body));
+}

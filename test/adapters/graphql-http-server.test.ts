@@ -1,0 +1,85 @@
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import { GraphQLError } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGraphQLService, type RunningGraphQLService } from '../../src/adapters/graphql-http-server.ts';
+import { postGraphQL } from './graphql-client.ts';
+
+describe('startGraphQLService', () => {
+  let service: RunningGraphQLService;
+  beforeAll(async () => {
+    const schema = makeExecutableSchema({
+      typeDefs: 'type Query { hello: String, caller: String, bug: String, refused: String }',
+      resolvers: {
+        Query: {
+          hello: () => 'hallo',
+          caller: (_root: unknown, _args: unknown, context: { caller: string }) => context.caller,
+          bug: () => {
+            throw new TypeError('cannot read /srv/secret for 999906318');
+          },
+          refused: () => {
+            throw new GraphQLError('Refused on purpose', { extensions: { code: 'FORBIDDEN' } });
+          },
+        },
+      },
+    });
+    service = await startGraphQLService({
+      name: 'test-service',
+      schema,
+      port: 0,
+      contextFactory: (req) => ({ caller: String(req.headers['x-caller'] ?? 'nobody') }),
+    });
+  });
+  afterAll(() => service.close());
+
+  it('serves POST /graphql on a random port', async () => {
+    expect(service.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/graphql$/);
+    const result = await postGraphQL(service.url, '{ hello }');
+    expect(result.status).toBe(200);
+    expect(result.body).toEqual({ data: { hello: 'hallo' } });
+  });
+
+  it('accepts application/json without a charset', async () => {
+    const res = await fetch(service.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ hello }"}' });
+    expect(await res.json()).toEqual({ data: { hello: 'hallo' } });
+  });
+
+  it('builds the context from the request', async () => {
+    const res = await fetch(service.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-caller': 'gateway' }, body: '{"query":"{ caller }"}' });
+    expect(await res.json()).toEqual({ data: { caller: 'gateway' } });
+  });
+
+  it('answers GET /healthz with 200 {"status":"ok"}', async () => {
+    const res = await fetch(new URL('/healthz', service.url));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok' });
+  });
+
+  it('refuses GET /graphql (variables in a URL) and unknown paths', async () => {
+    const get = await fetch(`${service.url}?query=${encodeURIComponent('{ hello }')}`);
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toBe('POST');
+    expect((await fetch(new URL('/other', service.url))).status).toBe(404);
+  });
+
+  it('hides an unexpected resolver error behind a generic message', async () => {
+    const result = await postGraphQL(service.url, '{ bug hello }');
+    expect(result.body.data).toEqual({ bug: null, hello: 'hallo' });
+    expect(result.body.errors).toEqual([{ message: 'Internal server error', path: ['bug'], extensions: { code: 'INTERNAL_SERVER_ERROR' } }]);
+    expect(result.text).not.toMatch(/secret|999906318|TypeError|at /);
+  });
+
+  it('passes a deliberate GraphQLError through with its code', async () => {
+    const result = await postGraphQL(service.url, '{ refused }');
+    expect(result.body.errors?.[0]).toMatchObject({ message: 'Refused on purpose', extensions: { code: 'FORBIDDEN' } });
+  });
+
+  it('answers malformed requests with 400 JSON, and an oversized body with 413', async () => {
+    const bad = await fetch(service.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { errors: { message: string }[] }).errors[0].message).toBe('Unparsable JSON body');
+    const big = await fetch(service.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `{ hello } #${'x'.repeat(1024 * 1024)}` }) });
+    expect(big.status).toBe(413);
+    // Still serving.
+    expect((await postGraphQL(service.url, '{ hello }')).body.data).toEqual({ hello: 'hallo' });
+  });
+});

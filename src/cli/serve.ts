@@ -42,11 +42,13 @@ async function main(): Promise<void> {
 
   const config = loadGatewayConfig(env);
   const embedded = component === 'all';
+  // PORT=0 (tests, several hubs side by side): every embedded component takes a free port too.
+  const anyPort = { housing: 0, debt: 0, care: 0 };
   const hub = await startHub({
     config,
     embeddedPartners: embedded,
-    partnerPorts: embedded ? DEFAULT_PORTS.partners : undefined,
-    adapterPorts: embedded ? DEFAULT_PORTS.adapters : undefined,
+    partnerPorts: config.port === 0 ? anyPort : DEFAULT_PORTS.partners,
+    adapterPorts: config.port === 0 ? anyPort : DEFAULT_PORTS.adapters,
     fresh: values.fresh,
     seedDemoData: !values['no-seed'] && env.SEED_DEMO_DATA !== 'false',
     demoIssuer: !config.auth.jwksUrl,

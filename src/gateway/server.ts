@@ -55,6 +55,8 @@ export async function startGateway(deps: GatewayDependencies): Promise<RunningGa
   const apollo = new ApolloServer<RequestContext>({
     schema,
     introspection: true,
+    // Shutdown is ours (src/cli/serve.ts closes database, adapters and simulators too).
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     formatError: formatPublicError,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), auditPlugin(prisma)],

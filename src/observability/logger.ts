@@ -1,7 +1,8 @@
 import pino from 'pino';
 
 /**
- * Structured logs (pino). Never log a BSN, a token or partner payloads: log ids, counts and codes.
+ * Structured logs (pino), written to stderr so that stdout stays free for what a command prints
+ * (a token, a report). Never log a BSN, a token or partner payloads: log ids, counts and codes.
  * The redact list is a safety net for the keys most likely to carry them by accident.
  */
 export const logger = pino({
@@ -14,6 +15,6 @@ export const logger = pino({
     ],
     censor: '[redacted]',
   },
-});
+}, pino.destination(2));
 
 export type Logger = typeof logger;

@@ -24,7 +24,7 @@ describeWithPostgres('authentication at the gateway', (database) => {
     });
     expect(response.status).toBe(401);
     expect(response.headers.get('content-type')).toContain('application/json');
-    const body = await response.json();
+    const body = (await response.json()) as any;
     expect(body.data).toBeUndefined();
     expect(body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
     expect(JSON.stringify(body)).not.toMatch(/Kanaalstraat|stack|at .*\.ts/);
@@ -89,7 +89,7 @@ describeWithPostgres('authentication at the gateway', (database) => {
   });
 
   it('serves the demo issuer JWKS without private key material, and a health check', async () => {
-    const jwks = await (await fetch(`${hub.gateway.url}/.well-known/jwks.json`)).json();
+    const jwks = (await (await fetch(`${hub.gateway.url}/.well-known/jwks.json`)).json()) as any;
     expect(jwks.keys).toHaveLength(1);
     expect(jwks.keys[0]).not.toHaveProperty('d');
     expect(jwks.keys[0]).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256' });

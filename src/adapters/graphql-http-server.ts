@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { createHandler, type OperationContext } from 'graphql-http';
 import { logger } from '../observability/logger.ts';
+import { closeServer, listen } from '../net/http-listen.ts';
 
 /**
  * Serves an adapter's schema as GraphQL over HTTP (graphql-http, spec compliant) on node:http.
@@ -58,25 +58,13 @@ export async function startGraphQLService(options: GraphQLServiceOptions): Promi
       if (!res.headersSent && !res.destroyed) sendJson(res, 500, { errors: [{ message: 'Internal server error' }] });
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}/graphql`;
-  log.debug({ port }, 'graphql service listening');
+  const url = `${await listen(server, host, options.port ?? 0)}/graphql`;
+  log.debug({ url }, 'graphql service listening');
 
   return {
     name: options.name,
     url,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    close: () => closeServer(server),
   };
 }
 

@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { logger } from '../observability/logger.ts';
+import type { Domain } from '../domain/partner-domains.ts';
 
 /**
  * Calls a partner system within a time budget. Every failure becomes one opaque GraphQL error, so that
@@ -7,12 +8,11 @@ import { logger } from '../observability/logger.ts';
  * and never a BSN. The reason class is logged for operators.
  */
 
-export type PartnerDomain = 'housing' | 'debt' | 'care';
 
 export type FailureReason = 'timeout' | 'connection' | 'http_status' | 'bad_json' | 'bad_payload';
 
 export interface PartnerRequest<T> {
-  domain: PartnerDomain;
+  domain: Domain;
   url: string;
   method?: 'GET' | 'POST';
   headers?: Record<string, string>;
@@ -29,9 +29,9 @@ export class PartnerPayloadError extends Error {
   }
 }
 
-const DOMAIN_LABEL: Record<PartnerDomain, string> = { housing: 'Housing', debt: 'Debt', care: 'Care' };
+const DOMAIN_LABEL: Record<Domain, string> = { housing: 'Housing', debt: 'Debt', care: 'Care' };
 
-export function sourceUnavailable(domain: PartnerDomain): GraphQLError {
+export function sourceUnavailable(domain: Domain): GraphQLError {
   return new GraphQLError(`${DOMAIN_LABEL[domain]} source unavailable`, {
     extensions: { code: 'SOURCE_UNAVAILABLE', source: domain },
   });

@@ -5,7 +5,8 @@
  *   tsx src/cli/serve.ts [all|gateway|partner <domain>|adapter <domain>] [--fresh] [--no-seed]
  */
 import { parseArgs } from 'node:util';
-import { DEFAULT_PORTS, DOMAINS, type Domain, integerFromEnv, loadGatewayConfig } from '../config/env.ts';
+import { DEFAULT_PORTS, integerFromEnv, loadGatewayConfig } from '../config/env.ts';
+import { DOMAINS, type Domain } from '../domain/partner-domains.ts';
 import { startHub } from '../hub/start-hub.ts';
 import { PolicyFileError } from '../policy/policy-file.ts';
 import { startHousingSimulator } from '../partners/housing/simulator.ts';

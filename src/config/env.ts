@@ -1,11 +1,10 @@
 import path from 'node:path';
+import { DOMAINS, type Domain } from '../domain/partner-domains.ts';
 
 /**
  * All configuration comes from environment variables (documented in README.md and docker-compose.yml).
  * Defaults describe the embedded default: everything on 127.0.0.1, PGlite under ./.ontschot.
  */
-export type Domain = 'housing' | 'debt' | 'care';
-export const DOMAINS: readonly Domain[] = ['housing', 'debt', 'care'];
 
 export interface AdapterEndpoint {
   /** The adapter's GraphQL endpoint. */

@@ -1,14 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { buildSchema, type GraphQLSchema, isObjectType } from 'graphql';
 import { stitchSchemas } from '@graphql-tools/stitch';
 import type { SubschemaConfig } from '@graphql-tools/delegate';
 import { type Executor, filterSchema } from '@graphql-tools/utils';
-import { DOMAINS, type Domain } from '../config/env.ts';
+import { DOMAINS, type Domain, loadDomainSdl } from '../domain/partner-domains.ts';
 import { createHubSubschema } from '../households/hub-subschema.ts';
 
-/** The adapter contract per domain, as in schema/domains/<domain>.graphql. */
-export function domainSchema(domain: Domain): GraphQLSchema {
-  return buildSchema(readFileSync(new URL(`../../schema/domains/${domain}.graphql`, import.meta.url), 'utf8'));
+function domainSchema(domain: Domain): GraphQLSchema {
+  return buildSchema(loadDomainSdl(domain));
 }
 
 /**

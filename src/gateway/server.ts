@@ -1,5 +1,4 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -8,13 +7,15 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { createRemoteJWKSet } from 'jose';
 import type { PrismaClient } from '../db/generated/client.ts';
-import { DOMAINS, type Domain, type GatewayConfig } from '../config/env.ts';
+import type { GatewayConfig } from '../config/env.ts';
+import { DOMAINS, type Domain } from '../domain/partner-domains.ts';
 import type { SubjectProtector } from '../crypto/subject-protection.ts';
 import type { DemoIssuer } from '../auth/demo-issuer.ts';
 import { AuthenticationError, createTokenVerifier, type TokenVerifier } from '../auth/token-verifier.ts';
 import type { PolicySet } from '../policy/policy-types.ts';
 import { auditPlugin } from '../audit/audit-plugin.ts';
 import { logger } from '../observability/logger.ts';
+import { listen } from '../net/http-listen.ts';
 import { buildStitchedSchema } from './gateway-schema.ts';
 import { applyFieldAuthorization } from './field-authorization.ts';
 import { createRequestContext, type RequestContext } from './request-context.ts';
@@ -84,9 +85,7 @@ export async function startGateway(deps: GatewayDependencies): Promise<RunningGa
     }),
   );
 
-  await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
-  const { port } = httpServer.address() as AddressInfo;
-  const url = `http://${config.host}:${port}`;
+  const url = await listen(httpServer, config.host, config.port);
   const jwksUrl = config.auth.jwksUrl ?? `${url}${JWKS_PATH}`;
   verifyToken = createTokenVerifier({ keys: createRemoteJWKSet(new URL(jwksUrl)), issuer: config.auth.issuer, audience: config.auth.audience });
   logger.info({ url: `${url}/graphql` }, 'gateway listening');

@@ -2,7 +2,8 @@ import { GraphQLError } from 'graphql';
 import { buildHTTPExecutor } from '@graphql-tools/executor-http';
 import type { ExecutionRequest, ExecutionResult, Executor } from '@graphql-tools/utils';
 import { ConsecutiveBreaker, circuitBreaker, handleAll, BrokenCircuitError } from 'cockatiel';
-import type { AdapterEndpoint, Domain } from '../config/env.ts';
+import type { AdapterEndpoint } from '../config/env.ts';
+import type { Domain } from '../domain/partner-domains.ts';
 import { logger } from '../observability/logger.ts';
 
 /**

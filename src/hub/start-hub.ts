@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { printSchema } from 'graphql';
-import { DOMAINS, type Domain, type GatewayConfig } from '../config/env.ts';
+import type { GatewayConfig } from '../config/env.ts';
+import { DOMAINS, type Domain } from '../domain/partner-domains.ts';
 import { openDatabase, type HubDatabase } from '../db/connect.ts';
 import { seedDemoData } from '../db/seed.ts';
 import { loadHubDataKey } from '../crypto/hub-data-key.ts';

@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { DemoHousehold } from '../demo/population.ts';
 import { logger } from '../observability/logger.ts';
+import { closeServer, listen } from '../net/http-listen.ts';
 
 /**
  * Shared plumbing for the partner simulators: an HTTP server with a request counter and switches for
@@ -120,16 +120,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   }
 
   const server = createServer((req, res) => void onRequest(req, res));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  log.debug({ port }, 'simulator listening');
+  const url = await listen(server, host, options.port ?? 0);
+  log.debug({ url }, 'simulator listening');
 
   return {
     name: options.name,
@@ -145,12 +137,10 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     setDown: (value) => {
       down = value;
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        closing.abort();
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    close: () => {
+      closing.abort();
+      return closeServer(server);
+    },
   };
 }
 

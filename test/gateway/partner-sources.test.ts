@@ -2,7 +2,7 @@ import { afterEach, expect, it } from 'vitest';
 import { describeWithPostgres } from '../support/postgres.ts';
 import { errorsAt, startTestHub, type TestHub } from '../support/hub.ts';
 import { DEMO_HOUSEHOLDS } from '../../src/demo/population.ts';
-import { DOMAINS } from '../../src/config/env.ts';
+import { DOMAINS } from '../../src/domain/partner-domains.ts';
 
 const ALL_HOUSEHOLDS = /* GraphQL */ `
   query All($ids: [ID!]!) {

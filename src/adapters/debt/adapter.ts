@@ -1,7 +1,7 @@
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
 import { withDefaults, type AdapterConfig, type StartAdapterOptions } from '../adapter-config.ts';
-import { loadDomainSdl } from '../domain-schema.ts';
+import { loadDomainSdl } from '../../domain/partner-domains.ts';
 import { startGraphQLService, type RunningGraphQLService } from '../graphql-http-server.ts';
 import { recordsWithBsn } from '../json-read.ts';
 import { callPartner, joinUrl } from '../partner-call.ts';

@@ -5,7 +5,7 @@
  *   tsx src/cli/serve.ts [all|gateway|partner <domain>|adapter <domain>] [--fresh] [--no-seed]
  */
 import { parseArgs } from 'node:util';
-import { DEFAULT_PORTS, integerFromEnv, loadGatewayConfig } from '../config/env.ts';
+import { DEFAULT_PORTS, integerFromEnv, loadAdapterServiceConfig, loadGatewayConfig } from '../config/env.ts';
 import { DOMAINS, type Domain } from '../domain/partner-domains.ts';
 import { startHub } from '../hub/start-hub.ts';
 import { PolicyFileError } from '../policy/policy-file.ts';
@@ -32,11 +32,18 @@ async function main(): Promise<void> {
   const env = process.env;
   const host = env.HOST ?? '127.0.0.1';
 
-  if (component === 'partner' || component === 'adapter') {
+  if (component === 'partner') {
     const domain = parseDomain(domainArg);
-    const port = integerFromEnv(env, 'PORT', DEFAULT_PORTS[component === 'partner' ? 'partners' : 'adapters'][domain]);
-    const url = component === 'partner' ? (await startPartner(domain, host, port)).url : (await startAdapter(domain, host, port)).url;
-    console.log(`${component} ${domain} listening on ${url}`);
+    const start = { housing: startHousingSimulator, debt: startDebtSimulator, care: startGgzFhirSimulator }[domain];
+    const partner = await start({ host, port: integerFromEnv(env, 'PORT', DEFAULT_PORTS.partners[domain]) });
+    console.log(`partner simulator ${domain} listening on ${partner.url}`);
+    return;
+  }
+  if (component === 'adapter') {
+    const domain = parseDomain(domainArg);
+    const start = { housing: startHousingAdapter, debt: startDebtAdapter, care: startGgzAdapter }[domain];
+    const adapter = await start(loadAdapterServiceConfig(domain, env));
+    console.log(`adapter ${domain} listening on ${adapter.url}`);
     return;
   }
   if (component !== 'all' && component !== 'gateway') throw new UsageError(`unknown component '${component}'`);
@@ -67,18 +74,6 @@ async function main(): Promise<void> {
 function parseDomain(value: string | undefined): Domain {
   if (!value || !(DOMAINS as readonly string[]).includes(value)) throw new UsageError(`name a domain: ${DOMAINS.join(', ')}`);
   return value as Domain;
-}
-
-function startPartner(domain: Domain, host: string, port: number) {
-  const start = { housing: startHousingSimulator, debt: startDebtSimulator, care: startGgzFhirSimulator }[domain];
-  return start({ host, port });
-}
-
-function startAdapter(domain: Domain, host: string, port: number) {
-  const start = { housing: startHousingAdapter, debt: startDebtAdapter, care: startGgzAdapter }[domain];
-  const urlVariable = { housing: 'HOUSING_PARTNER_URL', debt: 'DEBT_PARTNER_URL', care: 'GGZ_FHIR_URL' }[domain];
-  const partnerUrl = process.env[urlVariable] ?? `http://127.0.0.1:${DEFAULT_PORTS.partners[domain]}${domain === 'care' ? '/fhir' : ''}`;
-  return start({ host, port, partnerUrl, timeBudgetMs: integerFromEnv(process.env, 'PARTNER_TIME_BUDGET_MS', 1500) });
 }
 
 class UsageError extends Error {}

@@ -38,7 +38,51 @@ export const DEFAULT_PORTS = {
 export const DEMO_ISSUER = 'https://demo-issuer.ontschot.local';
 export const HUB_AUDIENCE = 'ontschot-hub';
 
-const ADAPTER_ENV: Record<Domain, string> = { housing: 'HOUSING_ADAPTER_URL', debt: 'DEBT_ADAPTER_URL', care: 'CARE_ADAPTER_URL' };
+export const ADAPTER_URL_VARIABLES: Record<Domain, string> = { housing: 'HOUSING_ADAPTER_URL', debt: 'DEBT_ADAPTER_URL', care: 'CARE_ADAPTER_URL' };
+export const PARTNER_URL_VARIABLES: Record<Domain, string> = { housing: 'HOUSING_PARTNER_URL', debt: 'DEBT_PARTNER_URL', care: 'GGZ_FHIR_URL' };
+
+/**
+ * Every environment variable the hub reads, with what it means. README.md and docker-compose.yml are
+ * checked against this list by test/config/environment.test.ts.
+ */
+export const ENVIRONMENT_VARIABLES: Record<string, string> = {
+  HOST: 'Interface to listen on (default 127.0.0.1; 0.0.0.0 in containers)',
+  PORT: 'Port of the component (gateway default 4000; 0 = any free port, also for the embedded partners)',
+  DATABASE_URL: 'PostgreSQL URL; when unset the hub runs on embedded PGlite under ONTSCHOT_DATA_DIR',
+  ONTSCHOT_DATA_DIR: 'Folder for PGlite data and the DEMO keys (default ./.ontschot)',
+  POLICY_FILE: 'Field policy file (default schema/field-policies.yaml)',
+  HUB_DATA_KEY: '32 bytes, base64: protects BSNs at rest; when unset a DEMO key is generated in ONTSCHOT_DATA_DIR',
+  AUTH_JWKS_URL: "JWKS URL of the identity provider; when unset the embedded DEMO issuer's JWKS is used",
+  AUTH_ISSUER: 'Expected token issuer (default the demo issuer)',
+  AUTH_AUDIENCE: 'Expected token audience (default ontschot-hub)',
+  HOUSING_ADAPTER_URL: 'GraphQL endpoint of the housing adapter (gateway)',
+  DEBT_ADAPTER_URL: 'GraphQL endpoint of the debt adapter (gateway)',
+  CARE_ADAPTER_URL: 'GraphQL endpoint of the GGZ (care) adapter (gateway)',
+  ADAPTER_TIME_BUDGET_MS: 'How long the gateway waits for an adapter (default 2000)',
+  HOUSING_PARTNER_URL: "Base URL of the housing corporation's REST API (housing adapter)",
+  DEBT_PARTNER_URL: "Base URL of debt relief's REST API (debt adapter)",
+  GGZ_FHIR_URL: "FHIR R4 base URL of the GGZ provider, ending in /fhir (care adapter)",
+  PARTNER_TIME_BUDGET_MS: 'How long an adapter waits for its partner system (default 1500)',
+  SEED_DEMO_DATA: 'Set to false to start without the demo households and consents',
+  LOG_LEVEL: 'pino log level (default info; silent under tests)',
+};
+
+/** What a stand-alone adapter needs: where to listen and which partner system to translate. */
+export interface AdapterServiceConfig {
+  host: string;
+  port: number;
+  partnerUrl: string;
+  timeBudgetMs: number;
+}
+
+export function loadAdapterServiceConfig(domain: Domain, env: NodeJS.ProcessEnv = process.env): AdapterServiceConfig {
+  return {
+    host: env.HOST ?? '127.0.0.1',
+    port: integerFromEnv(env, 'PORT', DEFAULT_PORTS.adapters[domain]),
+    partnerUrl: env[PARTNER_URL_VARIABLES[domain]] ?? `http://127.0.0.1:${DEFAULT_PORTS.partners[domain]}${domain === 'care' ? '/fhir' : ''}`,
+    timeBudgetMs: integerFromEnv(env, 'PARTNER_TIME_BUDGET_MS', 1500),
+  };
+}
 
 export function integerFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
@@ -54,7 +98,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
   const adapters = Object.fromEntries(
     DOMAINS.map((domain) => [
       domain,
-      { url: env[ADAPTER_ENV[domain]] ?? `http://127.0.0.1:${DEFAULT_PORTS.adapters[domain]}/graphql`, timeBudgetMs },
+      { url: env[ADAPTER_URL_VARIABLES[domain]] ?? `http://127.0.0.1:${DEFAULT_PORTS.adapters[domain]}/graphql`, timeBudgetMs },
     ]),
   ) as Record<Domain, AdapterEndpoint>;
   return {

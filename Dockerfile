@@ -1,0 +1,13 @@
+# One image for every component of the hub; docker-compose.yml picks the component per service.
+FROM node:20-bookworm-slim
+WORKDIR /app
+COPY package.json package-lock.json .npmrc ./
+COPY prisma ./prisma
+COPY prisma.config.ts ./
+RUN npm ci
+COPY . .
+ENV HOST=0.0.0.0 NODE_ENV=production
+RUN mkdir -p /data && chown node:node /data
+USER node
+ENTRYPOINT ["npx", "tsx", "src/cli/serve.ts"]
+CMD ["all"]

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { createHandler, type OperationContext } from 'graphql-http';
 import { logger } from '../observability/logger.ts';
-import { closeServer, listen } from '../net/http-listen.ts';
+import { closeServer, listen, readBody } from '../net/http-server.ts';
 
 /**
  * Serves an adapter's schema as GraphQL over HTTP (graphql-http, spec compliant) on node:http.
@@ -46,7 +46,7 @@ export async function startGraphQLService(options: GraphQLServiceOptions): Promi
     if (path !== '/graphql') return sendJson(res, 404, { error: 'not found' });
     if (req.method !== 'POST') return sendJson(res, 405, { errors: [{ message: 'Use POST for GraphQL requests' }] }, { allow: 'POST' });
 
-    const body = await readBody(req);
+    const body = await readBody(req, MAX_BODY_BYTES);
     if (body === undefined) return sendJson(res, 413, { errors: [{ message: 'Request body too large' }] }, { connection: 'close' });
     const [payload, init] = await handle({ url: req.url ?? '/graphql', method: req.method, headers: req.headers, body, raw: req, context: undefined });
     if (!res.destroyed) res.writeHead(init.status, init.statusText, init.headers).end(payload);
@@ -81,25 +81,6 @@ function maskInternal(error: Error | GraphQLError, log: typeof logger): Error | 
   return new GraphQLError('Internal server error', {
     path: error.path,
     extensions: { code: 'INTERNAL_SERVER_ERROR' },
-  });
-}
-
-/** The body as text, or `undefined` when it exceeds the limit. */
-function readBody(req: IncomingMessage): Promise<string | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        req.pause();
-        resolve(undefined);
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
   });
 }
 

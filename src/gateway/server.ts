@@ -15,7 +15,7 @@ import { AuthenticationError, createTokenVerifier, type TokenVerifier } from '..
 import type { PolicySet } from '../policy/policy-types.ts';
 import { auditPlugin } from '../audit/audit-plugin.ts';
 import { logger } from '../observability/logger.ts';
-import { listen } from '../net/http-listen.ts';
+import { listen } from '../net/http-server.ts';
 import { buildStitchedSchema } from './gateway-schema.ts';
 import { applyFieldAuthorization } from './field-authorization.ts';
 import { createRequestContext, type RequestContext } from './request-context.ts';

@@ -20,6 +20,7 @@ import { startGgzAdapter } from '../adapters/ggz/adapter.ts';
 import type { RunningGraphQLService } from '../adapters/graphql-http-server.ts';
 import type { StartAdapterOptions } from '../adapters/adapter-config.ts';
 import type { PartnerSimulatorOptions } from '../partners/simulator-server.ts';
+import { logger } from '../observability/logger.ts';
 
 export interface HubOptions {
   config: GatewayConfig;
@@ -72,6 +73,10 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     const policies = loadPolicyFile(config.policyFile, publicSchemaForPolicyCheck());
     const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: path.join(config.dataDir), fresh: options.fresh });
     closers.push(() => database.close());
+    if (config.databaseUrl && !process.env.HUB_DATA_KEY) {
+      // Without it, the BSN look-up keys in PostgreSQL depend on a demo key file in the data folder.
+      logger.warn({ dataDir: config.dataDir }, 'HUB_DATA_KEY is not set: using a DEMO data key from the data folder');
+    }
     const protector = createSubjectProtector(await loadHubDataKey(config.dataDir));
     if (options.seedDemoData) await seedDemoData(database.prisma, protector);
     const demoIssuer = options.demoIssuer ? await loadDemoIssuer(config.dataDir, config.auth.issuer, config.auth.audience) : undefined;

@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { DemoHousehold } from '../demo/population.ts';
 import { logger } from '../observability/logger.ts';
-import { closeServer, listen } from '../net/http-listen.ts';
+import { closeServer, listen, readBody } from '../net/http-server.ts';
 
 /**
  * Shared plumbing for the partner simulators: an HTTP server with a request counter and switches for
@@ -104,7 +104,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     };
     let response: SimulatorResponse;
     try {
-      const body = await readBody(req);
+      const body = await readBody(req, MAX_BODY_BYTES);
+      if (body === undefined) throw new BodyTooLargeError();
       response = simReq.path.startsWith(CONTROL_PREFIX) ? await handleControl(simReq, body) : await handlePartner(simReq, body);
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
@@ -168,23 +169,6 @@ function parseControl(body: string): ControlCommand | string {
   return { latencyMs, down, resetCount };
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        req.pause();
-        reject(new BodyTooLargeError());
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
 
 function send(res: ServerResponse, response: SimulatorResponse): void {
   // The client may have given up (a caller's time budget); nothing left to answer.

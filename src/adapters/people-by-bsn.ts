@@ -1,13 +1,14 @@
 import { GraphQLError } from 'graphql';
 import { isValidBsn } from '../domain/bsn.ts';
+import { MAX_KEYS_PER_REQUEST } from '../domain/partner-domains.ts';
 
 /**
  * The one query every adapter contract has: `peopleByBsn(bsns)`. This module holds what all adapters
  * share: input validation, one partner look-up for the whole batch, and answering in key order.
  */
 
-/** More than any household needs; a guard against one query asking a partner for everyone. */
-export const MAX_BSNS_PER_QUERY = 200;
+/** A guard against one query asking a partner for everyone; the gateway splits larger batches. */
+export const MAX_BSNS_PER_QUERY = MAX_KEYS_PER_REQUEST;
 
 /** Looks up the distinct BSNs in ONE partner call; a BSN missing from the map is unknown to the partner. */
 export type FetchFacts<F> = (bsns: string[]) => Promise<Map<string, F>>;

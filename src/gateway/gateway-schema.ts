@@ -2,7 +2,7 @@ import { buildSchema, type GraphQLSchema, isObjectType } from 'graphql';
 import { stitchSchemas } from '@graphql-tools/stitch';
 import type { SubschemaConfig } from '@graphql-tools/delegate';
 import { type Executor, filterSchema } from '@graphql-tools/utils';
-import { DOMAINS, type Domain, loadDomainSdl } from '../domain/partner-domains.ts';
+import { DOMAINS, type Domain, loadDomainSdl, MAX_KEYS_PER_REQUEST } from '../domain/partner-domains.ts';
 import { createHubSubschema } from '../households/hub-subschema.ts';
 
 function domainSchema(domain: Domain): GraphQLSchema {
@@ -27,6 +27,7 @@ export function buildStitchedSchema(executors: Record<Domain, Executor>): GraphQ
         fieldName: 'peopleByBsn',
         key: ({ bsn }: { bsn: string }) => bsn,
         argsFromKeys: (bsns: readonly string[]) => ({ bsns }),
+        dataLoaderOptions: { maxBatchSize: MAX_KEYS_PER_REQUEST },
       },
     },
   }));

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { printSchema } from 'graphql';
 import type { GatewayConfig } from '../config/env.ts';
 import { DOMAINS, type Domain } from '../domain/partner-domains.ts';
@@ -71,7 +70,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   try {
     // Check the policy file first: an invalid policy stops start-up before anything listens.
     const policies = loadPolicyFile(config.policyFile, publicSchemaForPolicyCheck());
-    const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: path.join(config.dataDir), fresh: options.fresh });
+    const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, fresh: options.fresh });
     closers.push(() => database.close());
     if (config.databaseUrl && !process.env.HUB_DATA_KEY) {
       // Without it, the BSN look-up keys in PostgreSQL depend on a demo key file in the data folder.

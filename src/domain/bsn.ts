@@ -11,8 +11,3 @@ export function isValidBsn(value: string): boolean {
   sum -= Number(value[8]);
   return sum % 11 === 0;
 }
-
-/** A form safe for logs and error messages: only the last two digits. */
-export function maskBsn(value: string): string {
-  return `*******${value.slice(-2)}`;
-}

@@ -14,6 +14,7 @@ import type { DemoIssuer } from '../auth/demo-issuer.ts';
 import { AuthenticationError, createTokenVerifier, type TokenVerifier } from '../auth/token-verifier.ts';
 import type { PolicySet } from '../policy/policy-types.ts';
 import { auditPlugin } from '../audit/audit-plugin.ts';
+import { requestLog } from '../observability/request-log.ts';
 import { logger } from '../observability/logger.ts';
 import { listen } from '../net/http-server.ts';
 import { buildStitchedSchema } from './gateway-schema.ts';
@@ -52,6 +53,7 @@ export async function startGateway(deps: GatewayDependencies): Promise<RunningGa
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(requestLog());
   const httpServer = http.createServer(app);
   const apollo = new ApolloServer<RequestContext>({
     schema,
@@ -73,17 +75,30 @@ export async function startGateway(deps: GatewayDependencies): Promise<RunningGa
     '/graphql',
     express.json({ limit: '100kb' }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => {
+      context: async ({ req, res }) => {
         if (!verifyToken) throw unauthenticated('The hub is starting');
         try {
           const caller = await verifyToken(req.headers.authorization);
-          return createRequestContext({ prisma, protector }, caller, req.headers.traceparent as string | undefined);
+          const context = createRequestContext({ prisma, protector }, caller, req.headers.traceparent as string | undefined);
+          res.locals.traceId = context.traceId;
+          return context;
         } catch (error) {
           throw unauthenticated(error instanceof AuthenticationError ? error.message : 'The token could not be verified');
         }
       },
     }),
   );
+
+  app.use((_req, res) => {
+    res.status(404).json({ errors: [{ message: 'Not found', extensions: { code: 'NOT_FOUND' } }] });
+  });
+  // Body parser errors (bad JSON, too large) as JSON, without Express's HTML page or stack trace.
+  app.use(((error, _req, res, _next) => {
+    const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
+    if (status === 500) logger.error({ errorName: error?.name }, 'unhandled gateway error');
+    const message = status === 413 ? 'Request body too large' : status === 500 ? 'Internal error' : 'Malformed request body';
+    res.status(status).json({ errors: [{ message, extensions: { code: status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' } }] });
+  }) as express.ErrorRequestHandler);
 
   const url = await listen(httpServer, config.host, config.port);
   const jwksUrl = config.auth.jwksUrl ?? `${url}${JWKS_PATH}`;

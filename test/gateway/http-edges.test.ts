@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeWithPostgres } from '../support/postgres.ts';
+import { startTestHub, type TestHub } from '../support/hub.ts';
+
+describeWithPostgres('the gateway at the HTTP edge', (database) => {
+  let hub: TestHub;
+  let token: string;
+  beforeAll(async () => {
+    hub = await startTestHub(database());
+    token = await hub.token();
+  });
+  afterAll(async () => hub?.stop());
+
+  async function post(body: string) {
+    const response = await fetch(hub.gateway.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body,
+    });
+    const text = await response.text();
+    return { status: response.status, type: response.headers.get('content-type') ?? '', text };
+  }
+
+  it('answers malformed JSON with a JSON 400, no stack trace', async () => {
+    const response = await post('{"query": ');
+    expect(response.status).toBe(400);
+    expect(response.type).toContain('application/json');
+    expect(JSON.parse(response.text).errors[0].extensions.code).toBe('BAD_REQUEST');
+    expect(response.text).not.toMatch(/at .*\(|node_modules|SyntaxError/);
+  });
+
+  it('answers an oversized body with a JSON 413', async () => {
+    const response = await post(JSON.stringify({ query: `{ household(id: "${'x'.repeat(200_000)}") { id } }` }));
+    expect(response.status).toBe(413);
+    expect(JSON.parse(response.text).errors[0].message).toBe('Request body too large');
+  });
+
+  it('answers an invalid query with a validation error, and an unknown path with a JSON 404', async () => {
+    const invalid = await post(JSON.stringify({ query: '{ household(id: "hh-1001") { nonsense } }' }));
+    expect(invalid.status).toBe(400);
+    expect(JSON.parse(invalid.text).errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    const unknown = await fetch(`${hub.gateway.url}/admin`);
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as any).errors[0].extensions.code).toBe('NOT_FOUND');
+  });
+});

@@ -123,7 +123,12 @@ export function formatPublicError(formatted: GraphQLFormattedError): GraphQLForm
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && PUBLIC_CODES.has(code)) {
     const { stacktrace: _stack, http: _http, ...extensions } = formatted.extensions ?? {};
-    return { ...formatted, message: formatted.message.replace(/^Context creation failed: /, ''), extensions };
+    return { ...formatted, message: withoutEchoedValues(formatted.message.replace(/^Context creation failed: /, '')), extensions };
   }
   return { message: 'Internal error', ...(formatted.path ? { path: formatted.path } : {}), extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}
+
+/** graphql-js repeats a bad variable's value in its message; that value may be a BSN. */
+function withoutEchoedValues(message: string): string {
+  return message.replace(/^(Variable "\$[^"]+") got invalid value[\s\S]*$/, '$1 got an invalid value');
 }

@@ -35,6 +35,13 @@ describeWithPostgres('the gateway at the HTTP edge', (database) => {
     expect(JSON.parse(response.text).errors[0].message).toBe('Request body too large');
   });
 
+  it('does not echo a badly typed variable, which may be a BSN', async () => {
+    const response = await post(JSON.stringify({ query: 'query ($bsn: String!) { householdByMemberBsn(bsn: $bsn) { id } }', variables: { bsn: 999906318 } }));
+    expect(response.status).toBe(400);
+    expect(JSON.parse(response.text).errors[0].message).toBe('Variable "$bsn" got an invalid value');
+    expect(response.text).not.toContain('999906318');
+  });
+
   it('answers an invalid query with a validation error, and an unknown path with a JSON 404', async () => {
     const invalid = await post(JSON.stringify({ query: '{ household(id: "hh-1001") { nonsense } }' }));
     expect(invalid.status).toBe(400);

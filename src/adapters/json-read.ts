@@ -1,3 +1,4 @@
+import { logger } from '../observability/logger.ts';
 import { PartnerPayloadError } from './partner-call.ts';
 
 /**
@@ -25,6 +26,16 @@ export function int(value: unknown): number | null {
 
 export function bool(value: unknown): boolean | null {
   return typeof value === 'boolean' ? value : null;
+}
+
+/**
+ * A partner's code translated through `table`. An unknown code becomes `null` (unknown, not guessed)
+ * and is logged by field name only, so a partner that changed its code list shows up in the logs.
+ */
+export function partnerCode<T>(table: Readonly<Record<string, T>>, value: unknown, where: { domain: string; field: string }): T | null {
+  if (typeof value === 'string' && Object.hasOwn(table, value)) return table[value];
+  if (value !== undefined && value !== null) logger.warn(where, 'unknown partner code');
+  return null;
 }
 
 /** `json[key]` as a list of objects that carry a string `bsn`; anything else is a broken envelope. */

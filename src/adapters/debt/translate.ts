@@ -1,5 +1,4 @@
-import { logger } from '../../observability/logger.ts';
-import { bool, int, num, str, type JsonObject } from '../json-read.ts';
+import { bool, int, num, partnerCode, str, type JsonObject } from '../json-read.ts';
 
 /** Translates debt relief's Dutch `dossier` records into the hub's `Debt` contract. */
 
@@ -26,17 +25,10 @@ const STATUS: Record<string, DebtCaseStatus> = {
 export function toDebt(dossier: JsonObject): Debt {
   return {
     caseNumber: str(dossier.dossiernummer),
-    caseStatus: toCaseStatus(dossier.fase),
+    caseStatus: partnerCode(STATUS, dossier.fase, { domain: 'debt', field: 'fase' }),
     totalDebt: num(dossier.totaleSchuld),
     creditorCount: int(dossier.aantalSchuldeisers),
     paymentArrangement: bool(dossier.betalingsregeling),
     budgetManagement: bool(dossier.budgetbeheer),
   };
-}
-
-/** An unknown phase is reported as unknown (`null`) rather than guessed. */
-function toCaseStatus(fase: unknown): DebtCaseStatus | null {
-  if (typeof fase === 'string' && Object.hasOwn(STATUS, fase)) return STATUS[fase];
-  if (fase !== undefined && fase !== null) logger.warn({ domain: 'debt', field: 'fase' }, 'unknown partner code');
-  return null;
 }

@@ -1,5 +1,4 @@
-import { logger } from '../../observability/logger.ts';
-import { int, isObject, num, str, type JsonObject } from '../json-read.ts';
+import { int, isObject, num, partnerCode, str, type JsonObject } from '../json-read.ts';
 
 /** Translates the corporation's Dutch `huurder` records into the hub's `Housing` contract. */
 
@@ -33,13 +32,6 @@ export function toHousing(huurder: JsonObject): Housing {
     rentArrearsAmount: num(achterstand.bedrag),
     rentArrearsMonths: int(achterstand.maanden),
     nuisanceReportsCount: int(huurder.overlastmeldingen),
-    evictionStatus: toEvictionStatus(procedure.fase),
+    evictionStatus: partnerCode(EVICTION, procedure.fase, { domain: 'housing', field: 'uitzettingsprocedure.fase' }),
   };
-}
-
-/** An unknown phase is reported as unknown (`null`) rather than guessed. */
-function toEvictionStatus(fase: unknown): EvictionStatus | null {
-  if (typeof fase === 'string' && Object.hasOwn(EVICTION, fase)) return EVICTION[fase];
-  if (fase !== undefined && fase !== null) logger.warn({ domain: 'housing', field: 'uitzettingsprocedure.fase' }, 'unknown partner code');
-  return null;
 }

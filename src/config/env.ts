@@ -52,6 +52,7 @@ export const ENVIRONMENT_VARIABLES: Record<string, string> = {
   ONTSCHOT_DATA_DIR: 'Folder for PGlite data and the DEMO keys (default ./.ontschot)',
   POLICY_FILE: 'Field policy file (default schema/field-policies.yaml)',
   HUB_DATA_KEY: '32 bytes, base64: protects BSNs at rest; when unset a DEMO key is generated in ONTSCHOT_DATA_DIR',
+  HUB_SIGNING_KEY: "The hub's private EC P-256 JWK (JSON): signs adapter tokens and consent receipts; when unset a DEMO key is generated in ONTSCHOT_DATA_DIR",
   AUTH_JWKS_URL: "JWKS URL of the identity provider; when unset the embedded DEMO issuer's JWKS is used",
   AUTH_ISSUER: 'Expected token issuer (default the demo issuer)',
   AUTH_AUDIENCE: 'Expected token audience (default ontschot-hub)',

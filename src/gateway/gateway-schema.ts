@@ -4,6 +4,7 @@ import type { SubschemaConfig } from '@graphql-tools/delegate';
 import { type Executor, filterSchema } from '@graphql-tools/utils';
 import { DOMAINS, type Domain, loadDomainSdl, MAX_KEYS_PER_REQUEST } from '../domain/partner-domains.ts';
 import { createHubSubschema } from '../households/hub-subschema.ts';
+import { LOCAL_SUBSCHEMAS } from './local-subschemas.ts';
 
 function domainSchema(domain: Domain): GraphQLSchema {
   return buildSchema(loadDomainSdl(domain));
@@ -31,12 +32,13 @@ export function buildStitchedSchema(executors: Record<Domain, Executor>): GraphQ
       },
     },
   }));
+  const localSchemas = LOCAL_SUBSCHEMAS.map((create) => create());
   const stitched = stitchSchemas({
-    subschemas: [{ schema: hubSchema, merge: { Person: { canonical: true } } }, ...adapterSubschemas],
+    subschemas: [{ schema: hubSchema, merge: { Person: { canonical: true } } }, ...localSchemas.map((schema) => ({ schema })), ...adapterSubschemas],
     // Authorization needs to know whose data a field is: always fetch the id of a Person or Household.
     resolvers: subjectIdSelections(hubSchema),
   });
-  const publicRootFields = new Set(Object.keys(hubSchema.getQueryType()!.getFields()));
+  const publicRootFields = new Set([hubSchema, ...localSchemas].flatMap((schema) => Object.keys(schema.getQueryType()?.getFields() ?? {})));
   // The adapters' `peopleByBsn` is plumbing for merging, not part of the public contract.
   return filterSchema({ schema: stitched, rootFieldFilter: (operation, fieldName) => operation !== 'Query' || publicRootFields.has(fieldName) });
 }

@@ -7,13 +7,21 @@ import { createHouseholdLoaders, type HouseholdLoaders } from '../households/hou
 import { createConsentLoader } from '../consent/consent-loader.ts';
 import type { ConsentRecord } from '../consent/consent-record.ts';
 import { AccessLog, type Subject } from '../audit/access-log.ts';
+import type { HubSigningKey } from '../auth/hub-signing-key.ts';
+import type { PolicySet } from '../policy/policy-types.ts';
 
 /** Everything one GraphQL request carries through the gateway and its local subschema. */
 export interface RequestContext {
   caller: Caller;
   traceId: string;
+  /** This request's span in the gateway (8 bytes, hex): the parent of every upstream adapter call. */
+  spanId: string;
+  /** URI of the processing activity (register entry for the caller's purpose), set by the access log. */
+  processingActivityId?: string;
   prisma: PrismaClient;
   protector: SubjectProtector;
+  policies: PolicySet;
+  hubKey: HubSigningKey;
   households: HouseholdLoaders;
   consents: DataLoader<string, ConsentRecord[]>;
   accessLog: AccessLog;
@@ -21,12 +29,15 @@ export interface RequestContext {
   subjects: WeakMap<object, Subject>;
 }
 
-export function createRequestContext(deps: { prisma: PrismaClient; protector: SubjectProtector }, caller: Caller, traceparent?: string): RequestContext {
+export function createRequestContext(deps: { prisma: PrismaClient; protector: SubjectProtector; policies: PolicySet; hubKey: HubSigningKey }, caller: Caller, traceparent?: string): RequestContext {
   return {
     caller,
     traceId: traceIdFrom(traceparent),
+    spanId: randomBytes(8).toString('hex'),
     prisma: deps.prisma,
     protector: deps.protector,
+    policies: deps.policies,
+    hubKey: deps.hubKey,
     households: createHouseholdLoaders(deps.prisma),
     consents: createConsentLoader(deps.prisma),
     accessLog: new AccessLog(),

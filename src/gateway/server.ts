@@ -11,6 +11,7 @@ import type { GatewayConfig } from '../config/env.ts';
 import { DOMAINS, type Domain } from '../domain/partner-domains.ts';
 import type { SubjectProtector } from '../crypto/subject-protection.ts';
 import type { DemoIssuer } from '../auth/demo-issuer.ts';
+import { HUB_JWKS_PATH, type HubSigningKey } from '../auth/hub-signing-key.ts';
 import { AuthenticationError, createTokenVerifier, type TokenVerifier } from '../auth/token-verifier.ts';
 import type { PolicySet } from '../policy/policy-types.ts';
 import { auditPlugin } from '../audit/audit-plugin.ts';
@@ -29,6 +30,8 @@ export interface GatewayDependencies {
   policies: PolicySet;
   /** The embedded default's demo issuer; its JWKS is then served at /.well-known/jwks.json. */
   demoIssuer?: DemoIssuer;
+  /** The hub's own key: signs upstream tokens and consent receipts; served at /.well-known/hub-jwks.json. */
+  hubKey: HubSigningKey;
 }
 
 export interface RunningGateway {
@@ -47,7 +50,7 @@ const PUBLIC_CODES = new Set([
 ]);
 
 export async function startGateway(deps: GatewayDependencies): Promise<RunningGateway> {
-  const { config, prisma, protector, policies, demoIssuer } = deps;
+  const { config, prisma, protector, policies, demoIssuer, hubKey } = deps;
   const executors = Object.fromEntries(DOMAINS.map((domain) => [domain, createUpstreamExecutor(domain, config.adapters[domain])])) as Record<Domain, ReturnType<typeof createUpstreamExecutor>>;
   const schema = applyFieldAuthorization(buildStitchedSchema(executors), policies);
 
@@ -71,6 +74,7 @@ export async function startGateway(deps: GatewayDependencies): Promise<RunningGa
     res.status(verifyToken ? 200 : 503).json({ status: verifyToken ? 'ok' : 'starting' });
   });
   if (demoIssuer) app.get(JWKS_PATH, (_req, res) => res.json(demoIssuer.jwks));
+  app.get(HUB_JWKS_PATH, (_req, res) => res.json(hubKey.jwks));
   app.use(
     '/graphql',
     express.json({ limit: '100kb' }),
@@ -79,7 +83,7 @@ export async function startGateway(deps: GatewayDependencies): Promise<RunningGa
         if (!verifyToken) throw unauthenticated('The hub is starting');
         try {
           const caller = await verifyToken(req.headers.authorization);
-          const context = createRequestContext({ prisma, protector }, caller, req.headers.traceparent as string | undefined);
+          const context = createRequestContext({ prisma, protector, policies, hubKey }, caller, req.headers.traceparent as string | undefined);
           res.locals.traceId = context.traceId;
           return context;
         } catch (error) {

@@ -6,6 +6,7 @@ import { seedDemoData } from '../db/seed.ts';
 import { loadHubDataKey } from '../crypto/hub-data-key.ts';
 import { createSubjectProtector } from '../crypto/subject-protection.ts';
 import { loadDemoIssuer, type DemoIssuer } from '../auth/demo-issuer.ts';
+import { loadHubSigningKey, type HubSigningKey } from '../auth/hub-signing-key.ts';
 import { loadPolicyFile } from '../policy/policy-file.ts';
 import { startGateway, type RunningGateway } from '../gateway/server.ts';
 import { buildStitchedSchema } from '../gateway/gateway-schema.ts';
@@ -39,6 +40,7 @@ export interface RunningHub {
   gateway: RunningGateway;
   database: HubDatabase;
   demoIssuer?: DemoIssuer;
+  hubKey: HubSigningKey;
   partners: Partial<Record<Domain, RunningSimulator>>;
   adapters: Partial<Record<Domain, RunningGraphQLService>>;
   close(): Promise<void>;
@@ -78,6 +80,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     }
     const protector = createSubjectProtector(await loadHubDataKey(config.dataDir));
     if (options.seedDemoData) await seedDemoData(database.prisma, protector);
+    const hubKey = await loadHubSigningKey(config.dataDir);
     const demoIssuer = options.demoIssuer ? await loadDemoIssuer(config.dataDir, config.auth.issuer, config.auth.audience) : undefined;
 
     const partners: Partial<Record<Domain, RunningSimulator>> = {};
@@ -103,9 +106,9 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       };
     }
 
-    const gateway = await startGateway({ config: gatewayConfig, prisma: database.prisma, protector, policies, demoIssuer });
+    const gateway = await startGateway({ config: gatewayConfig, prisma: database.prisma, protector, policies, demoIssuer, hubKey });
     closers.push(() => gateway.close());
-    return { gateway, database, demoIssuer, partners, adapters, close: closeAll };
+    return { gateway, database, demoIssuer, hubKey, partners, adapters, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;

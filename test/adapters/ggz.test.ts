@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGgzAdapterSchema, patientSearchBody, startGgzAdapter } from '../../src/adapters/ggz/adapter.ts';
+import { createGgzAdapterSchema, startGgzAdapter } from '../../src/adapters/ggz/adapter.ts';
+import { patientSearchBody } from '../../src/adapters/ggz/partner-client.ts';
 import type { RunningGraphQLService } from '../../src/adapters/graphql-http-server.ts';
 import { startGgzFhirSimulator } from '../../src/partners/ggz/simulator.ts';
 import { jsonResponse, startSimulator, type RunningSimulator } from '../../src/partners/simulator-server.ts';

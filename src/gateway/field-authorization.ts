@@ -1,15 +1,16 @@
 import { defaultFieldResolver, getNamedType, GraphQLError, type GraphQLFieldResolver, type GraphQLSchema, isObjectType } from 'graphql';
 import { MapperKind, mapSchema } from '@graphql-tools/utils';
 import type { Subject } from '../audit/access-log.ts';
-import { decideByRoleAndPurpose, decideField, type Decision } from '../policy/decide.ts';
-import type { FieldPolicy, PolicySet } from '../policy/policy-types.ts';
+import type { Decision } from '../policy/decide.ts';
+import type { PolicySet } from '../policy/policy-types.ts';
+import { decideForSubject } from './field-decision.ts';
 import type { RequestContext } from './request-context.ts';
 import { logger } from '../observability/logger.ts';
 
 /**
  * Wraps every field of the gateway schema with its policy decision. A withheld field resolves to `null`
- * with an error at its path (code FORBIDDEN, CONSENT_REQUIRED or CONSENT_UNAVAILABLE, with the category
- * and what would make it visible); its resolver is never called. Every decision about personal data is
+ * with an error at its path (code FORBIDDEN, PURPOSE_MISMATCH, CONSENT_REQUIRED or CONSENT_UNAVAILABLE, with
+ * the category and what would make it visible); its resolver is never called. Every decision about personal data is
  * recorded in the request's access log. Errors from partner sources become SOURCE_UNAVAILABLE.
  */
 export function applyFieldAuthorization(schema: GraphQLSchema, policies: PolicySet): GraphQLSchema {
@@ -22,8 +23,8 @@ export function applyFieldAuthorization(schema: GraphQLSchema, policies: PolicyS
       const returnsObject = isObjectType(getNamedType(fieldConfig.type));
       const resolve: GraphQLFieldResolver<unknown, RequestContext> = async (parent, args, context, info) => {
         const subject = subjectOf(typeName, parent, context);
-        const decision = await decide(policies, policy, coordinate, subject, context);
-        if (subject && policy && policy.basis.kind !== 'none') context.accessLog.record(subject, decision);
+        const decision = await decideForSubject(context, coordinate, subject);
+        if (subject && policy && policy.bases[0].kind !== 'none') context.accessLog.record(subject, decision);
         if (!decision.allowed) throw withheldError(decision);
         let value;
         try {
@@ -38,22 +39,6 @@ export function applyFieldAuthorization(schema: GraphQLSchema, policies: PolicyS
       return { ...fieldConfig, resolve };
     },
   });
-}
-
-async function decide(policies: PolicySet, policy: FieldPolicy | undefined, coordinate: string, subject: Subject | undefined, context: RequestContext): Promise<Decision> {
-  // A field without a policy is denied; the policy check at start-up makes this unreachable in practice.
-  if (!policy) return { allowed: false, coordinate, code: 'FORBIDDEN', reason: `No policy covers ${coordinate}` };
-  const byRole = decideByRoleAndPurpose(policies, policy, context.caller);
-  if (byRole !== 'consent') return byRole;
-  if (subject?.kind !== 'person') return { allowed: false, coordinate, code: 'FORBIDDEN', category: policy.category, reason: 'No single person to check consent for' };
-  let consents;
-  try {
-    const person = await context.households.person.load(subject.id);
-    consents = person ? await context.consents.load(person.bsnHash) : [];
-  } catch {
-    consents = 'unavailable' as const; // fail closed: consent-based data is withheld
-  }
-  return decideField(policies, policy, context.caller, consents);
 }
 
 function subjectOf(typeName: string, parent: unknown, context: RequestContext): Subject | undefined {
@@ -75,6 +60,8 @@ function withheldError(decision: Extract<Decision, { allowed: false }>): GraphQL
       code: decision.code,
       ...(decision.category ? { category: decision.category } : {}),
       ...(decision.requiredConsent ? { requiredConsent: decision.requiredConsent } : {}),
+      // What would make the field visible: each basis the policy names, with its roles and purposes.
+      visibleWith: decision.options.map(({ basis, roles, purposes, outcome, requiredConsent }) => ({ basis, roles, purposes, outcome, ...(requiredConsent ? { requiredConsent } : {}) })),
     },
   });
 }

@@ -1,10 +1,14 @@
-import { buildSchema, type GraphQLSchema, isObjectType } from 'graphql';
+import { buildSchema, type GraphQLCompositeType, GraphQLList, type GraphQLSchema, isObjectType } from 'graphql';
+import { batchDelegateToSchema } from '@graphql-tools/batch-delegate';
 import { stitchSchemas } from '@graphql-tools/stitch';
-import type { SubschemaConfig } from '@graphql-tools/delegate';
+import type { MergedTypeResolver, SubschemaConfig } from '@graphql-tools/delegate';
 import { type Executor, filterSchema } from '@graphql-tools/utils';
 import { DOMAINS, type Domain, loadDomainSdl, MAX_KEYS_PER_REQUEST } from '../domain/partner-domains.ts';
 import { createHubSubschema } from '../households/hub-subschema.ts';
 import { LOCAL_SUBSCHEMAS } from './local-subschemas.ts';
+import { allowedSelection } from './allowed-selection.ts';
+import { decideForSubject } from './field-decision.ts';
+import type { RequestContext } from './request-context.ts';
 
 function domainSchema(domain: Domain): GraphQLSchema {
   return buildSchema(loadDomainSdl(domain));
@@ -13,7 +17,7 @@ function domainSchema(domain: Domain): GraphQLSchema {
 /**
  * Stitches the hub's own data and the three adapters into the public schema. `Person` is a merged type:
  * the hub knows who a person is, each adapter adds its domain, keyed by BSN. Batched merging turns N
- * people into one call per adapter. The schema is built from the contracts in schema/, so the gateway
+ * people into one call per adapter and per distinct set of fields the caller may see (see below). The schema is built from the contracts in schema/, so the gateway
  * starts even while an adapter is down.
  */
 export function buildStitchedSchema(executors: Record<Domain, Executor>): GraphQLSchema {
@@ -28,7 +32,7 @@ export function buildStitchedSchema(executors: Record<Domain, Executor>): GraphQ
         fieldName: 'peopleByBsn',
         key: ({ bsn }: { bsn: string }) => bsn,
         argsFromKeys: (bsns: readonly string[]) => ({ bsns }),
-        dataLoaderOptions: { maxBatchSize: MAX_KEYS_PER_REQUEST },
+        resolve: minimisedPeopleByBsn,
       },
     },
   }));
@@ -56,3 +60,33 @@ function subjectIdSelections(hubSchema: GraphQLSchema) {
   }
   return resolvers;
 }
+
+/**
+ * Fetches a person's fields from one adapter, asking only for what the caller may see of this person
+ * (prune before fetch). People whose allowed selections are the same share one batched call, because
+ * batch delegation keeps one DataLoader per printed selection set; a person of whom nothing from this
+ * adapter may be seen causes no call at all.
+ */
+const minimisedPeopleByBsn: MergedTypeResolver = async (originalResult, untypedContext, info, subschema, selectionSet, key, type) => {
+  const context = untypedContext as RequestContext;
+  const personId = (originalResult as { id?: unknown }).id;
+  // Without the hub's id there is nobody to decide for: ask nothing (every Person field selects the id).
+  if (typeof personId !== 'string' || !type) return {};
+  const subject = { kind: 'person', id: personId } as const;
+  const person = info.schema.getType('Person') as GraphQLCompositeType;
+  const allowed = await allowedSelection(info.schema, person, selectionSet, info.fragments, async (coordinate) => (await decideForSubject(context, coordinate, subject)).allowed);
+  if (!allowed) return {};
+  return batchDelegateToSchema({
+    schema: subschema,
+    operation: 'query' as never,
+    fieldName: 'peopleByBsn',
+    returnType: new GraphQLList(type),
+    key,
+    argsFromKeys: (bsns: readonly string[]) => ({ bsns }),
+    selectionSet: allowed,
+    context,
+    info,
+    skipTypeMerging: true,
+    dataLoaderOptions: { maxBatchSize: MAX_KEYS_PER_REQUEST },
+  });
+};

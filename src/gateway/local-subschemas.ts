@@ -1,8 +1,11 @@
 import type { GraphQLSchema } from 'graphql';
+import { createExplainAccessSubschema } from './explain-access.ts';
 
 /**
  * The hub's own GraphQL subschemas besides the case registration (src/households/hub-subschema.ts),
  * each served from the hub database: one entry per concern (consent lifecycle, access log, ...). They are
  * stitched into the public schema next to the adapters; their resolvers get the gateway's RequestContext.
  */
-export const LOCAL_SUBSCHEMAS: readonly (() => GraphQLSchema)[] = [];
+export const LOCAL_SUBSCHEMAS: readonly (() => GraphQLSchema)[] = [
+  createExplainAccessSubschema,
+];

@@ -9,6 +9,7 @@ import type { ConsentRecord } from '../consent/consent-record.ts';
 import { AccessLog, type Subject } from '../audit/access-log.ts';
 import type { HubSigningKey } from '../auth/hub-signing-key.ts';
 import type { PolicySet } from '../policy/policy-types.ts';
+import type { Decision } from '../policy/decide.ts';
 
 /** Everything one GraphQL request carries through the gateway and its local subschema. */
 export interface RequestContext {
@@ -25,6 +26,8 @@ export interface RequestContext {
   households: HouseholdLoaders;
   consents: DataLoader<string, ConsentRecord[]>;
   accessLog: AccessLog;
+  /** Policy decisions made in this request, per subject and field (src/gateway/field-decision.ts). */
+  decisions: Map<string, Promise<Decision>>;
   /** Which person or household an object in the result is about (objects below Person and Household). */
   subjects: WeakMap<object, Subject>;
 }
@@ -41,6 +44,7 @@ export function createRequestContext(deps: { prisma: PrismaClient; protector: Su
     households: createHouseholdLoaders(deps.prisma),
     consents: createConsentLoader(deps.prisma),
     accessLog: new AccessLog(),
+    decisions: new Map(),
     subjects: new WeakMap(),
   };
 }

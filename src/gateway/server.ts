@@ -32,6 +32,8 @@ export interface GatewayDependencies {
   demoIssuer?: DemoIssuer;
   /** The hub's own key: signs upstream tokens and consent receipts; served at /.well-known/hub-jwks.json. */
   hubKey: HubSigningKey;
+  /** ONLY for bench/audit-overhead.ts, to measure what the access log costs; never set by the hub itself. */
+  withoutAuditForBenchmark?: true;
 }
 
 export interface RunningGateway {
@@ -44,7 +46,7 @@ const JWKS_PATH = '/.well-known/jwks.json';
 
 /** Codes whose messages are ours and safe to show; anything else is reported as an internal error. */
 const PUBLIC_CODES = new Set([
-  'UNAUTHENTICATED', 'FORBIDDEN', 'CONSENT_REQUIRED', 'CONSENT_UNAVAILABLE', 'SOURCE_UNAVAILABLE', 'AUDIT_UNAVAILABLE',
+  'UNAUTHENTICATED', 'FORBIDDEN', 'PURPOSE_MISMATCH', 'CONSENT_REQUIRED', 'CONSENT_UNAVAILABLE', 'SOURCE_UNAVAILABLE', 'AUDIT_UNAVAILABLE',
   'BAD_USER_INPUT', 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE',
 ]);
@@ -65,7 +67,7 @@ export async function startGateway(deps: GatewayDependencies): Promise<RunningGa
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     formatError: formatPublicError,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), auditPlugin(prisma)],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), ...(deps.withoutAuditForBenchmark ? [] : [auditPlugin(prisma, policies.purposes)])],
   });
   await apollo.start();
 

@@ -38,10 +38,10 @@ export function createHubSubschema() {
           return ctx.households.household.loadMany(ids);
         },
         householdByMemberBsn: async (_root, { bsn }: { bsn: string }, ctx) => {
-          if (!isValidBsn(bsn)) throw badInput('Invalid BSN: it must be 9 digits and pass the elfproef');
-          const person = await ctx.prisma.person.findUnique({ where: { bsnHash: ctx.protector.lookupKey(bsn) } });
+          const person = await personByBsn(bsn, ctx);
           return person ? ctx.households.household.load(person.householdId) : null;
         },
+        personByBsn: (_root, { bsn }: { bsn: string }, ctx) => personByBsn(bsn, ctx),
         householdByAddress: async (_root, args: { postcode: string; houseNumber: number; houseNumberSuffix?: string | null }, ctx) => {
           const postcode = normalisePostcode(args.postcode);
           if (!postcode) throw badInput('Invalid postcode: use four digits and two letters, such as 3531CJ');
@@ -75,6 +75,13 @@ export function createHubSubschema() {
       },
     },
   });
+}
+
+async function personByBsn(bsn: string, ctx: HubDataContext): Promise<PersonRow | null> {
+  if (!isValidBsn(bsn)) throw badInput('Invalid BSN: it must be 9 digits and pass the elfproef');
+  const person = await ctx.prisma.person.findUnique({ where: { bsnHash: ctx.protector.lookupKey(bsn) } });
+  if (person) ctx.households.person.prime(person.id, person);
+  return person;
 }
 
 function organisationOrNull(id: string | null) {

@@ -1,11 +1,40 @@
 import type { Caller } from '../auth/caller.ts';
 import { type ConsentRecord, isActiveConsent } from '../consent/consent-record.ts';
-import type { FieldPolicy, PolicySet } from './policy-types.ts';
+import type { Basis, FieldPolicy, PolicySet } from './policy-types.ts';
 
-export type WithheldCode = 'FORBIDDEN' | 'CONSENT_REQUIRED' | 'CONSENT_UNAVAILABLE';
+/**
+ * The policy decision for one field of one person, with its explanation. Pure: the caller, the policy and
+ * (only when a consent basis could apply) the person's consent records go in, a decision comes out.
+ * The gateway uses it twice with the same inputs: to prune what it asks partners for, and to withhold
+ * fields in the answer.
+ */
+
+export type WithheldCode = 'FORBIDDEN' | 'PURPOSE_MISMATCH' | 'CONSENT_REQUIRED' | 'CONSENT_UNAVAILABLE';
+
+/** Why one basis does or does not make the field visible for this caller and person. */
+export type BasisOutcome = 'SATISFIED' | 'ROLE_NOT_COVERED' | 'PURPOSE_NOT_COVERED' | 'CONSENT_MISSING' | 'CONSENT_STORE_UNAVAILABLE';
+
+/** One way the field could be visible: a basis with the roles and purposes it covers for this field. */
+export interface AccessOption {
+  /** `none`, `consent` or the name of a legal basis. */
+  basis: string;
+  kind: Basis['kind'];
+  /** Roles and purposes this basis covers for this field; `undefined` = any. */
+  roles?: readonly string[];
+  purposes?: readonly string[];
+  outcome: BasisOutcome;
+  /** For a consent basis: the consent that would have to be recorded (for the caller's organisation). */
+  requiredConsent?: RequiredConsent;
+}
+
+export interface RequiredConsent {
+  category: string;
+  granteeOrganisationId: string;
+  purpose: string;
+}
 
 export type Decision =
-  | { allowed: true; coordinate: string; category?: string; basis: string; consentId?: string }
+  | { allowed: true; coordinate: string; category?: string; basis: string; consentId?: string; options: readonly AccessOption[] }
   | {
       allowed: false;
       coordinate: string;
@@ -14,61 +43,79 @@ export type Decision =
       /** Why, in words without personal data. */
       reason: string;
       /** For CONSENT_REQUIRED: the consent that would make the field visible. */
-      requiredConsent?: { category: string; granteeOrganisationId: string; purpose: string };
+      requiredConsent?: RequiredConsent;
+      /** Every basis the policy names for this field and what it needs. */
+      options: readonly AccessOption[];
     };
 
 /** What the consent store answered for one person: their consent records, or that it could not be asked. */
 export type ConsentLookup = readonly ConsentRecord[] | 'unavailable';
 
 /**
- * Role and purpose checks, which need no consent records. Returns the final decision, or 'consent' when
- * the answer depends on the person's consents.
+ * Whether the decision for this caller depends on the person's consents: no basis without consent
+ * releases the field, and a consent basis covers the caller's role and purpose. Only then are consent
+ * records looked up (and only then can an unreachable consent store matter).
  */
-export function decideByRoleAndPurpose(policies: PolicySet, field: FieldPolicy, caller: Caller): Decision | 'consent' {
-  const { coordinate, category } = field;
-  const roleAllowed = (roles: readonly string[] | undefined) => !roles || caller.roles.some((role) => roles.includes(role));
-  const purposeAllowed = (purposes: readonly string[] | undefined) => !purposes || purposes.includes(caller.purpose);
-  const forbidden = (reason: string): Decision => ({ allowed: false, coordinate, code: 'FORBIDDEN', category, reason });
-
-  if (!roleAllowed(field.roles)) return forbidden(`The caller's role may not see ${coordinate}`);
-  if (!purposeAllowed(field.purposes)) return forbidden(`${coordinate} may not be used for purpose '${caller.purpose}'`);
-  switch (field.basis.kind) {
-    case 'none':
-      return { allowed: true, coordinate, category, basis: 'none' };
-    case 'consent':
-      return 'consent';
-    case 'legal': {
-      const basis = policies.legalBases.get(field.basis.name)!;
-      if (!roleAllowed(basis.roles)) return forbidden(`Legal basis '${field.basis.name}' does not cover the caller's role`);
-      if (!purposeAllowed(basis.purposes)) return forbidden(`Legal basis '${field.basis.name}' does not cover purpose '${caller.purpose}'`);
-      return { allowed: true, coordinate, category, basis: field.basis.name };
-    }
-  }
+export function dependsOnConsent(policies: PolicySet, field: FieldPolicy, caller: Caller): boolean {
+  const outcome = (basis: Basis) => scopeOutcome(field, basis, caller, basis.kind === 'legal' ? policies.legalBases.get(basis.name) : undefined);
+  if (field.bases.some((basis) => basis.kind !== 'consent' && outcome(basis) === 'SATISFIED')) return false;
+  return field.bases.some((basis) => basis.kind === 'consent' && outcome(basis) === 'SATISFIED');
 }
 
-/** The full decision for one field of one person. */
+/** The full decision for one field of one person. `consents` is only read when a consent basis applies. */
 export function decideField(policies: PolicySet, field: FieldPolicy, caller: Caller, consents: ConsentLookup, now = new Date()): Decision {
-  const byRole = decideByRoleAndPurpose(policies, field, caller);
-  if (byRole !== 'consent') return byRole;
-  const { coordinate } = field;
-  const category = field.category!;
-  if (consents === 'unavailable') {
-    return { allowed: false, coordinate, code: 'CONSENT_UNAVAILABLE', category, reason: 'The consent store cannot be reached; consent-based data is withheld' };
+  const { coordinate, category } = field;
+  let match: ConsentRecord | undefined;
+  const options = field.bases.map((basis): AccessOption => {
+    const legal = basis.kind === 'legal' ? policies.legalBases.get(basis.name) : undefined;
+    const roles = narrow(field.roles, legal?.roles);
+    const purposes = narrow(field.purposes, legal?.purposes);
+    const option: AccessOption = { basis: basisName(basis), kind: basis.kind, roles, purposes, outcome: scopeOutcome(field, basis, caller, legal) };
+    if (basis.kind !== 'consent') return option;
+    if (option.outcome === 'SATISFIED' || option.outcome === 'PURPOSE_NOT_COVERED') {
+      option.requiredConsent = { category: category!, granteeOrganisationId: caller.organisationId, purpose: option.outcome === 'SATISFIED' ? caller.purpose : (purposes ?? [])[0] };
+    }
+    if (option.outcome !== 'SATISFIED') return option;
+    // Consent records are looked at only for a caller whose role and purpose the consent basis covers.
+    if (consents === 'unavailable') return { ...option, outcome: 'CONSENT_STORE_UNAVAILABLE' };
+    match ??= consents.find((consent) => consent.category === category && consent.granteeOrganisationId === caller.organisationId && consent.purpose === caller.purpose && isActiveConsent(consent, now));
+    return match ? option : { ...option, outcome: 'CONSENT_MISSING' };
+  });
+
+  // Prefer a basis that needs no consent, so a consent is named only when it is what releases the data.
+  const released = options.find((option) => option.outcome === 'SATISFIED' && option.kind !== 'consent') ?? options.find((option) => option.outcome === 'SATISFIED');
+  if (released) return { allowed: true, coordinate, category, basis: released.basis, ...(released.kind === 'consent' ? { consentId: match!.id } : {}), options };
+
+  const withheld = (code: WithheldCode, reason: string, requiredConsent?: RequiredConsent): Decision => ({ allowed: false, coordinate, code, category, reason, options, ...(requiredConsent ? { requiredConsent } : {}) });
+  const consentOption = options.find((option) => option.kind === 'consent');
+  if (options.some((option) => option.outcome === 'CONSENT_STORE_UNAVAILABLE')) {
+    return withheld('CONSENT_UNAVAILABLE', 'The consent store cannot be reached; consent-based data is withheld');
   }
-  const match = consents.find(
-    (consent) =>
-      consent.category === category &&
-      consent.granteeOrganisationId === caller.organisationId &&
-      consent.purpose === caller.purpose &&
-      isActiveConsent(consent, now),
-  );
-  if (match) return { allowed: true, coordinate, category, basis: 'consent', consentId: match.id };
-  return {
-    allowed: false,
-    coordinate,
-    code: 'CONSENT_REQUIRED',
-    category,
-    reason: `Consent of this person is required for category '${category}'`,
-    requiredConsent: { category, granteeOrganisationId: caller.organisationId, purpose: caller.purpose },
-  };
+  if (consentOption?.outcome === 'CONSENT_MISSING') {
+    return withheld('CONSENT_REQUIRED', `Consent of this person is required for category '${category}'`, consentOption.requiredConsent);
+  }
+  if (options.some((option) => option.outcome === 'PURPOSE_NOT_COVERED')) {
+    return withheld('PURPOSE_MISMATCH', `${coordinate} may not be used for purpose '${caller.purpose}'`);
+  }
+  return withheld('FORBIDDEN', `The caller's role may not see ${coordinate}`);
+}
+
+function scopeOutcome(field: FieldPolicy, basis: Basis, caller: Caller, legal: { roles: readonly string[]; purposes: readonly string[] } | undefined): BasisOutcome {
+  const roles = narrow(field.roles, legal?.roles);
+  const purposes = narrow(field.purposes, legal?.purposes);
+  if (basis.kind === 'legal' && !legal) return 'ROLE_NOT_COVERED';
+  if (roles && !caller.roles.some((role) => roles.includes(role))) return 'ROLE_NOT_COVERED';
+  if (purposes && !purposes.includes(caller.purpose)) return 'PURPOSE_NOT_COVERED';
+  return 'SATISFIED';
+}
+
+/** A legal basis covers its own roles and purposes; a field may narrow them further. */
+function narrow(fieldList: readonly string[] | undefined, basisList: readonly string[] | undefined): readonly string[] | undefined {
+  if (!basisList) return fieldList;
+  if (!fieldList) return basisList;
+  return basisList.filter((name) => fieldList.includes(name));
+}
+
+function basisName(basis: Basis): string {
+  return basis.kind === 'legal' ? basis.name : basis.kind;
 }

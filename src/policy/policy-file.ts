@@ -103,6 +103,31 @@ export function parsePolicies(text: string, file: string, schema: GraphQLSchema)
     }
   }
 
+  /** `basis: name` or `basis: [name, name]`: none, consent or a name from legalBases. */
+  function basesOf(coordinate: string, value: unknown, node: Node): Basis[] | undefined {
+    const names = isSeq(value) ? value.items.map(scalarText) : [scalarText(value)];
+    if (names.length === 0) {
+      problem(node, `'${coordinate}': 'basis' lists no basis`);
+      return undefined;
+    }
+    const bases: Basis[] = [];
+    for (const basisName of names) {
+      if (basisName === 'none') bases.push({ kind: 'none' });
+      else if (basisName === 'consent') bases.push({ kind: 'consent' });
+      else if (basisName !== undefined && legalBases.has(basisName)) bases.push({ kind: 'legal', name: basisName });
+      else {
+        problem(node, `'${coordinate}': unknown basis '${basisName ?? ''}' (use none, consent or a name from legalBases)`);
+        return undefined;
+      }
+    }
+    if (bases.some((basis) => basis.kind === 'none') && bases.length > 1) {
+      problem(node, `'${coordinate}': basis none cannot be combined with other bases`);
+      return undefined;
+    }
+    if (new Set(names).size !== names.length) problem(node, `'${coordinate}': a basis is listed twice`);
+    return bases;
+  }
+
   function fieldPolicy(coordinate: string, value: unknown, node: Node): FieldPolicy | undefined {
     if (!isMap(value)) {
       problem(node, `'${coordinate}' needs a policy: { category, basis, roles, purposes }`);
@@ -112,37 +137,38 @@ export function parsePolicies(text: string, file: string, schema: GraphQLSchema)
       const key = scalarText(pair.key);
       if (!key || !['category', 'basis', 'roles', 'purposes'].includes(key)) problem(pair.key as Node, `'${coordinate}': unknown key '${key}'`);
     }
-    const basisName = value.get('basis');
-    let basis: Basis | undefined;
-    if (basisName === 'none') basis = { kind: 'none' };
-    else if (basisName === 'consent') basis = { kind: 'consent' };
-    else if (typeof basisName === 'string' && legalBases.has(basisName)) basis = { kind: 'legal', name: basisName };
-    else {
-      problem(node, `'${coordinate}': unknown basis '${basisName ?? ''}' (use none, consent or a name from legalBases)`);
-      return undefined;
-    }
+    const bases = basesOf(coordinate, value.get('basis', true), node);
+    if (!bases) return undefined;
+    const kinds = new Set(bases.map((basis) => basis.kind));
     const category = value.get('category');
     if (category !== undefined && (typeof category !== 'string' || !categories.has(category))) {
       problem(node, `'${coordinate}': unknown category '${String(category)}'`);
       return undefined;
     }
-    if (basis.kind !== 'none' && category === undefined) problem(node, `'${coordinate}': a field with personal data needs a category`);
+    const personal = !kinds.has('none');
+    if (personal && category === undefined) problem(node, `'${coordinate}': a field with personal data needs a category`);
     const fieldRoles = nameList(value, 'roles', roles, 'role', problem, node);
     const fieldPurposes = nameList(value, 'purposes', purposes, 'purpose', problem, node);
-    if (basis.kind !== 'none' && (!fieldRoles || !fieldPurposes)) problem(node, `'${coordinate}': list the roles and purposes that may see it`);
-    if (typeof category === 'string' && categories.get(category)?.special && basis.kind !== 'consent') {
+    if (kinds.has('consent') && (!fieldRoles || !fieldPurposes)) problem(node, `'${coordinate}': with basis consent, list the roles and purposes that may see it`);
+    if (typeof category === 'string' && categories.get(category)?.special && bases.some((basis) => basis.kind !== 'consent')) {
       problem(node, `'${coordinate}': category '${category}' is a special category (AVG art. 9) and may only be shared with explicit consent`);
     }
+    for (const basis of bases) {
+      if (basis.kind !== 'legal') continue;
+      const legal = legalBases.get(basis.name)!;
+      const reachable = (fieldRoles ?? legal.roles).some((role) => legal.roles.includes(role)) && (fieldPurposes ?? legal.purposes).some((purpose) => legal.purposes.includes(purpose));
+      if (!reachable) problem(node, `'${coordinate}': legal basis '${basis.name}' covers none of the field's roles or purposes, so it can never apply`);
+    }
     const [typeName, fieldName] = coordinate.split('.');
-    const mayBeWithheld = basis.kind !== 'none' || fieldRoles !== undefined || fieldPurposes !== undefined;
+    const mayBeWithheld = personal || fieldRoles !== undefined || fieldPurposes !== undefined;
     const fieldType = (schema.getType(typeName) as GraphQLObjectType).getFields()[fieldName].type;
     if (mayBeWithheld && isNonNullType(fieldType)) {
       problem(node, `'${coordinate}' may be withheld, so the schema must declare it nullable (it is ${String(fieldType)})`);
     }
-    if (basis.kind === 'consent' && !personScoped.has(typeName)) {
+    if (kinds.has('consent') && !personScoped.has(typeName)) {
       problem(node, `'${coordinate}': basis consent needs one person the data is about; '${typeName}' is not about a single person`);
     }
-    return { coordinate, category: category as string | undefined, basis, roles: fieldRoles, purposes: fieldPurposes, line: lineOf(node) };
+    return { coordinate, category: category as string | undefined, bases, roles: fieldRoles, purposes: fieldPurposes, line: lineOf(node) };
   }
 
   for (const type of Object.values(schema.getTypeMap())) {

@@ -6,10 +6,17 @@ export interface FieldPolicy {
   /** `Type.field`, as in the schema. */
   coordinate: string;
   category?: string;
-  basis: Basis;
-  /** Roles that may see the field; `undefined` means every role (only for basis `none`). */
+  /**
+   * The grounds on which the field may be shared, in the order the file lists them; any one suffices.
+   * A legal basis brings its own roles and purposes; consent needs the field's roles and purposes.
+   */
+  bases: readonly Basis[];
+  /**
+   * Roles that may see the field: required with consent, optional narrowing with a legal basis;
+   * `undefined` on a field with basis `none` means every role.
+   */
   roles?: readonly string[];
-  /** Purposes for which the field may be seen; `undefined` means every purpose (only for basis `none`). */
+  /** Purposes for which the field may be seen; same rules as `roles`. */
   purposes?: readonly string[];
   /** Line in the policy file, for messages. */
   line: number;

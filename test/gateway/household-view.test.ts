@@ -86,14 +86,17 @@ describeWithPostgres('household view for a wijkcoach', (database) => {
     expect(unknownAddress.body.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
   });
 
-  it('withholds fields with FORBIDDEN when the role or the purpose is not allowed', async () => {
+  it('withholds fields with FORBIDDEN for a role the policy does not name, and PURPOSE_MISMATCH for another purpose', async () => {
     const debtWorker = await hub.query(await hub.token({ role: 'schuldhulpverlener' }), HOUSEHOLD_QUERY, { id: 'hh-1002' });
     expect(debtWorker.body.data!.household.address).toBeNull();
     expect(errorsAt(debtWorker, 'household', 'address')[0].extensions).toMatchObject({ code: 'FORBIDDEN', category: 'adres' });
 
     const otherPurpose = await hub.query(await hub.token({ purpose: 'vroegsignalering-schulden' }), HOUSEHOLD_QUERY, { id: 'hh-1001' });
     expect(otherPurpose.body.data!.household.members).toBeNull();
-    expect(errorsAt(otherPurpose, 'household', 'members')[0].extensions!.code).toBe('FORBIDDEN');
+    expect(errorsAt(otherPurpose, 'household', 'members')[0].extensions).toMatchObject({
+      code: 'PURPOSE_MISMATCH',
+      visibleWith: [{ basis: 'wmo-wijkteam', roles: ['wijkcoach'], purposes: ['wijkteam-ondersteuning'], outcome: 'PURPOSE_NOT_COVERED' }],
+    });
 
     const privacyOfficer = await hub.query(await hub.token({ role: 'privacy-officer' }), HOUSEHOLD_QUERY, { id: 'hh-1001' });
     expect(privacyOfficer.body.data!.household).toBeNull();

@@ -35,7 +35,8 @@ describe('the field policy file', () => {
       .filter((type) => isObjectType(type) && !type.name.startsWith('__'))
       .flatMap((type) => Object.keys((type as any).getFields()).map((field) => `${type.name}.${field}`));
     expect([...policies.fields.keys()].sort()).toEqual(coordinates.sort());
-    expect(policies.fields.get('Care.inCare')).toMatchObject({ category: 'ggz', basis: { kind: 'consent' } });
+    expect(policies.fields.get('Care.inCare')).toMatchObject({ category: 'ggz', bases: [{ kind: 'consent' }] });
+    expect(policies.fields.get('Housing.rentArrearsTwoMonthsOrMore')!.bases).toEqual([{ kind: 'legal', name: 'wmo-wijkteam' }, { kind: 'legal', name: 'wgs-vroegsignalering' }]);
   });
 
   it('names the file, the line and the problem for an unknown field', () => {
@@ -51,9 +52,9 @@ describe('the field policy file', () => {
   it('rejects an unknown category, role, purpose or basis', () => {
     const category = withLine('monthlyRent:          { category: wonen,', 'monthlyRent:          { category: huur,');
     expect(problemsOf(category.text)).toContainEqual(`${POLICY_FILE}:${category.line}: 'Housing.monthlyRent': unknown category 'huur'`);
-    const role = withLine('caseNumber:         { category: schulden, basis: wmo-wijkteam, roles: [wijkcoach]', 'caseNumber:         { category: schulden, basis: wmo-wijkteam, roles: [wijkagent]');
+    const role = withLine('caseNumber:         { category: schulden, basis: wmo-wijkteam', 'caseNumber:         { category: schulden, basis: wmo-wijkteam, roles: [wijkagent]');
     expect(problemsOf(role.text)).toContainEqual(`${POLICY_FILE}:${role.line}: unknown role 'wijkagent'`);
-    const purpose = withLine('totalDebt:          { category: schulden, basis: wmo-wijkteam, roles: [wijkcoach], purposes: [wijkteam-ondersteuning]', 'totalDebt:          { category: schulden, basis: wmo-wijkteam, roles: [wijkcoach], purposes: [marketing]');
+    const purpose = withLine('totalDebt:          { category: schulden, basis: wmo-wijkteam', 'totalDebt:          { category: schulden, basis: wmo-wijkteam, purposes: [marketing]');
     expect(problemsOf(purpose.text)).toContainEqual(`${POLICY_FILE}:${purpose.line}: unknown purpose 'marketing'`);
     const basis = withLine('creditorCount:      { category: schulden, basis: wmo-wijkteam', 'creditorCount:      { category: schulden, basis: gerechtvaardigd-belang');
     expect(problemsOf(basis.text)[0]).toMatch(new RegExp(`^${POLICY_FILE}:${basis.line}: 'Debt.creditorCount': unknown basis 'gerechtvaardigd-belang'`));
@@ -64,6 +65,28 @@ describe('the field policy file', () => {
     expect(problemsOf(text)).toContainEqual(
       `${POLICY_FILE}:${line}: 'Care.inCare': category 'ggz' is a special category (AVG art. 9) and may only be shared with explicit consent`,
     );
+    // Also when consent is listed next to a legal basis: one non-consent basis is enough to refuse.
+    const mixed = withLine('care:       { category: ggz, basis: consent', 'care:       { category: ggz, basis: [consent, wmo-wijkteam]');
+    expect(problemsOf(mixed.text)).toContainEqual(
+      `${POLICY_FILE}:${mixed.line}: 'Person.care': category 'ggz' is a special category (AVG art. 9) and may only be shared with explicit consent`,
+    );
+  });
+
+  it('accepts several bases for one field and checks each of them', () => {
+    const unknown = withLine('rentArrearsTwoMonthsOrMore: { category: wonen, basis: [wmo-wijkteam, wgs-vroegsignalering]', 'rentArrearsTwoMonthsOrMore: { category: wonen, basis: [wmo-wijkteam, wgs]');
+    expect(problemsOf(unknown.text)[0]).toMatch(new RegExp(`^${POLICY_FILE}:${unknown.line}: 'Housing.rentArrearsTwoMonthsOrMore': unknown basis 'wgs'`));
+    const withNone = withLine('rentArrearsTwoMonthsOrMore: { category: wonen, basis: [wmo-wijkteam, wgs-vroegsignalering]', 'rentArrearsTwoMonthsOrMore: { category: wonen, basis: [none, wgs-vroegsignalering]');
+    expect(problemsOf(withNone.text)).toContainEqual(`${POLICY_FILE}:${withNone.line}: 'Housing.rentArrearsTwoMonthsOrMore': basis none cannot be combined with other bases`);
+    // A field may narrow a legal basis, but not to nothing: such a basis could never apply.
+    const unreachable = withLine('rentArrearsTwoMonthsOrMore: { category: wonen, basis: [wmo-wijkteam, wgs-vroegsignalering] }', 'rentArrearsTwoMonthsOrMore: { category: wonen, basis: [wmo-wijkteam, wgs-vroegsignalering], roles: [wijkcoach] }');
+    expect(problemsOf(unreachable.text)).toContainEqual(
+      `${POLICY_FILE}:${unreachable.line}: 'Housing.rentArrearsTwoMonthsOrMore': legal basis 'wgs-vroegsignalering' covers none of the field's roles or purposes, so it can never apply`,
+    );
+  });
+
+  it('asks for roles and purposes on a consent-based field', () => {
+    const { text, line } = withLine('inCare:                  { category: ggz, basis: consent, roles: [wijkcoach], purposes: [wijkteam-ondersteuning] }', 'inCare:                  { category: ggz, basis: consent }');
+    expect(problemsOf(text)).toContainEqual(`${POLICY_FILE}:${line}: 'Care.inCare': with basis consent, list the roles and purposes that may see it`);
   });
 
   it('refuses consent as basis where no single person is concerned', () => {

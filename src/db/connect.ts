@@ -26,6 +26,8 @@ export interface OpenDatabaseOptions {
   fresh?: boolean;
   /** Defaults to the repository's `prisma/migrations`. */
   migrationsDir?: string;
+  /** Called with the SQL text of every query Prisma sends (tests count database round trips with it). */
+  onQuery?: (sql: string) => void;
 }
 
 export interface HubDatabase {
@@ -42,10 +44,18 @@ export interface HubDatabase {
 }
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<HubDatabase> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl, options.migrationsDir) : openPGlite(options);
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options.migrationsDir, options.onQuery) : openPGlite(options);
 }
 
-async function openPostgres(databaseUrl: string, migrationsDir?: string): Promise<HubDatabase> {
+/** A Prisma client on a driver adapter, reporting each query to `onQuery` when given. */
+function createClient(adapter: ConstructorParameters<typeof PrismaClient>[0]['adapter'], onQuery?: (sql: string) => void): PrismaClient {
+  if (!onQuery) return new PrismaClient({ adapter });
+  const prisma = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
+  prisma.$on('query' as never, (event: { query: string }) => onQuery(event.query));
+  return prisma;
+}
+
+async function openPostgres(databaseUrl: string, migrationsDir?: string, onQuery?: (sql: string) => void): Promise<HubDatabase> {
   const pool = new pg.Pool({ connectionString: databaseUrl });
   try {
     // Migrations need one session (BEGIN/COMMIT, advisory lock), so borrow a single connection.
@@ -57,7 +67,7 @@ async function openPostgres(databaseUrl: string, migrationsDir?: string): Promis
       client.release();
     }
     // We own the pool: PrismaPg leaves an external pool open on $disconnect (disposeExternalPool: false).
-    const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+    const prisma = createClient(new PrismaPg(pool), onQuery);
     return {
       prisma,
       kind: 'postgres',
@@ -89,7 +99,7 @@ async function openPGlite(options: OpenDatabaseOptions): Promise<HubDatabase> {
   try {
     const runner = pgliteRunner(db);
     const { applied } = await applyMigrations(runner, options.migrationsDir);
-    const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
+    const prisma = createClient(new PrismaPGlite(db), options.onQuery);
     return {
       prisma,
       kind: 'pglite',

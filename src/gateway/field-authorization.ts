@@ -73,7 +73,10 @@ function withheldError(decision: Extract<Decision, { allowed: false }>): GraphQL
  */
 function safeError(error: unknown): GraphQLError {
   const extensions = error instanceof GraphQLError ? error.extensions : {};
-  if (extensions.code === 'BAD_USER_INPUT') return new GraphQLError((error as Error).message, { extensions: { code: 'BAD_USER_INPUT' } });
+  if (extensions.code === 'BAD_USER_INPUT') {
+    const { argument, index } = extensions;
+    return new GraphQLError((error as Error).message, { extensions: { code: 'BAD_USER_INPUT', ...(argument !== undefined ? { argument } : {}), ...(index !== undefined ? { index } : {}) } });
+  }
   if (typeof extensions.source === 'string') {
     return new GraphQLError(`Source '${extensions.source}' is unavailable`, { extensions: { code: 'SOURCE_UNAVAILABLE', source: extensions.source } });
   }

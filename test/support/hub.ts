@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadGatewayConfig, type GatewayConfig } from '../../src/config/env.ts';
-import { startHub, type RunningHub } from '../../src/hub/start-hub.ts';
+import { type HubOptions, startHub, type RunningHub } from '../../src/hub/start-hub.ts';
 import { DEMO_PROFILES } from '../../src/cli/demo-tokens.ts';
 import type { TestDatabase } from './postgres.ts';
 
@@ -28,7 +28,11 @@ export interface GraphQLResponse {
   };
 }
 
-export async function startTestHub(database: TestDatabase, configure: (config: GatewayConfig) => GatewayConfig = (c) => c): Promise<TestHub> {
+export async function startTestHub(
+  database: TestDatabase,
+  configure: (config: GatewayConfig) => GatewayConfig = (c) => c,
+  options: Pick<HubOptions, 'onDatabaseQuery'> = {},
+): Promise<TestHub> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'ontschot-test-'));
   const base = loadGatewayConfig({ PORT: '0', ONTSCHOT_DATA_DIR: dataDir, DATABASE_URL: database.url, ADAPTER_TIME_BUDGET_MS: '1500' });
   const zeroPorts = { housing: 0, debt: 0, care: 0 };
@@ -39,6 +43,7 @@ export async function startTestHub(database: TestDatabase, configure: (config: G
     adapterPorts: zeroPorts,
     seedDemoData: true,
     demoIssuer: true,
+    ...options,
   });
   return {
     ...hub,

@@ -1,0 +1,55 @@
+/**
+ * Runs the no-leak property (test/support/policy-property.ts) for as many cases as asked, against a real
+ * hub on a throw-away PostgreSQL database, and prints how many cases ran and how many violated it.
+ *   npm run test:property -- --cases 100000 [--seed 42]
+ * Exit code 1 when any case violates the property.
+ */
+import { parseArgs } from 'node:util';
+import fc from 'fast-check';
+import { createTestDatabase } from '../support/postgres.ts';
+import { startTestHub } from '../support/hub.ts';
+import { loadPolicyOracle } from '../support/policy-oracle.ts';
+import { createPropertyHarness, printCase, propertyCaseArbitrary, runPropertyCase } from '../support/policy-property.ts';
+
+const { values } = parseArgs({ options: { cases: { type: 'string', default: '100000' }, seed: { type: 'string' } } });
+const total = Number(values.cases);
+if (!Number.isInteger(total) || total < 1) {
+  console.error('--cases must be a positive whole number');
+  process.exit(2);
+}
+const seed = values.seed === undefined ? Date.now() % 2 ** 31 : Number(values.seed);
+
+const database = await createTestDatabase();
+if (!database) {
+  console.error('PostgreSQL is not reachable on 127.0.0.1:5432');
+  process.exit(2);
+}
+const oracle = loadPolicyOracle();
+const hub = await startTestHub(database);
+const harness = await createPropertyHarness(hub, oracle);
+const arbitrary = propertyCaseArbitrary(oracle);
+const started = Date.now();
+let ran = 0;
+let violatingCases = 0;
+let firstViolation: string | undefined;
+try {
+  const batch = 1000;
+  for (let offset = 0; offset < total; offset += batch) {
+    const cases = fc.sample(arbitrary, { numRuns: Math.min(batch, total - offset), seed: seed + offset });
+    for (const testCase of cases) {
+      const violations = await runPropertyCase(harness, testCase);
+      ran++;
+      if (violations.length > 0) {
+        violatingCases++;
+        firstViolation ??= `${violations.join('\n')}\n${printCase(testCase.root)}`;
+      }
+    }
+    console.log(`${ran} cases, ${violatingCases} with violations (${Math.round((Date.now() - started) / 1000)} s)`);
+  }
+} finally {
+  await hub.stop();
+  await database.drop();
+}
+console.log(`\nseed ${seed}: ${ran} cases, ${violatingCases} violations`);
+if (firstViolation) console.log(`first violation:\n${firstViolation}`);
+process.exit(violatingCases > 0 ? 1 : 0);

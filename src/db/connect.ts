@@ -48,7 +48,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<HubDat
 }
 
 /** A Prisma client on a driver adapter, reporting each query to `onQuery` when given. */
-function createClient(adapter: ConstructorParameters<typeof PrismaClient>[0]['adapter'], onQuery?: (sql: string) => void): PrismaClient {
+function createClient(adapter: NonNullable<ConstructorParameters<typeof PrismaClient>[0]['adapter']>, onQuery?: (sql: string) => void): PrismaClient {
   if (!onQuery) return new PrismaClient({ adapter });
   const prisma = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
   prisma.$on('query' as never, (event: { query: string }) => onQuery(event.query));

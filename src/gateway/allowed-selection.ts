@@ -15,50 +15,50 @@ const TYPENAME_ONLY: SelectionSetNode = { kind: Kind.SELECTION_SET, selections: 
  * object exists is then all that is asked. Fragments are inlined so the result stands on its own.
  * Returns `undefined` when no field is left: then nothing needs to be asked at all.
  */
-export async function allowedSelection(
+export function allowedSelection(
   schema: GraphQLSchema,
   type: GraphQLCompositeType,
   selectionSet: SelectionSetNode,
   fragments: Record<string, FragmentDefinitionNode>,
   isAllowed: FieldCheck,
 ): Promise<SelectionSetNode | undefined> {
-  const kept = (await Promise.all(selectionSet.selections.map((selection) => allowedSelectionNode(schema, type, selection, fragments, isAllowed))))
-    .filter((selection): selection is SelectionNode => selection !== undefined);
-  const asksForData = kept.some((selection) => selection.kind !== Kind.FIELD || selection.name.value !== '__typename');
-  return asksForData ? { kind: Kind.SELECTION_SET, selections: kept } : undefined;
+  return new SelectionPruner(schema, fragments, isAllowed).selectionSet(type, selectionSet);
 }
 
-async function allowedSelectionNode(
-  schema: GraphQLSchema,
-  type: GraphQLCompositeType,
-  selection: SelectionNode,
-  fragments: Record<string, FragmentDefinitionNode>,
-  isAllowed: FieldCheck,
-): Promise<SelectionNode | undefined> {
-  if (selection.kind === Kind.FIELD) return allowedField(schema, type, selection, fragments, isAllowed);
-  const fragment = selection.kind === Kind.FRAGMENT_SPREAD ? fragments[selection.name.value] : selection;
-  if (!fragment) return undefined;
-  const condition = fragment.typeCondition ? (schema.getType(fragment.typeCondition.name.value) as GraphQLCompositeType | undefined) : type;
-  if (!condition) return undefined;
-  const inner = await allowedSelection(schema, condition, fragment.selectionSet, fragments, isAllowed);
-  if (!inner) return undefined;
-  const inline: InlineFragmentNode = { kind: Kind.INLINE_FRAGMENT, typeCondition: fragment.typeCondition, directives: fragment.directives, selectionSet: inner };
-  return inline;
-}
+class SelectionPruner {
+  constructor(
+    private readonly schema: GraphQLSchema,
+    private readonly fragments: Record<string, FragmentDefinitionNode>,
+    private readonly isAllowed: FieldCheck,
+  ) {}
 
-async function allowedField(
-  schema: GraphQLSchema,
-  type: GraphQLCompositeType,
-  field: FieldNode,
-  fragments: Record<string, FragmentDefinitionNode>,
-  isAllowed: FieldCheck,
-): Promise<FieldNode | undefined> {
-  const name = field.name.value;
-  if (name === '__typename') return field;
-  if (!isObjectType(type) || !(await isAllowed(`${type.name}.${name}`))) return undefined;
-  if (!field.selectionSet) return field;
-  const fieldType = getNamedType(type.getFields()[name]?.type) as GraphQLCompositeType | undefined;
-  if (!fieldType) return undefined;
-  const inner = await allowedSelection(schema, fieldType, field.selectionSet, fragments, isAllowed);
-  return { ...field, selectionSet: inner ?? TYPENAME_ONLY };
+  async selectionSet(type: GraphQLCompositeType, selectionSet: SelectionSetNode): Promise<SelectionSetNode | undefined> {
+    const kept = (await Promise.all(selectionSet.selections.map((selection) => this.selection(type, selection))))
+      .filter((selection): selection is SelectionNode => selection !== undefined);
+    const asksForData = kept.some((selection) => selection.kind !== Kind.FIELD || selection.name.value !== '__typename');
+    return asksForData ? { kind: Kind.SELECTION_SET, selections: kept } : undefined;
+  }
+
+  private async selection(type: GraphQLCompositeType, selection: SelectionNode): Promise<SelectionNode | undefined> {
+    if (selection.kind === Kind.FIELD) return this.field(type, selection);
+    const fragment = selection.kind === Kind.FRAGMENT_SPREAD ? this.fragments[selection.name.value] : selection;
+    if (!fragment) return undefined;
+    const condition = fragment.typeCondition ? (this.schema.getType(fragment.typeCondition.name.value) as GraphQLCompositeType | undefined) : type;
+    if (!condition) return undefined;
+    const inner = await this.selectionSet(condition, fragment.selectionSet);
+    if (!inner) return undefined;
+    const inline: InlineFragmentNode = { kind: Kind.INLINE_FRAGMENT, typeCondition: fragment.typeCondition, directives: fragment.directives, selectionSet: inner };
+    return inline;
+  }
+
+  private async field(type: GraphQLCompositeType, field: FieldNode): Promise<FieldNode | undefined> {
+    const name = field.name.value;
+    if (name === '__typename') return field;
+    if (!isObjectType(type) || !(await this.isAllowed(`${type.name}.${name}`))) return undefined;
+    if (!field.selectionSet) return field;
+    const fieldType = getNamedType(type.getFields()[name]?.type) as GraphQLCompositeType | undefined;
+    if (!fieldType) return undefined;
+    const inner = await this.selectionSet(fieldType, field.selectionSet);
+    return { ...field, selectionSet: inner ?? TYPENAME_ONLY };
+  }
 }

@@ -73,17 +73,18 @@ function period(state: ConsentState, now: number): Pick<OracleConsent, 'validFro
 }
 
 type Gen = fc.GeneratorValue;
+type RootField = 'households' | 'household' | 'householdByMemberBsn' | 'personByBsn';
 
 function randomRoot(g: Gen, schema: GraphQLSchema): Selection {
   const householdIds = DEMO_HOUSEHOLDS.map((household) => household.id);
   const bsn = () => JSON.stringify(PEOPLE[g(fc.nat, PEOPLE.length - 1)].bsn);
-  const root = g(fc.constantFrom, 'households', 'household', 'householdByMemberBsn', 'personByBsn');
-  const args = {
+  const root = g(fc.constantFrom, 'households', 'household', 'householdByMemberBsn', 'personByBsn') as RootField;
+  const args: string = ({
     households: () => `(ids: ${JSON.stringify(g(fc.subarray, householdIds, { minLength: 1 }))})`,
     household: () => `(id: ${JSON.stringify(g(fc.constantFrom, ...householdIds))})`,
     householdByMemberBsn: () => `(bsn: ${bsn()})`,
     personByBsn: () => `(bsn: ${bsn()})`,
-  }[root]();
+  } satisfies Record<RootField, () => string>)[root]();
   const type = getNamedType(schema.getQueryType()!.getFields()[root].type) as GraphQLObjectType;
   return { field: root, key: 'root', args, children: randomSelection(g, schema, type, 0) };
 }

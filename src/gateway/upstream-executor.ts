@@ -1,28 +1,58 @@
-import { GraphQLError } from 'graphql';
+import { buildSchema, GraphQLError } from 'graphql';
 import { buildHTTPExecutor } from '@graphql-tools/executor-http';
 import type { ExecutionRequest, ExecutionResult, Executor } from '@graphql-tools/utils';
 import { ConsecutiveBreaker, circuitBreaker, handleAll, BrokenCircuitError } from 'cockatiel';
 import type { AdapterEndpoint } from '../config/env.ts';
-import type { Domain } from '../domain/partner-domains.ts';
+import { loadDomainSdl, type Domain } from '../domain/partner-domains.ts';
 import { logger } from '../observability/logger.ts';
+import { signUpstreamToken } from '../auth/upstream-token.ts';
+import { selectedCoordinates } from '../adapters/sdk/selected-fields.ts';
+import type { RequestContext } from './request-context.ts';
 
 /**
- * The gateway's HTTP link to one adapter. Every failure (refused, timed out past the time budget, broken
- * response, errors from the adapter) comes back as a GraphQL error with code SOURCE_UNAVAILABLE and the
- * source's name, never the adapter's own message. A circuit breaker (cockatiel) stops asking an adapter
- * that failed five times in a row, for a few seconds, so a dead partner does not slow every request.
+ * The gateway's HTTP link to one adapter. Every request carries a short-lived hub-signed token (for this
+ * adapter, this professional and purpose, exactly the fields asked for) and a W3C traceparent, so the
+ * adapter can tell the hub asked and log under the hub's trace.
+ *
+ * Every failure (refused, timed out past the time budget, broken response, errors from the adapter)
+ * comes back as a GraphQL error with code SOURCE_UNAVAILABLE and the source's name, never the adapter's
+ * own message. A circuit breaker (cockatiel) stops asking an adapter that failed five times in a row,
+ * for a few seconds, so a dead partner does not slow every request.
  */
 export function createUpstreamExecutor(domain: Domain, endpoint: AdapterEndpoint): Executor {
-  const http = buildHTTPExecutor({ endpoint: endpoint.url, timeout: endpoint.timeBudgetMs });
+  const contract = buildSchema(loadDomainSdl(domain));
+  // Signing is async and the `headers` option is not: the headers are made first and looked up here.
+  const hubHeaders = new WeakMap<ExecutionRequest, Record<string, string>>();
+  const http = buildHTTPExecutor({
+    endpoint: endpoint.url,
+    timeout: endpoint.timeBudgetMs,
+    headers: (request) => (request && hubHeaders.get(request)) || {},
+  });
   const breaker = circuitBreaker(handleAll, { halfOpenAfter: 5_000, breaker: new ConsecutiveBreaker(5) });
   const unavailable = (reason: string): ExecutionResult => {
     logger.warn({ source: domain, reason }, 'adapter unavailable');
     return { errors: [sourceUnavailable(domain)] };
   };
 
+  async function signedHeaders(request: ExecutionRequest): Promise<Record<string, string>> {
+    const context = request.context as RequestContext | undefined;
+    if (!context?.caller || !context.hubKey) throw new MissingRequestContext();
+    const token = await signUpstreamToken(context.hubKey, {
+      domain,
+      professional: context.caller.subject,
+      organisationId: context.caller.organisationId,
+      roles: context.caller.roles,
+      purpose: context.caller.purpose,
+      fields: selectedCoordinates(contract, request.document),
+      processingActivityId: context.processingActivityId,
+    });
+    return { authorization: `Bearer ${token}`, traceparent: `00-${context.traceId}-${context.spanId}-01` };
+  }
+
   return (async (request: ExecutionRequest) => {
     const started = Date.now();
     try {
+      hubHeaders.set(request, await signedHeaders(request));
       const result = (await breaker.execute(async () => {
         const answer = (await http(request)) as ExecutionResult;
         // Transport failures come back as results without data; count them as failures for the breaker.
@@ -34,12 +64,14 @@ export function createUpstreamExecutor(domain: Domain, endpoint: AdapterEndpoint
       return { ...result, errors: result.errors.map((error) => sourceUnavailable(domain, error.path)) };
     } catch (error) {
       if (error instanceof BrokenCircuitError) return unavailable('circuit open');
+      if (error instanceof MissingRequestContext) return unavailable('no caller to sign for');
       return unavailable(error instanceof UpstreamFailure ? 'failed' : 'transport error');
     }
   }) as Executor;
 }
 
 class UpstreamFailure extends Error {}
+class MissingRequestContext extends Error {}
 
 export function sourceUnavailable(domain: Domain, path?: readonly (string | number)[]): GraphQLError {
   return new GraphQLError(`Source '${domain}' is unavailable`, { path, extensions: { code: 'SOURCE_UNAVAILABLE', source: domain } });

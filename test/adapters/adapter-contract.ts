@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { buildSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AdapterConfig, StartAdapterOptions } from '../../src/adapters/adapter-config.ts';
-import type { RunningGraphQLService } from '../../src/adapters/graphql-http-server.ts';
+import type { AdapterConfig } from '../../src/adapters/adapter-config.ts';
+import { createAdapterSchema, type AdapterDefinition, type PartnerAdapterOptions, type RunningGraphQLService } from '../../src/adapters/sdk/index.ts';
 import type { RunningSimulator } from '../../src/partners/simulator-server.ts';
 import { peopleByBsn } from './graphql-client.ts';
+import { createTestHubKeys, type TestHubKeys } from './hub-tokens.ts';
 
 /**
  * The behaviour every adapter owes the gateway, run against the adapter's real partner simulator over
@@ -20,23 +21,27 @@ export interface AdapterContractCase {
   unknown: string[];
   startSimulator(): Promise<RunningSimulator>;
   partnerUrl(sim: RunningSimulator): string;
-  createSchema(config: AdapterConfig): GraphQLSchema;
-  startAdapter(options: StartAdapterOptions): Promise<RunningGraphQLService>;
+  definition(config: AdapterConfig): AdapterDefinition<unknown>;
+  startAdapter(options: PartnerAdapterOptions): Promise<RunningGraphQLService>;
 }
 
 export function describeAdapterContract(c: AdapterContractCase): void {
   describe(`${c.domain} adapter: contract`, () => {
     let sim: RunningSimulator;
     let adapter: RunningGraphQLService;
-    const query = (bsns: string[], url = adapter.url) => peopleByBsn(url, bsns, c.domain, c.selection);
+    let hub: TestHubKeys;
+    const query = (bsns: string[], url = adapter.url) => peopleByBsn(hub, url, bsns, c.domain, c.selection);
+    const start = (partnerUrl: string, timeBudgetMs: number) => c.startAdapter({ partnerUrl, timeBudgetMs, hubKeys: hub.hubKeys, dataDir: hub.dataDir });
 
     beforeAll(async () => {
+      hub = await createTestHubKeys();
       sim = await c.startSimulator();
-      adapter = await c.startAdapter({ port: 0, partnerUrl: c.partnerUrl(sim), timeBudgetMs: 2000 });
+      adapter = await start(c.partnerUrl(sim), 2000);
     });
     afterAll(async () => {
       await adapter.close();
       await sim.close();
+      await hub.cleanup();
     });
 
     /** The error of a failed query, checked to give nothing away. */
@@ -56,7 +61,8 @@ export function describeAdapterContract(c: AdapterContractCase): void {
 
     it('serves exactly the contract SDL from schema/domains', () => {
       const sdl = readFileSync(new URL(`../../schema/domains/${c.domain}.graphql`, import.meta.url), 'utf8');
-      expect(printSchema(c.createSchema({ partnerUrl: 'http://127.0.0.1:9', timeBudgetMs: 100 }))).toBe(printSchema(buildSchema(sdl)));
+      const schema: GraphQLSchema = createAdapterSchema(c.definition({ partnerUrl: 'http://127.0.0.1:9', timeBudgetMs: 100 }));
+      expect(printSchema(schema)).toBe(printSchema(buildSchema(sdl)));
     });
 
     it('answers GET /healthz with 200 {"status":"ok"}', async () => {
@@ -113,7 +119,7 @@ export function describeAdapterContract(c: AdapterContractCase): void {
       const gone = await c.startSimulator();
       const partnerUrl = c.partnerUrl(gone);
       await gone.close();
-      const orphan = await c.startAdapter({ partnerUrl, timeBudgetMs: 2000 });
+      const orphan = await start(partnerUrl, 2000);
       try {
         const error = expectOpaqueError(await query(c.known, orphan.url), c.known, partnerUrl, 'SOURCE_UNAVAILABLE');
         expect(error.extensions?.source).toBe(c.domain);
@@ -123,7 +129,7 @@ export function describeAdapterContract(c: AdapterContractCase): void {
     });
 
     it('gives up after the time budget when the partner is slow', async () => {
-      const hasty = await c.startAdapter({ partnerUrl: c.partnerUrl(sim), timeBudgetMs: 200 });
+      const hasty = await start(c.partnerUrl(sim), 200);
       sim.setLatency(3000);
       try {
         const started = performance.now();

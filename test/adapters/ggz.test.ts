@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGgzAdapterSchema, startGgzAdapter } from '../../src/adapters/ggz/adapter.ts';
+import { ggzAdapter, startGgzAdapter } from '../../src/adapters/ggz/adapter.ts';
 import { patientSearchBody } from '../../src/adapters/ggz/partner-client.ts';
-import type { RunningGraphQLService } from '../../src/adapters/graphql-http-server.ts';
+import type { RunningGraphQLService } from '../../src/adapters/sdk/index.ts';
 import { startGgzFhirSimulator } from '../../src/partners/ggz/simulator.ts';
 import { jsonResponse, startSimulator, type RunningSimulator } from '../../src/partners/simulator-server.ts';
 import { describeAdapterContract } from './adapter-contract.ts';
 import { peopleByBsn } from './graphql-client.ts';
+import { createTestHubKeys, type TestHubKeys } from './hub-tokens.ts';
 
 const SELECTION = 'inCare trajectoryKind responsiblePractitioner crisisPlanPresent';
 
@@ -18,24 +19,27 @@ describeAdapterContract({
   unknown: ['999914455', '999915927'],
   startSimulator: () => startGgzFhirSimulator(),
   partnerUrl: (sim) => `${sim.url}/fhir`,
-  createSchema: createGgzAdapterSchema,
+  definition: ggzAdapter,
   startAdapter: startGgzAdapter,
 });
 
 describe('GGZ adapter: FHIR search and mapping end to end', () => {
   let fhir: RunningSimulator;
   let adapter: RunningGraphQLService;
+  let hub: TestHubKeys;
   beforeAll(async () => {
+    hub = await createTestHubKeys();
     fhir = await startGgzFhirSimulator();
-    adapter = await startGgzAdapter({ partnerUrl: `${fhir.url}/fhir` });
+    adapter = await startGgzAdapter({ partnerUrl: `${fhir.url}/fhir`, hubKeys: hub.hubKeys, dataDir: hub.dataDir });
   });
   afterAll(async () => {
     await adapter.close();
     await fhir.close();
+    await hub.cleanup();
   });
 
   it('maps EpisodeOfCare, CareTeam and CarePlan to Care', async () => {
-    const result = await peopleByBsn(adapter.url, ['999906318', '999918369', '999925982', '999949913'], 'care', SELECTION);
+    const result = await peopleByBsn(hub, adapter.url, ['999906318', '999918369', '999925982', '999949913'], 'care', SELECTION);
     expect(result.body.data.peopleByBsn).toEqual([
       { bsn: '999906318', care: { inCare: true, trajectoryKind: 'SPECIALIST_GGZ', responsiblePractitioner: 'drs. M. Verhoeven (GZ-psycholoog)', crisisPlanPresent: true } },
       { bsn: '999918369', care: { inCare: true, trajectoryKind: 'BASIC_GGZ', responsiblePractitioner: 'E. Hendriks (verpleegkundig specialist GGZ)', crisisPlanPresent: false } },
@@ -73,9 +77,9 @@ describe('GGZ adapter: FHIR search and mapping end to end', () => {
         return jsonResponse(upstream.status, bundle, 'application/fhir+json');
       },
     });
-    const viaProxy = await startGgzAdapter({ partnerUrl: `${proxy.url}/fhir` });
+    const viaProxy = await startGgzAdapter({ partnerUrl: `${proxy.url}/fhir`, hubKeys: hub.hubKeys, dataDir: hub.dataDir });
     try {
-      const result = await peopleByBsn(viaProxy.url, ['999906318', '999914455'], 'care', SELECTION);
+      const result = await peopleByBsn(hub, viaProxy.url, ['999906318', '999914455'], 'care', SELECTION);
       expect(result.body.errors).toBeUndefined();
       expect(result.body.data.peopleByBsn).toEqual([
         { bsn: '999906318', care: { inCare: true, trajectoryKind: 'SPECIALIST_GGZ', responsiblePractitioner: 'drs. M. Verhoeven (GZ-psycholoog)', crisisPlanPresent: true } },

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHousingAdapterSchema, startHousingAdapter } from '../../src/adapters/housing/adapter.ts';
+import { housingAdapter, startHousingAdapter } from '../../src/adapters/housing/adapter.ts';
 import { toHousing } from '../../src/adapters/housing/translate.ts';
-import type { RunningGraphQLService } from '../../src/adapters/graphql-http-server.ts';
+import type { RunningGraphQLService } from '../../src/adapters/sdk/index.ts';
 import { startHousingSimulator } from '../../src/partners/housing/simulator.ts';
 import type { RunningSimulator } from '../../src/partners/simulator-server.ts';
 import { describeAdapterContract } from './adapter-contract.ts';
 import { peopleByBsn } from './graphql-client.ts';
+import { createTestHubKeys, type TestHubKeys } from './hub-tokens.ts';
 
 const SELECTION = 'contractNumber tenancyStartDate monthlyRent rentArrearsAmount rentArrearsMonths nuisanceReportsCount evictionStatus';
 
@@ -18,24 +19,27 @@ describeAdapterContract({
   unknown: ['999915460', '999975201'],
   startSimulator: () => startHousingSimulator(),
   partnerUrl: (sim) => sim.url,
-  createSchema: createHousingAdapterSchema,
+  definition: housingAdapter,
   startAdapter: startHousingAdapter,
 });
 
 describe('housing adapter: translation', () => {
   let sim: RunningSimulator;
   let adapter: RunningGraphQLService;
+  let hub: TestHubKeys;
   beforeAll(async () => {
+    hub = await createTestHubKeys();
     sim = await startHousingSimulator();
-    adapter = await startHousingAdapter({ partnerUrl: sim.url });
+    adapter = await startHousingAdapter({ partnerUrl: sim.url, hubKeys: hub.hubKeys, dataDir: hub.dataDir });
   });
   afterAll(async () => {
     await adapter.close();
     await sim.close();
+    await hub.cleanup();
   });
 
   it('translates the corporation fields to the hub contract end to end', async () => {
-    const result = await peopleByBsn(adapter.url, ['999918369', '999906318'], 'housing', SELECTION);
+    const result = await peopleByBsn(hub, adapter.url, ['999918369', '999906318'], 'housing', SELECTION);
     expect(result.body.data.peopleByBsn).toEqual([
       {
         bsn: '999918369',

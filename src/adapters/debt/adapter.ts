@@ -1,21 +1,20 @@
-import { makeExecutableSchema } from '@graphql-tools/schema';
-import type { GraphQLSchema } from 'graphql';
-import { withDefaults, type AdapterConfig, type StartAdapterOptions } from '../adapter-config.ts';
 import { loadDomainSdl } from '../../domain/partner-domains.ts';
-import { startGraphQLService, type RunningGraphQLService } from '../graphql-http-server.ts';
-import { peopleByBsnResolver } from '../people-by-bsn.ts';
+import { withDefaults, type AdapterConfig, type StartAdapterOptions } from '../adapter-config.ts';
+import { defineAdapter, startAdapter, type PartnerAdapterOptions, type RunningGraphQLService } from '../sdk/index.ts';
 import { fetchDebt } from './partner-client.ts';
+import type { Debt } from './translate.ts';
 
 /** The debt adapter: the hub's debt contract on top of the debt-relief case system's REST API. */
-
-export function createDebtAdapterSchema(config: AdapterConfig): GraphQLSchema {
-  return makeExecutableSchema({
-    typeDefs: loadDomainSdl('debt'),
-    resolvers: { Query: { peopleByBsn: peopleByBsnResolver('debt', (bsns) => fetchDebt(config, bsns)) } },
+export function debtAdapter(config: AdapterConfig) {
+  return defineAdapter<Debt>({
+    name: 'debt-adapter',
+    domain: 'debt',
+    contractSdl: loadDomainSdl('debt'),
+    personField: 'debt',
+    fetch: (bsns, fields, call) => fetchDebt({ ...config, timeBudgetMs: call.timeBudgetMs }, bsns, fields),
   });
 }
 
-export function startDebtAdapter(options: StartAdapterOptions): Promise<RunningGraphQLService> {
-  const schema = createDebtAdapterSchema(withDefaults(options));
-  return startGraphQLService({ name: 'debt-adapter', schema, host: options.host, port: options.port });
+export function startDebtAdapter(options: StartAdapterOptions & PartnerAdapterOptions): Promise<RunningGraphQLService> {
+  return startAdapter(debtAdapter(withDefaults(options)), options);
 }

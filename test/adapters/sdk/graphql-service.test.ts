@@ -1,8 +1,9 @@
+import type { IncomingMessage } from 'node:http';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { GraphQLError } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGraphQLService, type RunningGraphQLService } from '../../src/adapters/graphql-http-server.ts';
-import { postGraphQL } from './graphql-client.ts';
+import { RequestRefusal, startGraphQLService, type RunningGraphQLService } from '../../../src/adapters/sdk/index.ts';
+import { postGraphQL } from '../graphql-client.ts';
 
 describe('startGraphQLService', () => {
   let service: RunningGraphQLService;
@@ -26,7 +27,10 @@ describe('startGraphQLService', () => {
       name: 'test-service',
       schema,
       port: 0,
-      contextFactory: (req) => ({ caller: String(req.headers['x-caller'] ?? 'nobody') }),
+      contextFactory: (req: IncomingMessage) => {
+        if (req.headers['x-caller'] === 'intruder') throw new RequestRefusal(401, 'UNAUTHENTICATED', 'Go away', { 'www-authenticate': 'Bearer' });
+        return { caller: String(req.headers['x-caller'] ?? 'nobody') };
+      },
     });
   });
   afterAll(() => service.close());
@@ -46,6 +50,12 @@ describe('startGraphQLService', () => {
   it('builds the context from the request', async () => {
     const res = await fetch(service.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-caller': 'gateway' }, body: '{"query":"{ caller }"}' });
     expect(await res.json()).toEqual({ data: { caller: 'gateway' } });
+  });
+
+  it('answers a refusal from the context factory with its status and one error, without executing', async () => {
+    const res = await fetch(service.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-caller': 'intruder' }, body: '{"query":"{ hello }"}' });
+    expect([res.status, res.headers.get('www-authenticate')]).toEqual([401, 'Bearer']);
+    expect(await res.json()).toEqual({ errors: [{ message: 'Go away', extensions: { code: 'UNAUTHENTICATED' } }] });
   });
 
   it('answers GET /healthz with 200 {"status":"ok"}', async () => {

@@ -1,0 +1,111 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { createHandler, type OperationContext } from 'graphql-http';
+import { logger, type Logger } from '../../observability/logger.ts';
+import { closeServer, listen, readBody } from '../../net/http-server.ts';
+
+/**
+ * Serves a schema as GraphQL over HTTP (graphql-http, spec compliant) on node:http.
+ * Routes: POST /graphql, GET /healthz. GET /graphql is refused: a query in the URL would carry BSNs.
+ */
+
+export interface GraphQLServiceOptions {
+  name: string;
+  schema: GraphQLSchema;
+  host?: string;
+  port?: number;
+  /**
+   * Builds the resolvers' context from the raw request and its body, before anything is executed.
+   * Throw a `RequestRefusal` to answer with that HTTP status and one GraphQL error, and nothing else.
+   */
+  contextFactory?: (req: IncomingMessage, body: string) => OperationContext | Promise<OperationContext>;
+}
+
+export interface RunningGraphQLService {
+  name: string;
+  /** The /graphql endpoint, e.g. http://127.0.0.1:41234/graphql */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** A request refused before execution: no data, one error with a fixed message and code. */
+export class RequestRefusal extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export async function startGraphQLService(options: GraphQLServiceOptions): Promise<RunningGraphQLService> {
+  const host = options.host ?? '127.0.0.1';
+  const log = logger.child({ component: 'graphql-service', adapter: options.name });
+  const { contextFactory } = options;
+
+  const handle = createHandler<IncomingMessage, OperationContext, OperationContext>({
+    schema: options.schema,
+    context: (req) => req.context,
+    formatError: (error) => maskInternal(error, log),
+  });
+
+  async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = new URL(req.url ?? '/', 'http://service').pathname;
+    if (path === '/healthz') {
+      return req.method === 'GET' || req.method === 'HEAD' ? sendJson(res, 200, { status: 'ok' }) : sendJson(res, 405, { error: 'method not allowed' }, { allow: 'GET' });
+    }
+    if (path !== '/graphql') return sendJson(res, 404, { error: 'not found' });
+    if (req.method !== 'POST') return sendJson(res, 405, { errors: [{ message: 'Use POST for GraphQL requests' }] }, { allow: 'POST' });
+
+    const body = await readBody(req, MAX_BODY_BYTES);
+    if (body === undefined) return sendJson(res, 413, { errors: [{ message: 'Request body too large' }] }, { connection: 'close' });
+    let context: OperationContext;
+    try {
+      context = contextFactory ? await contextFactory(req, body) : undefined;
+    } catch (error) {
+      if (!(error instanceof RequestRefusal)) throw error;
+      return sendJson(res, error.status, { errors: [{ message: error.message, extensions: { code: error.code } }] }, error.headers);
+    }
+    const [payload, init] = await handle({ url: req.url ?? '/graphql', method: req.method, headers: req.headers, body, raw: req, context });
+    if (!res.destroyed) res.writeHead(init.status, init.statusText, init.headers).end(payload);
+  }
+
+  const server = createServer((req, res) => {
+    onRequest(req, res).catch((error: unknown) => {
+      log.error({ errorName: error instanceof Error ? error.name : typeof error }, 'request handling failed');
+      if (!res.headersSent && !res.destroyed) sendJson(res, 500, { errors: [{ message: 'Internal server error' }] });
+    });
+  });
+  const url = `${await listen(server, host, options.port ?? 0)}/graphql`;
+  log.debug({ url }, 'graphql service listening');
+
+  return {
+    name: options.name,
+    url,
+    close: () => closeServer(server),
+  };
+}
+
+/**
+ * Errors raised on purpose pass through: graphql-http's request errors (fixed texts such as 'Missing query')
+ * and GraphQLErrors from resolvers. Anything else a resolver throws is a bug whose message may hold
+ * internals or personal data: the caller gets a generic error and the log gets the class name.
+ */
+function maskInternal(error: Error | GraphQLError, log: Logger): Error | GraphQLError {
+  if (!(error instanceof GraphQLError)) return error;
+  const original = error.originalError;
+  if (original === undefined || original instanceof GraphQLError) return error;
+  log.error({ errorName: original.name, path: error.path }, 'resolver failed');
+  return new GraphQLError('Internal server error', {
+    path: error.path,
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(JSON.stringify(body));
+}

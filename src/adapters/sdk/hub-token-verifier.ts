@@ -1,0 +1,74 @@
+import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
+import { HUB_ISSUER } from '../../auth/hub-signing-key.ts';
+import { adapterAudience } from '../../auth/upstream-token.ts';
+import { ReplayGuard } from './replay-guard.ts';
+
+/**
+ * Checks the hub's token on an adapter request ("only the hub may ask"): signed by the hub key (ES256),
+ * issued by the hub, for this adapter, not expired, at most two minutes old, and never seen before.
+ * Anything else, including a professional's own token from an identity provider, is refused.
+ */
+
+/** Where the hub's public keys come from: its JWKS URL (stand-alone) or the set itself (embedded). */
+export type HubKeys = { jwksUrl: string } | { jwks: JSONWebKeySet };
+
+/** The verified claims an adapter acts on. */
+export interface HubTokenClaims {
+  issuer: string;
+  professional: string;
+  organisationId: string;
+  roles: string[];
+  purpose: string;
+  fields: string[];
+  processingActivityId: string | null;
+}
+
+export type HubTokenVerifier = (authorization: string | undefined) => Promise<HubTokenClaims>;
+
+/** Why a token was refused, for the operator's log; never shown to the caller. */
+export class HubTokenRefused extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+  }
+}
+
+const MAX_TOKEN_AGE = '120s';
+const CLOCK_TOLERANCE = '5s';
+
+export function createHubTokenVerifier(domain: string, keys: HubKeys): HubTokenVerifier {
+  const keySet: JWTVerifyGetKey = 'jwks' in keys ? createLocalJWKSet(keys.jwks) : createRemoteJWKSet(new URL(keys.jwksUrl));
+  const audience = adapterAudience(domain);
+  const replays = new ReplayGuard();
+
+  return async (authorization) => {
+    const match = authorization ? /^Bearer ([A-Za-z0-9_\-.]+)$/.exec(authorization.trim()) : null;
+    if (!match) throw new HubTokenRefused('missing');
+    let payload;
+    try {
+      ({ payload } = await jwtVerify(match[1], keySet, {
+        issuer: HUB_ISSUER,
+        audience,
+        algorithms: ['ES256'],
+        requiredClaims: ['exp', 'iat', 'jti', 'sub'],
+        maxTokenAge: MAX_TOKEN_AGE,
+        // Hub and adapter run on different machines: a few seconds of clock difference is not an attack.
+        clockTolerance: CLOCK_TOLERANCE,
+      }));
+    } catch (error) {
+      throw new HubTokenRefused((error as { code?: string }).code ?? 'invalid');
+    }
+    const claims = readClaims(payload);
+    if (!replays.firstUse(payload.jti!, payload.exp! * 1000)) throw new HubTokenRefused('replayed');
+    return claims;
+  };
+}
+
+function readClaims(payload: Record<string, unknown>): HubTokenClaims {
+  const { iss, sub, org, roles, purpose, fields, processing_activity_id: activity } = payload;
+  const strings = (value: unknown): value is string[] => Array.isArray(value) && value.every((item) => typeof item === 'string');
+  if (typeof sub !== 'string' || typeof org !== 'string' || typeof purpose !== 'string' || !strings(roles) || !strings(fields)) {
+    throw new HubTokenRefused('claims');
+  }
+  if (activity !== undefined && typeof activity !== 'string') throw new HubTokenRefused('claims');
+  return { issuer: iss as string, professional: sub, organisationId: org, roles, purpose, fields, processingActivityId: activity ?? null };
+}

@@ -1,0 +1,16 @@
+/**
+ * The adapter SDK: a partner writes its contract fragment and one batch function (`defineAdapter`);
+ * `startAdapter` serves it to the hub with hub-token checks, batching, validation, a time budget,
+ * opaque errors, structured logs and the processing log.
+ */
+export { defineAdapter, type AdapterDefinition, type AdapterCallContext } from './define-adapter.ts';
+export { startAdapter, createAdapterSchema, type AdapterServerOptions, type PartnerAdapterOptions } from './start-adapter.ts';
+export { startGraphQLService, RequestRefusal, type GraphQLServiceOptions, type RunningGraphQLService } from './graphql-service.ts';
+export { assertValidBsns, MAX_KEYS_PER_REQUEST } from './people-by-bsn.ts';
+export { createHubTokenVerifier, type HubKeys, type HubTokenClaims } from './hub-token-verifier.ts';
+export { sourceUnavailable, withinTimeBudget } from './partner-failure.ts';
+export { selectedCoordinates, domainFieldNames } from './selected-fields.ts';
+export { readProcessingLog, type ProcessingLogRecord } from './processing-log.ts';
+export { loadAdapterLogKey, dataSubjectId } from './log-key.ts';
+export { traceFrom, type TraceContext } from './trace-context.ts';
+export { adapterAudience } from '../../auth/upstream-token.ts';

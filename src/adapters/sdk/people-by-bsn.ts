@@ -1,0 +1,74 @@
+import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
+import { isValidBsn } from '../../domain/bsn.ts';
+import { MAX_KEYS_PER_REQUEST } from '../../domain/partner-domains.ts';
+import type { AdapterDefinition } from './define-adapter.ts';
+import type { AdapterRequestContext } from './request-context.ts';
+import { partnerFailure, withinTimeBudget } from './partner-failure.ts';
+import { coordinatesBelow, domainFieldNames } from './selected-fields.ts';
+
+/**
+ * `Query.peopleByBsn(bsns)`, the one query every adapter contract has: validated keys, ONE partner call
+ * for the distinct keys, the processing log written, and the answer in key order with `null` for
+ * people the partner does not know.
+ */
+
+export { MAX_KEYS_PER_REQUEST };
+
+export type PersonResult = ({ bsn: string } & Record<string, unknown>) | null;
+
+export function assertValidBsns(bsns: readonly string[]): void {
+  if (bsns.length > MAX_KEYS_PER_REQUEST) {
+    throw new GraphQLError(`Too many BSNs: at most ${MAX_KEYS_PER_REQUEST} per query`, {
+      extensions: { code: 'BAD_USER_INPUT', argument: 'bsns' },
+    });
+  }
+  bsns.forEach((bsn, index) => {
+    if (!isValidBsn(bsn)) {
+      // The index lets the caller find the bad key; the value itself stays out of errors and logs.
+      throw new GraphQLError('Invalid BSN: does not pass the elfproef', {
+        extensions: { code: 'BAD_USER_INPUT', argument: 'bsns', index },
+      });
+    }
+  });
+}
+
+export function peopleByBsnResolver(definition: AdapterDefinition<unknown>) {
+  return async (_root: unknown, args: { bsns: string[] }, context: AdapterRequestContext, info: GraphQLResolveInfo): Promise<PersonResult[]> => {
+    assertValidBsns(args.bsns);
+    const person = info.schema.getType('Person')!;
+    const coordinates = coordinatesBelow(info.schema, person, info.fieldNodes, info.fragments);
+    // Only the keys asked for: nothing to ask the partner, and nothing processed to log.
+    if (args.bsns.length === 0 || !coordinates.includes(`Person.${definition.personField}`)) return args.bsns.map((bsn) => ({ bsn }));
+
+    const fields = domainFieldNames(info.schema, coordinates, definition.personField);
+    const bsns = [...new Set(args.bsns)];
+    const log = context.log.child({ traceId: context.trace.traceId });
+    const startedAt = new Date();
+    let found: Map<string, unknown> | undefined;
+    let failure: GraphQLError | undefined;
+    try {
+      found = await withinTimeBudget(context.timeBudgetMs, (signal) =>
+        definition.fetch(bsns, fields, { signal, timeBudgetMs: context.timeBudgetMs, traceId: context.trace.traceId, log }),
+      );
+      if (!(found instanceof Map)) throw new TypeError('fetch did not return a Map');
+    } catch (error) {
+      failure = partnerFailure(definition.domain, error, log);
+    }
+    const endedAt = new Date();
+    try {
+      await context.processingLog.append({
+        operation: 'peopleByBsn', ok: failure === undefined, startedAt, endedAt, trace: context.trace, claims: context.claims, bsns, fields: coordinates,
+      });
+    } catch (error) {
+      // No record of the processing, no answer: the log is what makes the processing accountable.
+      log.error({ errorName: error instanceof Error ? error.name : typeof error }, 'processing log could not be written');
+      throw new GraphQLError('Processing log unavailable', { extensions: { code: 'PROCESSING_LOG_UNAVAILABLE' } });
+    }
+    if (failure) throw failure;
+    log.info({ keys: args.bsns.length, distinct: bsns.length, found: found!.size, fields: fields.length, durationMs: endedAt.getTime() - startedAt.getTime() }, 'peopleByBsn answered');
+    return args.bsns.map((bsn) => {
+      const record = found!.get(bsn);
+      return record === undefined || record === null ? null : { bsn, [definition.personField]: record };
+    });
+  };
+}

@@ -1,0 +1,91 @@
+import path from 'node:path';
+import type { IncomingMessage } from 'node:http';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import { isObjectType, parse, type GraphQLSchema } from 'graphql';
+import { logger } from '../../observability/logger.ts';
+import { DEFAULT_TIME_BUDGET_MS } from '../adapter-config.ts';
+import type { AdapterDefinition } from './define-adapter.ts';
+import { RequestRefusal, startGraphQLService, type RunningGraphQLService } from './graphql-service.ts';
+import { createHubTokenVerifier, HubTokenRefused, type HubKeys } from './hub-token-verifier.ts';
+import { loadAdapterLogKey } from './log-key.ts';
+import { peopleByBsnResolver } from './people-by-bsn.ts';
+import { ProcessingLog } from './processing-log.ts';
+import type { AdapterRequestContext } from './request-context.ts';
+import { selectedCoordinates } from './selected-fields.ts';
+import { traceFrom } from './trace-context.ts';
+
+export interface AdapterServerOptions {
+  host?: string;
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** The hub's public keys: only requests with a token signed by the hub are answered. */
+  hubKeys: HubKeys;
+  /** Folder for the DEMO log key (when ADAPTER_LOG_KEY is unset) and the default processing log. */
+  dataDir: string;
+  /** The append-only processing log; default <dataDir>/ldv/<adapter name>.jsonl. */
+  processingLogFile?: string;
+  /** The whole partner call must fit in this many milliseconds (default 2000). */
+  timeBudgetMs?: number;
+}
+
+/** Options of an adapter in front of one partner system (the built-in adapters, the scaffold's). */
+export interface PartnerAdapterOptions extends AdapterServerOptions {
+  /** Base URL of the partner system. */
+  partnerUrl: string;
+}
+
+/** The executable schema of an adapter: its contract with the SDK's `peopleByBsn` resolver. */
+export function createAdapterSchema(definition: AdapterDefinition<unknown>): GraphQLSchema {
+  const schema = makeExecutableSchema({
+    typeDefs: definition.contractSdl,
+    resolvers: { Query: { peopleByBsn: peopleByBsnResolver(definition) } },
+  });
+  const person = schema.getType('Person');
+  if (!isObjectType(person) || !person.getFields()[definition.personField]) {
+    throw new Error(`The contract of ${definition.name} has no field Person.${definition.personField}`);
+  }
+  return schema;
+}
+
+/** Serves an adapter over HTTP: POST /graphql for the hub (hub token required), GET /healthz. */
+export async function startAdapter(definition: AdapterDefinition<unknown>, options: AdapterServerOptions): Promise<RunningGraphQLService> {
+  const schema = createAdapterSchema(definition);
+  const log = logger.child({ adapter: definition.name });
+  const verify = createHubTokenVerifier(definition.domain, options.hubKeys);
+  const processingLog = new ProcessingLog(
+    options.processingLogFile ?? path.join(options.dataDir, 'ldv', `${definition.name}.jsonl`),
+    definition.name,
+    await loadAdapterLogKey(options.dataDir),
+  );
+  const timeBudgetMs = options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS;
+
+  async function contextFor(req: IncomingMessage, body: string): Promise<AdapterRequestContext> {
+    const trace = traceFrom(req.headers.traceparent);
+    let claims;
+    try {
+      claims = await verify(req.headers.authorization);
+    } catch (error) {
+      log.warn({ traceId: trace.traceId, reason: error instanceof HubTokenRefused ? error.reason : 'error' }, 'request refused: no valid hub token');
+      throw new RequestRefusal(401, 'UNAUTHENTICATED', 'A valid hub token is required', { 'www-authenticate': 'Bearer' });
+    }
+    const requested = requestedCoordinates(schema, body);
+    const uncovered = requested?.filter((coordinate) => !claims.fields.includes(coordinate)) ?? [];
+    if (uncovered.length > 0) {
+      log.warn({ traceId: trace.traceId, uncovered }, 'request refused: fields outside the hub token');
+      throw new RequestRefusal(403, 'FORBIDDEN', 'The hub token does not cover the requested fields');
+    }
+    return { claims, trace, timeBudgetMs, processingLog, log };
+  }
+
+  return startGraphQLService({ name: definition.name, schema, host: options.host, port: options.port ?? 0, contextFactory: contextFor });
+}
+
+/** The coordinates a request body selects; undefined when it does not parse (graphql-http answers 400). */
+function requestedCoordinates(schema: GraphQLSchema, body: string): string[] | undefined {
+  try {
+    const { query } = JSON.parse(body) as { query?: unknown };
+    return typeof query === 'string' ? selectedCoordinates(schema, parse(query)) : undefined;
+  } catch {
+    return undefined;
+  }
+}

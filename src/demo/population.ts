@@ -33,15 +33,30 @@ export interface DebtFacts {
   registeredOn: string;
 }
 
+/** A practitioner of the GGZ provider, as its HR and BIG-register records have them. */
+export interface DemoPractitioner {
+  /** Academic title, e.g. drs. */
+  prefix?: string;
+  initials: string;
+  family: string;
+  /** The profession (discipline), e.g. GZ-psycholoog. */
+  discipline: string;
+}
+
 /** What the GGZ provider knows about a patient. */
 export interface CareFacts {
   patientNumber: string;
   trajectory: CareTrajectoryKind;
   active: boolean;
   startDate: string;
-  responsiblePractitioner: string;
+  /** The regiebehandelaar. */
+  responsiblePractitioner: DemoPractitioner;
   crisisPlan: boolean;
 }
+
+const VERHOEVEN: DemoPractitioner = { prefix: 'drs.', initials: 'M.', family: 'Verhoeven', discipline: 'GZ-psycholoog' };
+const HENDRIKS: DemoPractitioner = { initials: 'E.', family: 'Hendriks', discipline: 'verpleegkundig specialist GGZ' };
+const KRAMER: DemoPractitioner = { prefix: 'dr.', initials: 'J.', family: 'Kramer', discipline: 'psychiater' };
 
 export interface DemoPerson {
   id: string;
@@ -72,6 +87,7 @@ export interface DemoConsent {
   withdrawnAt?: string;
   evidence: { method: 'WRITTEN' | 'VERBAL' | 'DIGITAL'; reference: string };
   recordedBy: string;
+  recordedByOrganisationId: string;
 }
 
 export const DEMO_HOUSEHOLDS: readonly DemoHousehold[] = [
@@ -89,7 +105,7 @@ export const DEMO_HOUSEHOLDS: readonly DemoHousehold[] = [
         id: 'p-2001', bsn: '999906318', givenName: 'Mohammed', familyName: 'El Amrani', birthDate: '1979-04-12',
         housing: { contractNumber: 'HC-40112', tenancyStartDate: '2011-05-01', monthlyRent: 715.4, arrearsAmount: 2146.2, arrearsMonths: 3, nuisanceReports: 1, eviction: 'SUMMONED' },
         debt: { caseNumber: 'SHV-2025-0412', status: 'DEBT_SETTLEMENT', totalDebt: 23410.55, creditorCount: 13, paymentArrangement: true, budgetManagement: true, registeredOn: '2025-11-03' },
-        care: { patientNumber: 'GGZ-77801', trajectory: 'SPECIALIST_GGZ', active: true, startDate: '2026-02-10', responsiblePractitioner: 'drs. M. Verhoeven (GZ-psycholoog)', crisisPlan: true },
+        care: { patientNumber: 'GGZ-77801', trajectory: 'SPECIALIST_GGZ', active: true, startDate: '2026-02-10', responsiblePractitioner: VERHOEVEN, crisisPlan: true },
       },
       {
         id: 'p-2002', bsn: '999914455', givenName: 'Fatima', familyName: 'El Amrani-Bakkali', birthDate: '1982-09-30',
@@ -130,7 +146,7 @@ export const DEMO_HOUSEHOLDS: readonly DemoHousehold[] = [
         id: 'p-2005', bsn: '999918369', givenName: 'Linda', familyName: 'Bakker', birthDate: '1990-11-17',
         housing: { contractNumber: 'HC-33044', tenancyStartDate: '2016-02-01', monthlyRent: 688.75, arrearsAmount: 3951.3, arrearsMonths: 5, nuisanceReports: 4, eviction: 'EVICTION_SCHEDULED' },
         debt: { caseNumber: 'SHV-2025-0233', status: 'STABILISATION', totalDebt: 15230.8, creditorCount: 9, paymentArrangement: false, budgetManagement: true, registeredOn: '2025-06-18' },
-        care: { patientNumber: 'GGZ-77915', trajectory: 'BASIC_GGZ', active: true, startDate: '2025-10-01', responsiblePractitioner: 'E. Hendriks (verpleegkundig specialist GGZ)', crisisPlan: false },
+        care: { patientNumber: 'GGZ-77915', trajectory: 'BASIC_GGZ', active: true, startDate: '2025-10-01', responsiblePractitioner: HENDRIKS, crisisPlan: false },
       },
       { id: 'p-2006', bsn: '999918710', givenName: 'Sem', familyName: 'Bakker', birthDate: '2015-03-08' },
       { id: 'p-2007', bsn: '999919544', givenName: 'Noa', familyName: 'Bakker', birthDate: '2018-07-29' },
@@ -152,7 +168,7 @@ export const DEMO_HOUSEHOLDS: readonly DemoHousehold[] = [
       {
         id: 'p-2009', bsn: '999925982', givenName: 'Ayşe', familyName: 'Yilmaz', birthDate: '1961-12-05',
         housing: { contractNumber: 'HC-12009', tenancyStartDate: '1994-09-01', monthlyRent: 598.2, arrearsAmount: 1196.4, arrearsMonths: 2, nuisanceReports: 0, eviction: 'NONE' },
-        care: { patientNumber: 'GGZ-70233', trajectory: 'FACT', active: true, startDate: '2023-05-15', responsiblePractitioner: 'dr. J. Kramer (psychiater)', crisisPlan: true },
+        care: { patientNumber: 'GGZ-70233', trajectory: 'FACT', active: true, startDate: '2023-05-15', responsiblePractitioner: KRAMER, crisisPlan: true },
       },
     ],
   },
@@ -170,7 +186,7 @@ export const DEMO_HOUSEHOLDS: readonly DemoHousehold[] = [
         id: 'p-2010', bsn: '999930163', givenName: 'Johan', familyName: 'Visser', birthDate: '1987-08-21',
         housing: { contractNumber: 'HC-60350', tenancyStartDate: '2020-01-01', monthlyRent: 720.0, arrearsAmount: 720.0, arrearsMonths: 1, nuisanceReports: 2, eviction: 'NONE' },
         debt: { caseNumber: 'SHV-2023-0109', status: 'WSNP', totalDebt: 41022.0, creditorCount: 21, paymentArrangement: true, budgetManagement: true, registeredOn: '2023-03-09' },
-        care: { patientNumber: 'GGZ-71188', trajectory: 'SPECIALIST_GGZ', active: true, startDate: '2024-01-08', responsiblePractitioner: 'drs. M. Verhoeven (GZ-psycholoog)', crisisPlan: false },
+        care: { patientNumber: 'GGZ-71188', trajectory: 'SPECIALIST_GGZ', active: true, startDate: '2024-01-08', responsiblePractitioner: VERHOEVEN, crisisPlan: false },
       },
     ],
   },
@@ -192,7 +208,7 @@ export const DEMO_HOUSEHOLDS: readonly DemoHousehold[] = [
         id: 'p-2012', bsn: '999949913', givenName: 'Daan', familyName: 'Kok', birthDate: '1993-01-19',
         housing: { contractNumber: 'HC-70077', tenancyStartDate: '2021-10-01', monthlyRent: 655.0, arrearsAmount: 0, arrearsMonths: 0, nuisanceReports: 0, eviction: 'NONE' },
         debt: { caseNumber: 'SHV-2024-0301', status: 'AFTERCARE', totalDebt: 4310.0, creditorCount: 3, paymentArrangement: true, budgetManagement: false, registeredOn: '2024-05-14' },
-        care: { patientNumber: 'GGZ-72410', trajectory: 'BASIC_GGZ', active: false, startDate: '2024-09-02', responsiblePractitioner: 'E. Hendriks (verpleegkundig specialist GGZ)', crisisPlan: false },
+        care: { patientNumber: 'GGZ-72410', trajectory: 'BASIC_GGZ', active: false, startDate: '2024-09-02', responsiblePractitioner: HENDRIKS, crisisPlan: false },
       },
       { id: 'p-2013', bsn: '999972728', givenName: 'Lieke', familyName: 'Kok', birthDate: '2024-11-30' },
     ],
@@ -219,19 +235,19 @@ export const DEMO_HOUSEHOLDS: readonly DemoHousehold[] = [
 export const DEMO_CONSENTS: readonly DemoConsent[] = [
   {
     subjectBsn: '999906318', category: 'ggz', granteeOrganisationId: 'wijkteam-oost', purpose: 'wijkteam-ondersteuning',
-    validFrom: '2026-03-01', validUntil: '2027-03-01', evidence: { method: 'WRITTEN', reference: 'DMS-2026-000418' }, recordedBy: 'sanne.deboer',
+    validFrom: '2026-03-01', validUntil: '2027-03-01', evidence: { method: 'WRITTEN', reference: 'DMS-2026-000418' }, recordedBy: 'sanne.deboer', recordedByOrganisationId: 'wijkteam-oost',
   },
   {
     subjectBsn: '999925982', category: 'ggz', granteeOrganisationId: 'wijkteam-oost', purpose: 'wijkteam-ondersteuning',
-    validFrom: '2026-06-10', evidence: { method: 'DIGITAL', reference: 'mijnwijkteam-toestemming-8841' }, recordedBy: 'ilse.jacobs',
+    validFrom: '2026-06-10', evidence: { method: 'DIGITAL', reference: 'mijnwijkteam-toestemming-8841' }, recordedBy: 'ilse.jacobs', recordedByOrganisationId: 'wijkteam-oost',
   },
   {
     subjectBsn: '999930163', category: 'ggz', granteeOrganisationId: 'wijkteam-oost', purpose: 'wijkteam-ondersteuning',
-    validFrom: '2025-01-15', withdrawnAt: '2026-10-01T09:30:00Z', evidence: { method: 'VERBAL', reference: 'gespreksverslag 2025-01-15' }, recordedBy: 'sanne.deboer',
+    validFrom: '2025-01-15', withdrawnAt: '2026-10-01T09:30:00Z', evidence: { method: 'VERBAL', reference: 'gespreksverslag 2025-01-15' }, recordedBy: 'sanne.deboer', recordedByOrganisationId: 'wijkteam-oost',
   },
   {
     subjectBsn: '999949913', category: 'ggz', granteeOrganisationId: 'wijkteam-oost', purpose: 'wijkteam-ondersteuning',
-    validFrom: '2024-09-01', validUntil: '2025-06-30', evidence: { method: 'WRITTEN', reference: 'DMS-2024-001190' }, recordedBy: 'youssef.amrani',
+    validFrom: '2024-09-01', validUntil: '2025-06-30', evidence: { method: 'WRITTEN', reference: 'DMS-2024-001190' }, recordedBy: 'youssef.amrani', recordedByOrganisationId: 'wijkteam-oost',
   },
 ];
 

@@ -4,17 +4,26 @@ import { logger } from '../observability/logger.ts';
 import { closeServer, listen, readBody } from '../net/http-server.ts';
 
 /**
- * Shared plumbing for the partner simulators: an HTTP server with a request counter and switches for
- * latency and outage, so tests and the demo can show batching (N people = 1 call) and failure handling.
- * The control endpoints under /_sim/ let another process flip those switches.
+ * Shared plumbing for the partner simulators: an HTTP server with a request counter, a log of what each
+ * search asked for, and switches for latency, outage and a rate limit, so tests and the demo can show
+ * batching (N people = 1 call), data minimisation and failure handling. The control endpoints under
+ * /_sim/ let another process flip those switches.
  */
 
-/** What a simulator's handler sees: no query string parsing, because BSNs never travel in URLs. */
 export interface SimulatorRequest {
   method: string;
   /** Path without the query string. */
   path: string;
+  /** Only for opaque paging tokens: partner routes never accept personal data in a URL. */
+  query: URLSearchParams;
   headers: IncomingHttpHeaders;
+}
+
+/** One search as the partner understood it: whom it was asked about, and which of its own fields. */
+export interface ReceivedRequest {
+  bsns: string[];
+  /** In the partner's own vocabulary (Dutch field names, FHIR search parameters). */
+  fields: string[];
 }
 
 export interface SimulatorResponse {
@@ -24,30 +33,50 @@ export interface SimulatorResponse {
   body: unknown;
 }
 
-export type SimulatorHandler = (req: SimulatorRequest, body: string) => Promise<SimulatorResponse>;
+/** `record` notes a search the handler accepted, for `receivedRequests()`. */
+export type SimulatorHandler = (req: SimulatorRequest, body: string, record: (request: ReceivedRequest) => void) => Promise<SimulatorResponse>;
 
 export interface SimulatorOptions {
   name: string;
   host?: string;
   port?: number;
+  /** More accepted requests than this within one second are answered 429; absent: no limit. */
+  rateLimitPerSecond?: number;
   handle: SimulatorHandler;
 }
 
-/** What each partner simulator accepts: where to listen and whom it knows (default: the demo population). */
+/**
+ * What each partner simulator accepts: where to listen and whom it knows (default: the demo population).
+ * A simulator ignores the options that do not apply to its partner.
+ */
 export interface PartnerSimulatorOptions {
   host?: string;
   port?: number;
   households?: readonly DemoHousehold[];
+  /** Most records per page (housing, GGZ); default 5. */
+  pageSize?: number;
+  /** See `SimulatorOptions.rateLimitPerSecond`. */
+  rateLimitPerSecond?: number;
+  /** The key the partner expects in `x-api-key` (debt relief). */
+  apiKey?: string;
 }
+
+export const DEFAULT_PAGE_SIZE = 5;
 
 export interface RunningSimulator {
   name: string;
   /** Base URL without a trailing slash, e.g. http://127.0.0.1:41234 */
   url: string;
+  /** Every HTTP request to a partner route, including refused ones and every page. */
   requestCount(): number;
+  /** The searches the partner accepted, one per logical search (follow-up pages are not new searches). */
+  receivedRequests(): ReceivedRequest[];
+  /** Clears the counter and the log of received requests. */
   resetCount(): void;
   setLatency(ms: number): void;
   setDown(down: boolean): void;
+  /** `undefined`: no limit. */
+  setRateLimit(perSecond: number | undefined): void;
   close(): Promise<void>;
 }
 
@@ -65,12 +94,18 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   const host = options.host ?? '127.0.0.1';
   const log = logger.child({ component: 'partner-simulator', simulator: options.name });
   let requests = 0;
+  let received: ReceivedRequest[] = [];
   let latencyMs = 0;
   let down = false;
+  const limiter = new RateLimiter(checkedRateLimit(options.rateLimitPerSecond));
   // Pending latency delays end at once on close(), so close() never waits for them.
   const closing = new AbortController();
 
-  const state = () => ({ requests, latencyMs, down });
+  const state = () => ({ requests, latencyMs, down, rateLimitPerSecond: limiter.perSecond ?? null });
+  const reset = () => {
+    requests = 0;
+    received = [];
+  };
 
   async function handleControl(req: SimulatorRequest, body: string): Promise<SimulatorResponse> {
     if (req.path === '/_sim/stats') {
@@ -83,7 +118,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       if (typeof parsed === 'string') return jsonResponse(400, { error: parsed });
       if (parsed.latencyMs !== undefined) latencyMs = parsed.latencyMs;
       if (parsed.down !== undefined) down = parsed.down;
-      if (parsed.resetCount) requests = 0;
+      if (parsed.rateLimitPerSecond !== undefined) limiter.perSecond = parsed.rateLimitPerSecond ?? undefined;
+      if (parsed.resetCount) reset();
       return jsonResponse(200, state());
     }
     return jsonResponse(404, { error: 'unknown control endpoint' });
@@ -93,15 +129,16 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     requests += 1;
     if (latencyMs > 0) await delay(latencyMs, closing.signal);
     if (down) return jsonResponse(503, { error: 'service unavailable' });
-    return options.handle(req, body);
+    const waitSeconds = limiter.admit();
+    if (waitSeconds !== undefined) {
+      return { status: 429, headers: { 'retry-after': String(waitSeconds) }, body: { error: 'too many requests' } };
+    }
+    return options.handle(req, body, (request) => received.push({ bsns: [...request.bsns], fields: [...request.fields] }));
   }
 
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const simReq: SimulatorRequest = {
-      method: req.method ?? 'GET',
-      path: new URL(req.url ?? '/', 'http://simulator').pathname,
-      headers: req.headers,
-    };
+    const url = new URL(req.url ?? '/', 'http://simulator');
+    const simReq: SimulatorRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers };
     let response: SimulatorResponse;
     try {
       const body = await readBody(req, MAX_BODY_BYTES);
@@ -128,15 +165,17 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     name: options.name,
     url,
     requestCount: () => requests,
-    resetCount: () => {
-      requests = 0;
-    },
+    receivedRequests: () => received.map((request) => ({ bsns: [...request.bsns], fields: [...request.fields] })),
+    resetCount: reset,
     setLatency: (ms) => {
       if (!Number.isFinite(ms) || ms < 0) throw new RangeError('latency must be a non-negative number of milliseconds');
       latencyMs = ms;
     },
     setDown: (value) => {
       down = value;
+    },
+    setRateLimit: (perSecond) => {
+      limiter.perSecond = checkedRateLimit(perSecond);
     },
     close: () => {
       closing.abort();
@@ -148,6 +187,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
 interface ControlCommand {
   latencyMs?: number;
   down?: boolean;
+  /** `null` lifts the limit. */
+  rateLimitPerSecond?: number | null;
   resetCount?: boolean;
 }
 
@@ -160,13 +201,52 @@ function parseControl(body: string): ControlCommand | string {
     return 'body must be JSON';
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'body must be a JSON object';
-  const { latencyMs, down, resetCount } = value as Record<string, unknown>;
+  const { latencyMs, down, rateLimitPerSecond, resetCount } = value as Record<string, unknown>;
   if (latencyMs !== undefined && (typeof latencyMs !== 'number' || !Number.isFinite(latencyMs) || latencyMs < 0)) {
     return 'latencyMs must be a non-negative number';
   }
   if (down !== undefined && typeof down !== 'boolean') return 'down must be a boolean';
+  if (rateLimitPerSecond !== undefined && rateLimitPerSecond !== null && !isPositiveInteger(rateLimitPerSecond)) {
+    return 'rateLimitPerSecond must be a positive integer or null';
+  }
   if (resetCount !== undefined && resetCount !== true) return 'resetCount must be true when given';
-  return { latencyMs, down, resetCount };
+  return { latencyMs, down, rateLimitPerSecond, resetCount };
+}
+
+function isPositiveInteger(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value > 0;
+}
+
+function checkedRateLimit(perSecond: number | undefined): number | undefined {
+  if (perSecond !== undefined && !isPositiveInteger(perSecond)) throw new RangeError('rate limit must be a positive integer per second');
+  return perSecond;
+}
+
+/** A sliding one-second window over accepted requests, as partner API gateways enforce. */
+class RateLimiter {
+  private accepted: number[] = [];
+
+  constructor(private limit: number | undefined) {}
+
+  get perSecond(): number | undefined {
+    return this.limit;
+  }
+
+  /** A new limit starts with an empty window. */
+  set perSecond(limit: number | undefined) {
+    this.limit = limit;
+    this.accepted = [];
+  }
+
+  /** `undefined` when the request may pass, else the whole seconds to wait (the `Retry-After` value). */
+  admit(): number | undefined {
+    if (this.limit === undefined) return undefined;
+    const now = performance.now();
+    this.accepted = this.accepted.filter((at) => now - at < 1000);
+    if (this.accepted.length >= this.limit) return Math.max(1, Math.ceil((this.accepted[0] + 1000 - now) / 1000));
+    this.accepted.push(now);
+    return undefined;
+  }
 }
 
 

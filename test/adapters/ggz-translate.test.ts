@@ -1,6 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { careFromBundle, TRAJECTORY_CODE_SYSTEM } from '../../src/adapters/ggz/translate.ts';
+import { careFromResources, searchsetPage, TRAJECTORY_CODE_SYSTEM } from '../../src/adapters/ggz/translate.ts';
 import { PartnerPayloadError } from '../../src/adapters/partner-call.ts';
+
+/** One complete searchset, as the partner client reads it. */
+const careFromBundle = (bundle: unknown) => careFromResources(searchsetPage(bundle).resources);
+const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`../fixtures/fhir/${name}`, import.meta.url), 'utf8'));
 
 const BSN = 'http://fhir.nl/fhir/NamingSystem/bsn';
 const BASE = 'https://fhir.ggz.example/fhir';
@@ -117,9 +122,38 @@ describe('careFromBundle', () => {
     expect(careFromBundle({ resourceType: 'Bundle', type: 'searchset', total: 0 }).size).toBe(0);
   });
 
-  it('refuses what is not a Bundle, and a paged Bundle that would make people look unknown', () => {
-    expect(() => careFromBundle({ resourceType: 'OperationOutcome', issue: [] })).toThrow(PartnerPayloadError);
-    expect(() => careFromBundle([])).toThrow(PartnerPayloadError);
-    expect(() => careFromBundle(bundle([patient('a', '999906318')], { link: [{ relation: 'next', url: `${BASE}/Patient/_search?page=2` }] }))).toThrow(PartnerPayloadError);
+  it('refuses only what it cannot use: not a Bundle, or entries that are not a list', () => {
+    expect(() => searchsetPage({ resourceType: 'OperationOutcome', issue: [] })).toThrow(PartnerPayloadError);
+    expect(() => searchsetPage([])).toThrow(PartnerPayloadError);
+    expect(() => searchsetPage(null)).toThrow(PartnerPayloadError);
+    expect(() => searchsetPage({ resourceType: 'Bundle', type: 'searchset', entry: { resource: patient('a', '999906318') } })).toThrow(PartnerPayloadError);
+    // Entries without a resource (or not objects at all) are skipped, not fatal.
+    expect(searchsetPage({ resourceType: 'Bundle', entry: [{ fullUrl: 'urn:uuid:x' }, 7, { resource: patient('a', '999906318') }] }).resources).toHaveLength(1);
+  });
+
+  it('reads the next link of a page', () => {
+    const next = `${BASE}?_getpages=abc&_getpagesoffset=10&_count=10`;
+    expect(searchsetPage(bundle([patient('a', '999906318')], { link: [{ relation: 'self', url: BASE }, { relation: 'next', url: next }] })).next).toBe(next);
+    expect(searchsetPage(bundle([patient('a', '999906318')])).next).toBeUndefined();
+  });
+});
+
+describe('careFromResources on FHIR R4 searchset pages shaped like the specification examples (test/fixtures/fhir)', () => {
+  it('combines two pages, the regiebehandelaar from PractitionerRole and Practitioner, and ignores the rest', () => {
+    const first = searchsetPage(fixture('searchset-page-1.json'));
+    const second = searchsetPage(fixture('searchset-page-2.json'));
+    expect(first.next).toMatch(/_getpages=/);
+    expect(second.next).toBeUndefined();
+    expect(Object.fromEntries(careFromResources([...first.resources, ...second.resources]))).toEqual({
+      '999906318': { inCare: true, trajectoryKind: 'SPECIALIST_GGZ', responsiblePractitioner: 'drs. M. Verhoeven (GZ-psycholoog)', crisisPlanPresent: true },
+      // Practitioner/pr-2 was not included: the role's reference display names the practitioner.
+      '999918369': { inCare: false, trajectoryKind: 'BASIC_GGZ', responsiblePractitioner: 'E. Hendriks (verpleegkundig specialist GGZ)', crisisPlanPresent: false },
+    });
+  });
+
+  it('finds no regiebehandelaar when the care team was not included (not asked for)', () => {
+    const { resources } = searchsetPage(fixture('searchset-page-1.json'));
+    const withoutTeams = resources.filter((resource) => !['CareTeam', 'PractitionerRole', 'Practitioner'].includes(resource.resourceType as string));
+    expect(careFromResources(withoutTeams).get('999906318')).toEqual({ inCare: true, trajectoryKind: 'SPECIALIST_GGZ', responsiblePractitioner: null, crisisPlanPresent: true });
   });
 });

@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startSimulator, jsonResponse, type RunningSimulator, type SimulatorRequest } from '../../src/partners/simulator-server.ts';
+import { startSimulator, jsonResponse, type RunningSimulator, type SimulatorHandler, type SimulatorRequest } from '../../src/partners/simulator-server.ts';
 import { postJson, request } from './http.ts';
 
 describe('startSimulator', () => {
   let sim: RunningSimulator | undefined;
   const seen: { req: SimulatorRequest; body: string }[] = [];
 
-  async function start(handle = async (req: SimulatorRequest, body: string) => {
+  async function start(handle: SimulatorHandler = async (req: SimulatorRequest, body: string) => {
     seen.push({ req, body });
     if (req.path === '/boom') throw new Error('handler bug 999906318');
     return jsonResponse(200, { ok: true, path: req.path });
@@ -55,6 +55,42 @@ describe('startSimulator', () => {
     expect((await request(`${s.url}/a`)).status).toBe(200);
   });
 
+  it('keeps a log of the searches its handler accepted, cleared with the counter', async () => {
+    const s = await start(async (req, body, record) => {
+      if (req.path === '/search') record({ bsns: JSON.parse(body).bsns, fields: ['veld'] });
+      return jsonResponse(200, {});
+    });
+    await postJson(`${s.url}/search`, { bsns: ['999906318'] });
+    await request(`${s.url}/other`);
+    const log = s.receivedRequests();
+    expect(log).toEqual([{ bsns: ['999906318'], fields: ['veld'] }]);
+    log[0].bsns.push('tampered');
+    expect(s.receivedRequests()[0].bsns).toEqual(['999906318']);
+    expect(s.requestCount()).toBe(2);
+    s.resetCount();
+    expect(s.receivedRequests()).toEqual([]);
+  });
+
+  it('answers 429 with Retry-After in seconds beyond the rate limit, without calling the handler, and lifts it', async () => {
+    const s = await start();
+    s.setRateLimit(2);
+    const statuses = [];
+    for (let i = 0; i < 3; i += 1) statuses.push(await request(`${s.url}/a`));
+    expect(statuses.map((res) => res.status)).toEqual([200, 200, 429]);
+    expect(statuses[2].json).toEqual({ error: 'too many requests' });
+    const raw = await fetch(`${s.url}/a`);
+    expect(raw.status).toBe(429);
+    expect(raw.headers.get('retry-after')).toBe('1');
+    expect(seen).toHaveLength(2);
+    expect(s.requestCount()).toBe(4);
+    s.setRateLimit(undefined);
+    expect((await request(`${s.url}/a`)).status).toBe(200);
+    expect(() => s.setRateLimit(0)).toThrow(RangeError);
+    await postJson(`${s.url}/_sim/control`, { rateLimitPerSecond: 1 });
+    expect((await request(`${s.url}/a`)).status).toBe(200);
+    expect((await request(`${s.url}/a`)).status).toBe(429);
+  });
+
   it('delays answers by the configured latency', async () => {
     const s = await start();
     s.setLatency(250);
@@ -73,7 +109,7 @@ describe('startSimulator', () => {
     await request(`${s.url}/a`);
     const set = await postJson(`${s.url}/_sim/control`, { latencyMs: 200, down: true, resetCount: true });
     expect(set.status).toBe(200);
-    expect(set.json).toEqual({ requests: 0, latencyMs: 200, down: true });
+    expect(set.json).toEqual({ requests: 0, latencyMs: 200, down: true, rateLimitPerSecond: null });
     const started = performance.now();
     expect((await request(`${s.url}/a`)).status).toBe(503);
     expect(performance.now() - started).toBeGreaterThanOrEqual(190);
@@ -84,7 +120,7 @@ describe('startSimulator', () => {
 
   it('rejects bad control bodies with 400 JSON and unknown control routes with 404, and keeps running', async () => {
     const s = await start();
-    for (const body of ['{not json', '[]', '{"latencyMs":-5}', '{"down":"yes"}', '{"resetCount":false}']) {
+    for (const body of ['{not json', '[]', '{"latencyMs":-5}', '{"down":"yes"}', '{"resetCount":false}', '{"rateLimitPerSecond":0}', '{"rateLimitPerSecond":1.5}']) {
       const res = await postJson(`${s.url}/_sim/control`, body);
       expect(res.status, body).toBe(400);
       expect(typeof res.json.error, body).toBe('string');

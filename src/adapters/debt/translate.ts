@@ -1,6 +1,10 @@
+import type { PartnerFieldMap } from '../field-selection.ts';
 import { bool, int, num, partnerCode, str, type JsonObject } from '../json-read.ts';
 
-/** Translates debt relief's Dutch `dossier` records into the hub's `Debt` contract. */
+/**
+ * Translates debt relief's Dutch `dossier` records into the hub's `Debt` contract. A field the adapter
+ * did not ask for is absent from the record and becomes `null`.
+ */
 
 export type DebtCaseStatus = 'INTAKE' | 'STABILISATION' | 'DEBT_SETTLEMENT' | 'WSNP' | 'AFTERCARE' | 'CLOSED';
 
@@ -12,6 +16,16 @@ export interface Debt {
   paymentArrangement: boolean | null;
   budgetManagement: boolean | null;
 }
+
+/** Contract field → debt relief's `velden` it is read from. */
+export const DEBT_FIELDS: PartnerFieldMap = {
+  caseNumber: ['dossiernummer'],
+  caseStatus: ['fase'],
+  totalDebt: ['totaleSchuld'],
+  creditorCount: ['aantalSchuldeisers'],
+  paymentArrangement: ['betalingsregeling'],
+  budgetManagement: ['budgetbeheer'],
+};
 
 const STATUS: Record<string, DebtCaseStatus> = {
   intake: 'INTAKE',

@@ -1,19 +1,35 @@
 import type { AdapterConfig } from '../adapter-config.ts';
-import { recordsWithBsn } from '../json-read.ts';
-import { callPartner, joinUrl } from '../partner-call.ts';
-import { toHousing, type Housing } from './translate.ts';
+import { partnerFieldsFor } from '../field-selection.ts';
+import { isObject, recordsWithBsn } from '../json-read.ts';
+import { callPartnerPaged, joinUrl, PartnerPayloadError, type PartnerHttpRequest, type PartnerPage } from '../partner-call.ts';
+import { HOUSING_FIELDS, toHousing, type Housing } from './translate.ts';
 
-/** The housing partner system's API as the adapter calls it: one request for a whole batch of BSNs. */
+/**
+ * The housing partner system's API as the adapter calls it: one logical search for a whole batch of BSNs,
+ * asking only for the `velden` behind the requested contract fields, following the corporation's pages.
+ */
 
-/** All BSNs in one POST /api/v1/huurders/zoeken; a BSN missing from the map is not a tenant. */
-export async function fetchHousing(config: AdapterConfig, bsns: string[]): Promise<Map<string, Housing>> {
-  const huurders = await callPartner({
-    domain: 'housing',
+/**
+ * All BSNs in one POST /api/v1/huurders/zoeken (plus one request per further page); a BSN missing from
+ * the map is not a tenant. `fields`: the requested `Housing` fields; the corporation is asked for nothing else.
+ */
+export async function fetchHousing(config: AdapterConfig, bsns: string[], fields: readonly string[]): Promise<Map<string, Housing>> {
+  const search = { bsns, velden: partnerFieldsFor(HOUSING_FIELDS, fields) };
+  const request = (pagina?: string): PartnerHttpRequest => ({
     url: joinUrl(config.partnerUrl, '/api/v1/huurders/zoeken'),
     headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify({ bsns }),
+    // A follow-up page repeats the search with the corporation's cursor: all in the body, none in the URL.
+    body: JSON.stringify(pagina === undefined ? search : { ...search, pagina }),
+  });
+  const huurders = await callPartnerPaged({
+    domain: 'housing',
     timeBudgetMs: config.timeBudgetMs,
-    decode: (json) => recordsWithBsn(json, 'huurders'),
+    first: request(),
+    decodePage: (json): PartnerPage<Record<string, unknown>> => {
+      const next = isObject(json) ? json.volgendePagina : undefined;
+      if (next !== undefined && next !== null && typeof next !== 'string') throw new PartnerPayloadError('"volgendePagina" is not a cursor');
+      return { items: recordsWithBsn(json, 'huurders'), next: typeof next === 'string' ? request(next) : undefined };
+    },
   });
   return new Map(huurders.map((huurder) => [huurder.bsn as string, toHousing(huurder)]));
 }

@@ -1,6 +1,10 @@
-import { int, isObject, num, partnerCode, str, type JsonObject } from '../json-read.ts';
+import type { PartnerFieldMap } from '../field-selection.ts';
+import { bool, int, isObject, num, partnerCode, str, type JsonObject } from '../json-read.ts';
 
-/** Translates the corporation's Dutch `huurder` records into the hub's `Housing` contract. */
+/**
+ * Translates the corporation's Dutch `huurder` records into the hub's `Housing` contract. A field the
+ * adapter did not ask for is absent from the record and becomes `null`.
+ */
 
 export type EvictionStatus = 'NONE' | 'SUMMONED' | 'JUDGMENT' | 'EVICTION_SCHEDULED' | 'EVICTED';
 
@@ -10,9 +14,23 @@ export interface Housing {
   monthlyRent: number | null;
   rentArrearsAmount: number | null;
   rentArrearsMonths: number | null;
+  rentArrearsTwoMonthsOrMore: boolean | null;
   nuisanceReportsCount: number | null;
   evictionStatus: EvictionStatus | null;
 }
+
+/** Contract field → the corporation's `velden` it is read from. */
+export const HOUSING_FIELDS: PartnerFieldMap = {
+  contractNumber: ['contractnummer'],
+  tenancyStartDate: ['ingangsdatum'],
+  monthlyRent: ['maandhuur'],
+  rentArrearsAmount: ['achterstand.bedrag'],
+  rentArrearsMonths: ['achterstand.maanden'],
+  // Wgs early signalling: the corporation computes the signal, so the amount need not leave it.
+  rentArrearsTwoMonthsOrMore: ['vroegsignaal'],
+  nuisanceReportsCount: ['overlastmeldingen'],
+  evictionStatus: ['uitzettingsprocedure.fase'],
+};
 
 const EVICTION: Record<string, EvictionStatus> = {
   geen: 'NONE',
@@ -31,6 +49,7 @@ export function toHousing(huurder: JsonObject): Housing {
     monthlyRent: num(huurder.maandhuur),
     rentArrearsAmount: num(achterstand.bedrag),
     rentArrearsMonths: int(achterstand.maanden),
+    rentArrearsTwoMonthsOrMore: bool(huurder.vroegsignaal),
     nuisanceReportsCount: int(huurder.overlastmeldingen),
     evictionStatus: partnerCode(EVICTION, procedure.fase, { domain: 'housing', field: 'uitzettingsprocedure.fase' }),
   };

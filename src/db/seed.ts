@@ -71,13 +71,16 @@ export async function seedDemoData(prisma: PrismaClient, protector: SubjectProte
       const id = deterministicUuid(
         `consent|${subjectKey}|${consent.category}|${consent.granteeOrganisationId}|${consent.purpose}|${consent.validFrom}`,
       );
-      // update: {} on purpose: a withdrawal recorded while the demo runs must survive a re-seed.
+      // Only the encrypted BSN and the recording organisation are updated (they fill in rows seeded before
+      // those columns existed): a withdrawal recorded while the demo runs must survive a re-seed.
+      const filledIn = { subjectEncrypted: protector.encrypt(consent.subjectBsn), recordedByOrganisationId: consent.recordedByOrganisationId };
       await tx.consent.upsert({
         where: { id },
-        update: {},
+        update: filledIn,
         create: {
           id,
           subjectKey,
+          ...filledIn,
           category: consent.category,
           granteeOrganisationId: consent.granteeOrganisationId,
           purpose: consent.purpose,

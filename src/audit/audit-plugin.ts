@@ -1,24 +1,49 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import type { GraphQLFormattedError } from 'graphql';
 import type { PrismaClient } from '../db/generated/client.ts';
 import { logger } from '../observability/logger.ts';
 import type { RequestContext } from '../gateway/request-context.ts';
+import { AuditChain } from './audit-chain.ts';
 import { writeAuditRecords } from './audit-writer.ts';
+import { foreignOperationFrom } from './foreign-operation.ts';
+import { syncProcessingActivities, type ProcessingActivityRegister } from './processing-activities.ts';
+
+/** Errors that are policy at work (a field withheld as designed), not a failed processing. */
+const POLICY_CODES = new Set(['FORBIDDEN', 'PURPOSE_MISMATCH', 'CONSENT_REQUIRED']);
 
 /**
- * Writes the request's audit records before the response is sent. If that write fails, the response
- * is replaced by an AUDIT_UNAVAILABLE error without any data: no access without a trace (fail closed).
+ * The gateway's access log. At start-up it syncs the register of processing activities with the policy
+ * file's purposes; per request it sets the processing activity of the caller's purpose (before anything
+ * is resolved, so upstream tokens can carry it) and writes the request's LDV records before the
+ * response is sent. If that write fails, the response is replaced by an AUDIT_UNAVAILABLE error
+ * without any data: no access without a trace (fail closed).
  */
-export function auditPlugin(prisma: PrismaClient): ApolloServerPlugin<RequestContext> {
+export function auditPlugin(prisma: PrismaClient, purposes: ReadonlyMap<string, string>): ApolloServerPlugin<RequestContext> {
+  const chain = new AuditChain(prisma);
+  let register: ProcessingActivityRegister = new Map();
   return {
-    async requestDidStart() {
+    async serverWillStart() {
+      register = await syncProcessingActivities(prisma, purposes);
+    },
+    async requestDidStart({ contextValue, request }) {
+      const startTime = new Date();
+      contextValue.processingActivityId = register.get(contextValue.caller.purpose);
+      const foreignOperation = foreignOperationFrom(request.http?.headers.get('traceparent'), contextValue.traceId, contextValue.caller.organisationId);
       return {
-        async willSendResponse({ contextValue, response, operationName }) {
+        async willSendResponse({ contextValue, response, operationName, operation }) {
           if (response.body.kind !== 'single') return;
           const result = response.body.singleResult;
           result.extensions = { ...result.extensions, traceId: contextValue.traceId };
           if (contextValue.accessLog.isEmpty) return;
           try {
-            await writeAuditRecords(prisma, { ...contextValue, operationName: operationName ?? undefined });
+            await writeAuditRecords(chain, {
+              ...contextValue,
+              foreignOperation,
+              name: operationName ?? operation?.operation ?? 'query',
+              statusCode: (result.errors ?? []).every(isPolicyError) ? 'OK' : 'ERROR',
+              startTime,
+              endTime: new Date(),
+            });
           } catch (error) {
             logger.error({ traceId: contextValue.traceId, errorName: (error as Error)?.name }, 'audit write failed; response withheld');
             result.data = null;
@@ -34,4 +59,8 @@ export function auditPlugin(prisma: PrismaClient): ApolloServerPlugin<RequestCon
       };
     },
   };
+}
+
+function isPolicyError(error: GraphQLFormattedError): boolean {
+  return POLICY_CODES.has(String(error.extensions?.code));
 }

@@ -1,51 +1,94 @@
-import type { PrismaClient } from '../db/generated/client.ts';
+import { randomUUID } from 'node:crypto';
 import type { Caller } from '../auth/caller.ts';
 import type { HouseholdLoaders, PersonRow } from '../households/household-loaders.ts';
 import type { AccessLog } from './access-log.ts';
+import type { AuditChain } from './audit-chain.ts';
+import type { ForeignOperation, LdvRecord } from './record-hash.ts';
+import { GATEWAY_RESOURCE } from './service-resource.ts';
 
-export interface AuditContext {
+/** One request as the access log sees it: who, in which trace and span, when, and what was decided. */
+export interface AuditedRequest {
   caller: Caller;
   traceId: string;
-  operationName?: string;
+  spanId: string;
+  /** The caller's span and organisation from an incoming traceparent, if any. */
+  foreignOperation: ForeignOperation | null;
+  processingActivityId?: string;
+  /** The operation name, or the operation type for an anonymous operation. */
+  name: string;
+  statusCode: 'OK' | 'ERROR';
+  startTime: Date;
+  endTime: Date;
   accessLog: AccessLog;
   households: HouseholdLoaders;
 }
 
+interface PersonAccess {
+  person: PersonRow;
+  released: Map<string, string>;
+  withheld: Set<string>;
+}
+
 /**
- * Turns a request's access log into one audit record per person touched and writes them in a single
- * database round trip. Household-level fields (address, composition) count for every member. The BSN is
- * stored only as its keyed look-up hash and its encrypted form. Throws when the write fails: the caller
- * must then withhold the response (fail closed).
+ * One LDV record per person touched. Household-level fields (address, composition) count for every
+ * member. The BSN appears only as its keyed look-up hash and its encrypted form.
  */
-export async function writeAuditRecords(prisma: PrismaClient, context: AuditContext): Promise<number> {
-  const people = new Map<string, { person: PersonRow; released: Set<string>; withheld: Set<string> }>();
-  for (const access of context.accessLog.subjects()) {
-    const members = access.subject.kind === 'person'
-      ? [await context.households.person.load(access.subject.id)]
-      : await context.households.membersOf.load(access.subject.id);
-    for (const person of members) {
+export async function buildLdvRecords(request: AuditedRequest): Promise<LdvRecord[]> {
+  const people = new Map<string, PersonAccess>();
+  const subjects = request.accessLog.subjects();
+  // Members come from the request's cache (the query loaded them); look up by id only who is not there,
+  // so writing the log normally costs no read at all.
+  const members = new Map<string, PersonRow>();
+  for (const access of subjects) {
+    if (access.subject.kind !== 'household') continue;
+    for (const person of await request.households.membersOf.load(access.subject.id)) members.set(person.id, person);
+  }
+  for (const access of subjects) {
+    const touched = access.subject.kind === 'person'
+      ? [members.get(access.subject.id) ?? (await request.households.person.load(access.subject.id))]
+      : await request.households.membersOf.load(access.subject.id);
+    for (const person of touched) {
       if (!person) continue;
-      const entry = people.get(person.id) ?? { person, released: new Set<string>(), withheld: new Set<string>() };
-      for (const coordinate of access.released.keys()) entry.released.add(coordinate);
+      const entry = people.get(person.id) ?? { person, released: new Map<string, string>(), withheld: new Set<string>() };
+      for (const [coordinate, basis] of access.released) entry.released.set(coordinate, basis);
       for (const coordinate of access.withheld.keys()) entry.withheld.add(coordinate);
       people.set(person.id, entry);
     }
   }
-  if (people.size === 0) return 0;
-  const { caller, traceId, operationName } = context;
-  await prisma.auditRecord.createMany({
-    data: [...people.values()].map(({ person, released, withheld }) => ({
-      traceId,
-      operationName: operationName ?? null,
+  const { caller } = request;
+  return [...people.values()].map(({ person, released, withheld }) => {
+    const fieldsReleased = [...released.keys()].sort();
+    return {
+      id: randomUUID(),
+      traceId: request.traceId,
+      spanId: request.spanId,
+      parentSpanId: request.foreignOperation?.span_id ?? null,
+      statusCode: request.statusCode,
+      name: request.name,
+      startTime: request.startTime,
+      endTime: request.endTime,
+      foreignOperation: request.foreignOperation,
+      resource: { ...GATEWAY_RESOURCE },
+      processingActivityId: request.processingActivityId ?? null,
       professional: caller.subject,
       organisationId: caller.organisationId,
       roles: [...caller.roles],
       purpose: caller.purpose,
       subjectKey: person.bsnHash,
       subjectEncrypted: person.bsnEncrypted,
-      fieldsReleased: [...released].sort(),
+      fieldsReleased,
       fieldsWithheld: [...withheld].sort(),
-    })),
+      fieldBases: Object.fromEntries(fieldsReleased.map((coordinate) => [coordinate, released.get(coordinate)!])),
+    };
   });
-  return people.size;
+}
+
+/**
+ * Writes the request's records in a single database round trip (one INSERT on the writer's chain).
+ * Throws when the write fails: the caller must then withhold the response (fail closed).
+ */
+export async function writeAuditRecords(chain: AuditChain, request: AuditedRequest): Promise<number> {
+  const records = await buildLdvRecords(request);
+  await chain.append(records);
+  return records.length;
 }

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { beforeAll, beforeEach, expect, it } from 'vitest';
 import pg from 'pg';
 import { describeWithPostgres } from '../support/postgres.ts';
-import { errorsAt, startTestHub, type TestHub } from '../support/hub.ts';
-import { allDemoPeople } from '../../src/demo/population.ts';
+import { useHubWithClient } from './hub-with-client.ts';
+import { errorsAt, type TestHub } from '../support/hub.ts';
+import { allDemoPeople, DEMO_HOUSEHOLDS } from '../../src/demo/population.ts';
 import { createSubjectProtector } from '../../src/crypto/subject-protection.ts';
 import { loadHubDataKey } from '../../src/crypto/hub-data-key.ts';
 
@@ -15,17 +16,15 @@ const QUERY = /* GraphQL */ `
   }
 `;
 
+const allDemoHouseholdIds = () => DEMO_HOUSEHOLDS.map((household) => household.id);
+
 describeWithPostgres('audit trail of every query', (database) => {
+  const setup = useHubWithClient(database);
   let hub: TestHub;
   let db: pg.Client;
-  beforeAll(async () => {
-    hub = await startTestHub(database());
-    db = new pg.Client({ connectionString: database().url });
-    await db.connect();
-  });
-  afterAll(async () => {
-    await db?.end();
-    await hub?.stop();
+  beforeAll(() => {
+    hub = setup.hub();
+    db = setup.db();
   });
   beforeEach(async () => {
     await db.query('DELETE FROM audit_record');
@@ -46,7 +45,7 @@ describeWithPostgres('audit trail of every query', (database) => {
     const linda = rows.find((row) => row.subject_key === protector.lookupKey('999918369'))!;
     expect(linda).toMatchObject({
       trace_id: traceId,
-      operation_name: 'CaseScreen',
+      name: 'CaseScreen',
       professional: 'sanne.deboer',
       organisation_id: 'wijkteam-oost',
       roles: ['wijkcoach'],
@@ -56,6 +55,55 @@ describeWithPostgres('audit trail of every query', (database) => {
     expect(linda.fields_withheld).toEqual(['Person.care']);
     expect(protector.decrypt(linda.subject_encrypted)).toBe('999918369');
     for (const row of rows) expect(row.trace_id).toBe(traceId);
+  });
+
+  it('writes LDV-shaped records: span, parent span, foreign operation, resource, processing activity, basis per field', async () => {
+    const traceId = '0af7651916cd43dd8448eb211c80319c';
+    const callerSpan = 'b7ad6b7169203331';
+    const before = Date.now();
+    const response = await hub.query(await hub.token(), QUERY, { id: 'hh-1001' }, { traceparent: `00-${traceId}-${callerSpan}-01` });
+    expect(response.status).toBe(200);
+    const protector = createSubjectProtector(await loadHubDataKey(hub.dataDir));
+    const rows = await auditRows();
+    const mohammed = rows.find((row) => row.subject_key === protector.lookupKey('999906318'))!;
+    const { rows: consents } = await db.query(`SELECT id FROM consent WHERE subject_key = $1 AND category = 'ggz'`, [protector.lookupKey('999906318')]);
+    expect(mohammed).toMatchObject({
+      trace_id: traceId,
+      parent_span_id: callerSpan,
+      status_code: 'OK',
+      name: 'CaseScreen',
+      foreign_operation: { trace_id: traceId, span_id: callerSpan, entity: 'urn:ontschot:organisatie:wijkteam-oost' },
+      resource: { 'service.name': 'ontschot-gateway', 'service.version': expect.stringMatching(/^\d+\.\d+\.\d+/) },
+      processing_activity_id: 'https://ontschot.example/verwerkingsactiviteiten/wijkteam-ondersteuning/v1',
+    });
+    expect(mohammed.span_id).toMatch(/^[0-9a-f]{16}$/);
+    expect(mohammed.span_id).not.toBe(callerSpan);
+    expect(mohammed.start_time.getTime()).toBeGreaterThanOrEqual(before - 1000);
+    expect(mohammed.end_time.getTime()).toBeGreaterThanOrEqual(mohammed.start_time.getTime());
+    expect(mohammed.field_bases).toMatchObject({
+      'Household.address': 'wmo-wijkteam',
+      'Housing.rentArrearsMonths': 'wmo-wijkteam',
+      'Person.care': `consent:${consents[0].id}`,
+      'Care.inCare': `consent:${consents[0].id}`,
+    });
+    expect(Object.keys(mohammed.field_bases).sort()).toEqual(mohammed.fields_released);
+    // Every record of the request shares the gateway's span: that is where adapter records point to.
+    expect(new Set(rows.map((row) => row.span_id)).size).toBe(1);
+    const { rows: register } = await db.query('SELECT purpose, version, uri FROM processing_activity ORDER BY purpose');
+    expect(register.map((entry) => entry.purpose)).toEqual(['privacy-toezicht', 'vroegsignalering-schulden', 'wijkteam-ondersteuning']);
+  });
+
+  it('leaves exactly one gateway record per person touched by a query over all demo households', async () => {
+    const ids = allDemoHouseholdIds();
+    const response = await hub.query(await hub.token(), `query All($ids: [ID!]!) { households(ids: $ids) { address { street } members { givenName housing { rentArrearsMonths } care { inCare } } } }`, { ids });
+    expect(response.status).toBe(200);
+    expect(response.body.data!.households).toHaveLength(ids.length);
+    const rows = await auditRows();
+    const people = allDemoPeople();
+    expect(rows).toHaveLength(people.length);
+    const protector = createSubjectProtector(await loadHubDataKey(hub.dataDir));
+    expect(new Set(rows.map((row) => row.subject_key))).toEqual(new Set(people.map((person) => protector.lookupKey(person.bsn))));
+    expect(new Set(rows.map((row) => row.trace_id)).size).toBe(1);
   });
 
   it('stores no BSN in clear text anywhere in the database', async () => {

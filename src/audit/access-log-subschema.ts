@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { GraphQLError } from 'graphql';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import type { AuditRecord } from '../db/generated/client.ts';
+import { isValidBsn } from '../domain/bsn.ts';
+import type { RequestContext } from '../gateway/request-context.ts';
+import { allAccessRecordsOf, findAccessRecords, MAX_PAGE_SIZE, type AccessRecordFilter } from './access-record-query.ts';
+import { buildSubjectAccessReport } from './subject-access-report.ts';
+
+const ACCESS_LOG_SDL = readFileSync(new URL('../../schema/access-log.graphql', import.meta.url), 'utf8');
+
+type AccessLogContext = Pick<RequestContext, 'prisma' | 'protector' | 'policies'>;
+
+interface FilterInput {
+  bsn?: string | null;
+  professional?: string | null;
+  organisationId?: string | null;
+  from?: string | null;
+  to?: string | null;
+}
+
+function badInput(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+}
+
+/**
+ * The privacy officer's view of the access log, stitched into the public schema. Who may ask is decided
+ * by the field policies (schema/field-policies.yaml, legal basis avg-toezicht), like every other field.
+ */
+export function createAccessLogSubschema() {
+  return makeExecutableSchema<AccessLogContext>({
+    typeDefs: ACCESS_LOG_SDL,
+    resolvers: {
+      Query: {
+        accessRecords: async (_root, args: { filter?: FilterInput | null; limit: number; offset: number }, ctx) => {
+          if (!Number.isInteger(args.limit) || args.limit < 1 || args.limit > MAX_PAGE_SIZE) throw badInput(`limit must be between 1 and ${MAX_PAGE_SIZE}`);
+          if (!Number.isInteger(args.offset) || args.offset < 0) throw badInput('offset must be 0 or more');
+          const page = await findAccessRecords(ctx.prisma, toFilter(args.filter ?? {}, ctx), { limit: args.limit, offset: args.offset });
+          return { ...page, limit: args.limit, offset: args.offset };
+        },
+        subjectAccessReport: async (_root, { bsn }: { bsn: string }, ctx) => {
+          if (!isValidBsn(bsn)) throw badInput('Invalid BSN: it must be 9 digits and pass the elfproef');
+          return buildSubjectAccessReport(await allAccessRecordsOf(ctx.prisma, ctx.protector.lookupKey(bsn)), ctx.policies);
+        },
+      },
+      AccessRecord: {
+        startTime: (record: AuditRecord) => record.startTime.toISOString(),
+        endTime: (record: AuditRecord) => record.endTime.toISOString(),
+        foreignOperation: (record: AuditRecord) => {
+          const foreign = record.foreignOperation as { trace_id: string; span_id: string; entity: string } | null;
+          return foreign ? { traceId: foreign.trace_id, spanId: foreign.span_id, entity: foreign.entity } : null;
+        },
+        serviceName: (record: AuditRecord) => (record.resource as Record<string, string>)['service.name'] ?? null,
+        serviceVersion: (record: AuditRecord) => (record.resource as Record<string, string>)['service.version'] ?? null,
+        dataSubjectBsn: (record: AuditRecord, _args, ctx) => ctx.protector.decrypt(record.subjectEncrypted),
+        fieldBases: (record: AuditRecord) =>
+          record.fieldBases ? Object.entries(record.fieldBases as Record<string, string>).map(([field, basis]) => ({ field, basis })) : null,
+      },
+    },
+  });
+}
+
+function toFilter(input: FilterInput, ctx: AccessLogContext): AccessRecordFilter {
+  if (input.bsn != null && !isValidBsn(input.bsn)) throw badInput('Invalid BSN: it must be 9 digits and pass the elfproef');
+  return {
+    subjectKey: input.bsn != null ? ctx.protector.lookupKey(input.bsn) : undefined,
+    professional: input.professional ?? undefined,
+    organisationId: input.organisationId ?? undefined,
+    from: input.from != null ? toDate(input.from, 'from') : undefined,
+    to: input.to != null ? toDate(input.to, 'to') : undefined,
+  };
+}
+
+function toDate(value: string, name: string): Date {
+  const date = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(date.getTime())) throw badInput(`${name} must be an ISO 8601 date-time, such as 2026-11-23T12:00:00Z`);
+  return date;
+}

@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import type { PrismaClient } from '../db/generated/client.ts';
+import { insertAuditRecords } from './audit-insert.ts';
+import { genesisHash, hashRecord, type LdvRecord } from './record-hash.ts';
+
+/**
+ * Appends records to this writer's own hash chain in ONE statement per request.
+ *
+ * Why an in-process chain head and not a chain computed in SQL: the hash covers a canonical JSON
+ * serialisation (src/audit/record-hash.ts) that audit:verify recomputes in the same code; doing that in
+ * SQL would mean a second implementation of the serialisation, and reading the head inside the statement
+ * would serialise all gateways on one row lock. Instead each gateway process owns a chain (a random
+ * chain id) and serialises its own appends with a promise queue: the head is known in memory, so the
+ * append is one INSERT and costs one database round trip. Several gateways simply write
+ * several chains, which audit:verify walks one by one.
+ *
+ * When an append fails we cannot know whether the database kept it (a lost acknowledgement), so the
+ * writer starts a fresh chain instead of reusing the sequence number: a chain never forks.
+ */
+export class AuditChain {
+  private chainId = randomUUID();
+  private nextSeq = 1;
+  private head = genesisHash(this.chainId);
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly prisma: PrismaClient) {}
+
+  append(records: readonly LdvRecord[]): Promise<void> {
+    const appended = this.queue.then(() => this.write(records));
+    this.queue = appended.catch(() => undefined);
+    return appended;
+  }
+
+  private async write(records: readonly LdvRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const { chainId } = this;
+    let prevHash = this.head;
+    let seq = this.nextSeq;
+    const rows = records.map((record) => {
+      const recordHash = hashRecord({ ...record, chainId, prevHash });
+      const row = { ...record, chainId, chainSeq: seq++, prevHash, recordHash };
+      prevHash = recordHash;
+      return row;
+    });
+    try {
+      await insertAuditRecords(this.prisma, rows);
+    } catch (error) {
+      this.chainId = randomUUID();
+      this.nextSeq = 1;
+      this.head = genesisHash(this.chainId);
+      throw error;
+    }
+    this.head = prevHash;
+    this.nextSeq = seq;
+  }
+}

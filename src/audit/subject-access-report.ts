@@ -1,0 +1,118 @@
+import type { AuditRecord } from '../db/generated/client.ts';
+import { findOrganisation } from '../domain/organisations.ts';
+import type { PolicySet } from '../policy/policy-types.ts';
+
+/** One basis on which data was shown: a consent of the person, or a legal basis. */
+export interface ReportBasis {
+  kind: 'toestemming' | 'wettelijke grondslag' | 'onbekend';
+  /** The consent record's id, for a consent. */
+  consentId: string | null;
+  /** The legal basis's name, for a legal basis. */
+  name: string | null;
+  description: string;
+}
+
+/** One access to the person's data, in words a resident can read. */
+export interface ReportAccess {
+  when: string;
+  organisationId: string;
+  organisation: string;
+  roles: string[];
+  purpose: string;
+  purposeDescription: string;
+  /** Descriptions of the data categories that were shown. */
+  categories: string[];
+  /** Categories that were asked for but not shown. */
+  withheldCategories: string[];
+  bases: ReportBasis[];
+  /** The whole access in one Dutch sentence. */
+  text: string;
+  traceId: string;
+  recordId: string;
+}
+
+/** The subject access report (AVG art. 15): who saw this person's data, when, why and on what basis. */
+export interface SubjectAccessReport {
+  title: string;
+  generatedAt: string;
+  accessCount: number;
+  summary: string;
+  accesses: ReportAccess[];
+}
+
+const DATE_TIME = new Intl.DateTimeFormat('nl-NL', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Amsterdam' });
+
+/**
+ * Turns one person's access records into the report: per access the organisation and role, the purpose,
+ * the categories of data (fields mapped to categories through the policy file) and the basis, with the
+ * consent id where consent was the basis. Contains no BSN: the reader already knows whose report it is.
+ */
+export function buildSubjectAccessReport(records: readonly AuditRecord[], policies: PolicySet, now = new Date()): SubjectAccessReport {
+  const accesses = records.map((record) => reportAccess(record, policies));
+  const shown = accesses.filter((access) => access.categories.length > 0).length;
+  return {
+    title: 'Overzicht van inzage in uw gegevens',
+    generatedAt: now.toISOString(),
+    accessCount: accesses.length,
+    summary:
+      accesses.length === 0
+        ? 'Er is niemand geweest die via de hub uw gegevens heeft opgevraagd.'
+        : `Uw gegevens zijn ${accesses.length} keer opgevraagd via de hub; ${shown} keer zijn er gegevens getoond. Hieronder staat per keer wie het was, waarvoor en op welke grond.`,
+    accesses,
+  };
+}
+
+function reportAccess(record: AuditRecord, policies: PolicySet): ReportAccess {
+  const organisation = findOrganisation(record.organisationId)?.name ?? record.organisationId;
+  const purposeDescription = policies.purposes.get(record.purpose) ?? record.purpose;
+  const categories = categoriesOf(record.fieldsReleased, policies);
+  const withheldCategories = categoriesOf(record.fieldsWithheld, policies).filter((category) => !categories.includes(category));
+  const bases = basesOf(record, policies);
+  const roles = record.roles.map((role) => policies.roles.get(role) ?? role);
+  const when = DATE_TIME.format(record.endTime);
+  const who = `${organisation} (${roles.join(', ') || 'onbekende rol'})`;
+  const text = categories.length > 0
+    ? `Op ${when} heeft ${who} voor "${purposeDescription}" de volgende gegevens ingezien: ${categories.join('; ')}. Grond: ${bases.map(basisText).join('; ')}.`
+    : `Op ${when} heeft ${who} voor "${purposeDescription}" gegevens opgevraagd; er is niets getoond.`;
+  return {
+    when: record.endTime.toISOString(),
+    organisationId: record.organisationId,
+    organisation,
+    roles: record.roles,
+    purpose: record.purpose,
+    purposeDescription,
+    categories,
+    withheldCategories,
+    bases,
+    text,
+    traceId: record.traceId,
+    recordId: record.id,
+  };
+}
+
+function categoriesOf(coordinates: readonly string[], policies: PolicySet): string[] {
+  const names = new Set<string>();
+  for (const coordinate of coordinates) {
+    const category = policies.fields.get(coordinate)?.category;
+    if (category) names.add(category);
+  }
+  return [...names].sort().map((name) => policies.categories.get(name)?.description ?? name);
+}
+
+function basesOf(record: AuditRecord, policies: PolicySet): ReportBasis[] {
+  if (record.fieldsReleased.length === 0) return [];
+  const recorded = record.fieldBases as Record<string, string> | null;
+  if (!recorded) return [{ kind: 'onbekend', consentId: null, name: null, description: 'De grond is bij deze (oude) registratie niet vastgelegd.' }];
+  return [...new Set(Object.values(recorded))].sort().map((basis): ReportBasis => {
+    if (basis.startsWith('consent:')) {
+      return { kind: 'toestemming', consentId: basis.slice('consent:'.length), name: null, description: 'Uw eigen toestemming' };
+    }
+    return { kind: 'wettelijke grondslag', consentId: null, name: basis, description: policies.legalBases.get(basis)?.description ?? basis };
+  });
+}
+
+function basisText(basis: ReportBasis): string {
+  if (basis.kind === 'toestemming') return `uw toestemming (kenmerk ${basis.consentId})`;
+  if (basis.kind === 'wettelijke grondslag') return `wettelijke grondslag ${basis.name}: ${basis.description}`;
+  return basis.description;
+}

@@ -42,7 +42,8 @@ async function main(): Promise<void> {
   if (component === 'adapter') {
     const domain = parseDomain(domainArg);
     const start = { housing: startHousingAdapter, debt: startDebtAdapter, care: startGgzAdapter }[domain];
-    const adapter = await start(loadAdapterServiceConfig(domain, env));
+    const config = loadAdapterServiceConfig(domain, env);
+    const adapter = await start({ ...config, hubKeys: { jwksUrl: config.hubJwksUrl } });
     console.log(`adapter ${domain} listening on ${adapter.url}`);
     return;
   }

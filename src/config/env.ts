@@ -64,8 +64,13 @@ export const ENVIRONMENT_VARIABLES: Record<string, string> = {
   DEBT_PARTNER_URL: "Base URL of debt relief's REST API (debt adapter)",
   GGZ_FHIR_URL: "FHIR R4 base URL of the GGZ provider, ending in /fhir (care adapter)",
   PARTNER_TIME_BUDGET_MS: 'How long an adapter waits for its partner system (default 1500)',
+  DEBT_PARTNER_API_KEY: "The API key debt relief's system expects in x-api-key (debt adapter and debt simulator); the embedded default generates one at start",
+  HUB_JWKS_URL: "The hub's JWKS URL (stand-alone adapter): only requests with a token signed by the hub are answered (default http://127.0.0.1:4000/.well-known/hub-jwks.json)",
+  ADAPTER_PROCESSING_LOG: "The adapter's append-only processing log, JSON lines (default ONTSCHOT_DATA_DIR/ldv/<adapter>.jsonl)",
+  ADAPTER_LOG_KEY: '32 bytes, base64: pseudonymises data subjects in the processing log; when unset a DEMO key is generated in ONTSCHOT_DATA_DIR',
   SEED_DEMO_DATA: 'Set to false to start without the demo households and consents',
   LOG_LEVEL: 'pino log level (default info; silent under tests)',
+  AUDIT_RETENTION_DAYS: 'How long access records are kept before `npm run audit:purge` removes them (default 1825 days)',
 };
 
 /** What a stand-alone adapter needs: where to listen and which partner system to translate. */
@@ -74,6 +79,13 @@ export interface AdapterServiceConfig {
   port: number;
   partnerUrl: string;
   timeBudgetMs: number;
+  /** Where the hub's public keys are: the adapter answers only requests signed by the hub. */
+  hubJwksUrl: string;
+  /** For the DEMO log key and the default processing log. */
+  dataDir: string;
+  processingLogFile?: string;
+  /** The credential the partner expects (debt relief only). */
+  apiKey?: string;
 }
 
 export function loadAdapterServiceConfig(domain: Domain, env: NodeJS.ProcessEnv = process.env): AdapterServiceConfig {
@@ -82,6 +94,10 @@ export function loadAdapterServiceConfig(domain: Domain, env: NodeJS.ProcessEnv 
     port: integerFromEnv(env, 'PORT', DEFAULT_PORTS.adapters[domain]),
     partnerUrl: env[PARTNER_URL_VARIABLES[domain]] ?? `http://127.0.0.1:${DEFAULT_PORTS.partners[domain]}${domain === 'care' ? '/fhir' : ''}`,
     timeBudgetMs: integerFromEnv(env, 'PARTNER_TIME_BUDGET_MS', 1500),
+    hubJwksUrl: env.HUB_JWKS_URL || `http://127.0.0.1:${DEFAULT_PORTS.gateway}/.well-known/hub-jwks.json`,
+    dataDir: path.resolve(env.ONTSCHOT_DATA_DIR ?? '.ontschot'),
+    processingLogFile: env.ADAPTER_PROCESSING_LOG || undefined,
+    apiKey: domain === 'debt' ? env.DEBT_PARTNER_API_KEY || undefined : undefined,
   };
 }
 

@@ -1,5 +1,7 @@
 import type { GraphQLSchema } from 'graphql';
 import { createExplainAccessSubschema } from './explain-access.ts';
+import { createConsentSubschema } from '../consent/consent-subschema.ts';
+import { createAccessLogSubschema } from '../audit/access-log-subschema.ts';
 
 /**
  * The hub's own GraphQL subschemas besides the case registration (src/households/hub-subschema.ts),
@@ -8,4 +10,6 @@ import { createExplainAccessSubschema } from './explain-access.ts';
  */
 export const LOCAL_SUBSCHEMAS: readonly (() => GraphQLSchema)[] = [
   createExplainAccessSubschema,
+  createConsentSubschema,
+  createAccessLogSubschema,
 ];

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { printSchema } from 'graphql';
 import type { GatewayConfig } from '../config/env.ts';
 import { DOMAINS, type Domain } from '../domain/partner-domains.ts';
@@ -17,7 +18,7 @@ import type { RunningSimulator } from '../partners/simulator-server.ts';
 import { startHousingAdapter } from '../adapters/housing/adapter.ts';
 import { startDebtAdapter } from '../adapters/debt/adapter.ts';
 import { startGgzAdapter } from '../adapters/ggz/adapter.ts';
-import type { RunningGraphQLService } from '../adapters/graphql-http-server.ts';
+import type { PartnerAdapterOptions, RunningGraphQLService } from '../adapters/sdk/index.ts';
 import type { StartAdapterOptions } from '../adapters/adapter-config.ts';
 import type { PartnerSimulatorOptions } from '../partners/simulator-server.ts';
 import { logger } from '../observability/logger.ts';
@@ -34,6 +35,10 @@ export interface HubOptions {
   seedDemoData: boolean;
   /** Serve the demo issuer's JWKS (when no AUTH_JWKS_URL is configured). */
   demoIssuer: boolean;
+  /** Sees the SQL of every database query (tests count round trips with it). */
+  onDatabaseQuery?: (sql: string) => void;
+  /** ONLY for bench/audit-overhead.ts: a gateway without the access log, to measure its cost. */
+  withoutAuditForBenchmark?: true;
 }
 
 export interface RunningHub {
@@ -51,13 +56,18 @@ const SIMULATORS: Record<Domain, (options: PartnerSimulatorOptions) => Promise<R
   debt: startDebtSimulator,
   care: startGgzFhirSimulator,
 };
-const ADAPTERS: Record<Domain, (options: StartAdapterOptions) => Promise<RunningGraphQLService>> = {
+const ADAPTERS: Record<Domain, (options: PartnerAdapterOptions & StartAdapterOptions) => Promise<RunningGraphQLService>> = {
   housing: startHousingAdapter,
   debt: startDebtAdapter,
   care: startGgzAdapter,
 };
 /** The GGZ simulator speaks FHIR under /fhir; the REST partners answer at their root. */
 const PARTNER_BASE_PATH: Record<Domain, string> = { housing: '', debt: '', care: '/fhir' };
+/**
+ * The embedded partners answer the demo population in one page, so that their request counters show one
+ * request per logical call; paging itself is exercised by the partner and adapter tests.
+ */
+const EMBEDDED_PAGE_SIZE = 50;
 
 /**
  * The composition root: database, keys, policies, (optionally) partner simulators and adapters, and the
@@ -72,7 +82,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   try {
     // Check the policy file first: an invalid policy stops start-up before anything listens.
     const policies = loadPolicyFile(config.policyFile, publicSchemaForPolicyCheck());
-    const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, fresh: options.fresh });
+    const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, fresh: options.fresh, onQuery: options.onDatabaseQuery });
     closers.push(() => database.close());
     if (config.databaseUrl && !process.env.HUB_DATA_KEY) {
       // Without it, the BSN look-up keys in PostgreSQL depend on a demo key file in the data folder.
@@ -87,8 +97,10 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     const adapters: Partial<Record<Domain, RunningGraphQLService>> = {};
     let gatewayConfig = config;
     if (options.embeddedPartners) {
+      // The debt partner authenticates its adapter; in one process both get the same (random) key.
+      const apiKey = process.env.DEBT_PARTNER_API_KEY || randomBytes(32).toString('base64url');
       for (const domain of DOMAINS) {
-        const partner = await SIMULATORS[domain]({ host: config.host, port: options.partnerPorts?.[domain] });
+        const partner = await SIMULATORS[domain]({ host: config.host, port: options.partnerPorts?.[domain], pageSize: EMBEDDED_PAGE_SIZE, apiKey });
         partners[domain] = partner;
         closers.push(() => partner.close());
         const adapter = await ADAPTERS[domain]({
@@ -96,6 +108,10 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
           port: options.adapterPorts?.[domain],
           partnerUrl: `${partner.url}${PARTNER_BASE_PATH[domain]}`,
           timeBudgetMs: config.adapters[domain].timeBudgetMs,
+          apiKey: domain === 'debt' ? apiKey : undefined,
+          // Only the gateway in this process may ask: its tokens are checked against its own key set.
+          hubKeys: { jwks: hubKey.jwks },
+          dataDir: config.dataDir,
         });
         adapters[domain] = adapter;
         closers.push(() => adapter.close());
@@ -106,7 +122,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       };
     }
 
-    const gateway = await startGateway({ config: gatewayConfig, prisma: database.prisma, protector, policies, demoIssuer, hubKey });
+    const gateway = await startGateway({ config: gatewayConfig, prisma: database.prisma, protector, policies, demoIssuer, hubKey, withoutAuditForBenchmark: options.withoutAuditForBenchmark });
     closers.push(() => gateway.close());
     return { gateway, database, demoIssuer, hubKey, partners, adapters, close: closeAll };
   } catch (error) {

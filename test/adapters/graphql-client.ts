@@ -1,4 +1,6 @@
-/** Posts GraphQL over HTTP to an adapter, as the gateway will. */
+import type { TestHubKeys } from './hub-tokens.ts';
+
+/** Posts GraphQL over HTTP to an adapter, as the gateway does. */
 
 export interface GraphQLHttpResult {
   status: number;
@@ -6,16 +8,22 @@ export interface GraphQLHttpResult {
   text: string;
 }
 
-export async function postGraphQL(url: string, query: string, variables?: Record<string, unknown>): Promise<GraphQLHttpResult> {
+export async function postGraphQL(url: string, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<GraphQLHttpResult> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...headers },
     body: JSON.stringify({ query, variables }),
   });
   const text = await response.text();
   return { status: response.status, body: JSON.parse(text), text };
 }
 
-export function peopleByBsn(url: string, bsns: string[], field: string, selection: string): Promise<GraphQLHttpResult> {
-  return postGraphQL(url, `query People($bsns: [String!]!) { peopleByBsn(bsns: $bsns) { bsn ${field} { ${selection} } } }`, { bsns });
+export function peopleByBsnQuery(field: string, selection: string): string {
+  return `query People($bsns: [String!]!) { peopleByBsn(bsns: $bsns) { bsn ${field} { ${selection} } } }`;
+}
+
+/** `peopleByBsn` with a fresh hub token for exactly this query, as the gateway sends it (built-in adapters: field = domain). */
+export async function peopleByBsn(hub: TestHubKeys, url: string, bsns: string[], domain: string, selection: string): Promise<GraphQLHttpResult> {
+  const query = peopleByBsnQuery(domain, selection);
+  return postGraphQL(url, query, { bsns }, await hub.headersFor(domain, query));
 }

@@ -42,7 +42,7 @@ describeWithPostgres('migrator on PostgreSQL', (database) => {
     const tables = await withPgRunner(database().url, (runner) =>
       runner.query<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`),
     );
-    expect(tables.map((t) => t.table_name)).toEqual(['_prisma_migrations', 'audit_record', 'consent', 'household', 'involvement', 'person']);
+    expect(tables.map((t) => t.table_name)).toEqual(['_prisma_migrations', 'audit_checkpoint', 'audit_record', 'consent', 'household', 'involvement', 'person', 'processing_activity']);
   });
 
   it('creates _prisma_migrations with the columns and types Prisma uses', async () => {
@@ -98,7 +98,8 @@ describeWithPostgres('migrator on PostgreSQL', (database) => {
       await withPgRunner(database().url, async (runner) => {
         await expect(applyMigrations(runner, scratch.dir)).rejects.toThrow(/20261125000000_broken failed and was rolled back/);
         const names = await runner.query<{ migration_name: string }>('SELECT migration_name FROM "_prisma_migrations" ORDER BY 1');
-        expect(names.map((n) => n.migration_name)).toEqual(['20261123000000_init', '20261124000000_add_note']);
+        const repositoryMigrations = (await readMigrations()).map((m) => m.name);
+        expect(names.map((n) => n.migration_name)).toEqual([...repositoryMigrations, '20261124000000_add_note'].sort());
         const halfDone = await runner.query(`SELECT 1 FROM information_schema.tables WHERE table_name = 'half_done'`);
         expect(halfDone).toEqual([]);
       });

@@ -8,6 +8,9 @@ import { applyMigrations, readMigrations } from '../../src/db/migrate.ts';
 import { pgliteRunner } from '../../src/db/runners.ts';
 import { describeWithPostgres } from '../support/postgres.ts';
 
+/** Every migration in prisma/migrations, in order: a fresh database gets them all. */
+const ALL_MIGRATIONS = (await readMigrations()).map((migration) => migration.name);
+
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 const household = (id: string) => ({ id, street: 'Teststraat', houseNumber: 1, postcode: '3511AA', city: 'Utrecht' });
@@ -42,7 +45,7 @@ describe('openDatabase with PGlite in a data folder', () => {
   it('keeps data in <dataDir>/pgdata across close and reopen', async () => {
     const first = await openDatabase({ dataDir });
     expect(first.kind).toBe('pglite');
-    expect(first.migrationsApplied).toEqual(['20261123000000_init']);
+    expect(first.migrationsApplied).toEqual(ALL_MIGRATIONS);
     await first.prisma.household.create({ data: household('hh-persist') });
     await first.close();
     expect((await readdir(path.join(dataDir, 'pgdata'))).length).toBeGreaterThan(0);
@@ -59,7 +62,7 @@ describe('openDatabase with PGlite in a data folder', () => {
   it('starts clean with fresh: true', async () => {
     const db = await openDatabase({ dataDir, fresh: true });
     try {
-      expect(db.migrationsApplied).toEqual(['20261123000000_init']);
+      expect(db.migrationsApplied).toEqual(ALL_MIGRATIONS);
       expect(await db.prisma.household.count()).toBe(0);
     } finally {
       await db.close();
@@ -76,7 +79,7 @@ describeWithPostgres('openDatabase with a PostgreSQL URL', (database) => {
     const first = await openDatabase({ databaseUrl: database().url });
     try {
       expect(first.kind).toBe('postgres');
-      expect(first.migrationsApplied).toEqual(['20261123000000_init']);
+      expect(first.migrationsApplied).toEqual(ALL_MIGRATIONS);
       await first.prisma.household.create({ data: household('hh-pg') });
       expect(await first.runner.query<{ id: string }>('SELECT id FROM "household"')).toEqual([{ id: 'hh-pg' }]);
     } finally {

@@ -94,6 +94,7 @@ function seedSuite(open: () => Promise<HubDatabase>): void {
       data: {
         id: 'leak-check', traceId: 't', professional: 'p', organisationId: 'o', roles: [], purpose: 'x',
         subjectKey: 'k', subjectEncrypted: 'e', fieldsReleased: [`bsn:${bsns[0]}`], fieldsWithheld: [],
+        statusCode: 'OK', name: 'q', startTime: new Date(), endTime: new Date(), resource: {}, chainId: 'leak-check', chainSeq: 1,
       },
     });
     try {

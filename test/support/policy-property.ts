@@ -191,14 +191,17 @@ export async function runPropertyCase({ hub, subjectKeys, oracle }: PropertyHarn
     if (expected !== code) violations.push(`${located.coordinate} withheld with ${code}, the policy says ${expected}`);
   }
 
-  // (b) what the partners were asked: every (person, field) must be allowed for this caller.
+  // (b) what the partners were asked: for every person in a request, the caller may see that partner's
+  // field of that person, and every partner field asked serves at least one field the caller may see.
   for (const domain of DOMAINS) {
     for (const request of receivedRequests(hub, domain)) {
       for (const bsn of request.bsns) {
         const person = PEOPLE.find((candidate) => candidate.bsn === bsn);
         if (!person) continue;
-        for (const coordinate of [`Person.${DOMAIN_FIELD[domain]}`, ...request.coordinates]) {
-          if (verdict(coordinate, person.id) !== 'ALLOWED') violations.push(`partner ${domain} was asked for ${coordinate} of a person for whom the policy says ${verdict(coordinate, person.id)}`);
+        const personField = `Person.${DOMAIN_FIELD[domain]}`;
+        if (verdict(personField, person.id) !== 'ALLOWED') violations.push(`partner ${domain} was asked about a person for whom ${personField} is ${verdict(personField, person.id)}`);
+        for (const { field, serves } of request.fields) {
+          if (!serves.some((coordinate) => verdict(coordinate, person.id) === 'ALLOWED')) violations.push(`partner ${domain} was asked for '${field}' (${serves.join(', ') || 'unknown'}) of a person who may not see it`);
         }
       }
     }
@@ -242,14 +245,43 @@ function locate(data: any, root: Selection, path: readonly (string | number)[]):
 }
 
 /**
- * What a partner simulator was asked since its counters were reset, in the hub contract's terms.
- * The simulators log their own vocabulary; the maps below translate it, written here independently.
+ * What a partner simulator was asked since its counters were reset, with the hub contract fields each
+ * partner field serves. The simulators log their own vocabulary; the table below translates it and is
+ * written here, independently of the adapters' own maps.
  */
-function receivedRequests(hub: TestHub, domain: Domain): { bsns: string[]; coordinates: string[] }[] {
-  const simulator = hub.partners[domain] as unknown as { receivedRequests?: () => { bsns: string[]; fields: string[] }[] };
-  if (!simulator.receivedRequests) throw new Error(`the ${domain} simulator does not log what it was asked`);
-  return simulator.receivedRequests().map((request) => ({ bsns: request.bsns, coordinates: request.fields.flatMap((field) => PARTNER_FIELDS[domain][field] ?? [`${domain}:unknown partner field ${field}`]) }));
+function receivedRequests(hub: TestHub, domain: Domain): { bsns: string[]; fields: { field: string; serves: string[] }[] }[] {
+  return hub.partners[domain]!.receivedRequests().map((request) => ({
+    bsns: request.bsns,
+    fields: request.fields.map((field) => ({ field, serves: PARTNER_FIELDS[domain][field] ?? [] })),
+  }));
 }
 
-/** Partner field → hub contract coordinate(s). Filled in from the simulators' documented vocabularies. */
-export const PARTNER_FIELDS: Record<Domain, Record<string, string[]>> = { housing: {}, debt: {}, care: {} };
+const PARTNER_FIELDS: Record<Domain, Record<string, string[]>> = {
+  housing: {
+    contractnummer: ['Housing.contractNumber'],
+    ingangsdatum: ['Housing.tenancyStartDate'],
+    maandhuur: ['Housing.monthlyRent'],
+    'achterstand.bedrag': ['Housing.rentArrearsAmount'],
+    'achterstand.maanden': ['Housing.rentArrearsMonths'],
+    vroegsignaal: ['Housing.rentArrearsTwoMonthsOrMore'],
+    overlastmeldingen: ['Housing.nuisanceReportsCount'],
+    'uitzettingsprocedure.fase': ['Housing.evictionStatus'],
+  },
+  debt: {
+    dossiernummer: ['Debt.caseNumber'],
+    fase: ['Debt.caseStatus'],
+    totaleSchuld: ['Debt.totalDebt'],
+    aantalSchuldeisers: ['Debt.creditorCount'],
+    betalingsregeling: ['Debt.paymentArrangement'],
+    budgetbeheer: ['Debt.budgetManagement'],
+  },
+  care: {
+    // Only the Patient's identifiers, to match results: what `Person.care` itself allows.
+    '_elements=identifier': ['Person.care'],
+    '_revinclude=EpisodeOfCare:patient': ['Care.inCare', 'Care.trajectoryKind'],
+    '_revinclude=CareTeam:patient': ['Care.responsiblePractitioner'],
+    '_include:iterate=CareTeam:participant': ['Care.responsiblePractitioner'],
+    '_include:iterate=PractitionerRole:practitioner': ['Care.responsiblePractitioner'],
+    '_revinclude=CarePlan:subject': ['Care.crisisPlanPresent'],
+  },
+};

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { PrismaClient } from '../db/generated/client.ts';
+import type { SqlRunner } from '../db/migrate.ts';
 import { insertAuditRecords } from './audit-insert.ts';
 import { genesisHash, hashRecord, type LdvRecord } from './record-hash.ts';
 
@@ -23,7 +23,7 @@ export class AuditChain {
   private head = genesisHash(this.chainId);
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(private readonly sql: SqlRunner) {}
 
   append(records: readonly LdvRecord[]): Promise<void> {
     const appended = this.queue.then(() => this.write(records));
@@ -43,7 +43,7 @@ export class AuditChain {
       return row;
     });
     try {
-      await insertAuditRecords(this.prisma, rows);
+      await insertAuditRecords(this.sql, rows);
     } catch (error) {
       this.chainId = randomUUID();
       this.nextSeq = 1;

@@ -1,4 +1,4 @@
-import type { PrismaClient } from '../db/generated/client.ts';
+import type { SqlRunner } from '../db/migrate.ts';
 import type { ChainLink, LdvRecord } from './record-hash.ts';
 
 export type ChainedRecord = LdvRecord & ChainLink & { recordHash: string };
@@ -35,12 +35,13 @@ const COLUMNS: readonly [string, string, (record: ChainedRecord) => unknown][] =
 const COLUMN_LIST = COLUMNS.map(([column]) => `"${column}"`).join(', ');
 
 /**
- * One INSERT statement for all records of a request. Raw SQL rather than `createMany`: the bench
- * (bench/audit-overhead.ts) showed Prisma's createMany taking about twice as long for the same single
- * statement, and the access log sits on every request's critical path.
+ * One INSERT statement for all records of a request, sent straight to the driver (node-postgres or
+ * PGlite) rather than through Prisma: the bench (bench/audit-overhead.ts) showed Prisma's createMany
+ * taking about twice as long, and its raw queries still cost noticeably more than the driver's, for the
+ * same single statement. The access log sits on every request's critical path.
  */
-export async function insertAuditRecords(prisma: PrismaClient, records: readonly ChainedRecord[]): Promise<void> {
+export async function insertAuditRecords(sql: SqlRunner, records: readonly ChainedRecord[]): Promise<void> {
   const params = records.flatMap((record) => COLUMNS.map(([, , value]) => value(record)));
   const rows = records.map((_, row) => `(${COLUMNS.map(([, cast], column) => `$${row * COLUMNS.length + column + 1}${cast}`).join(', ')})`);
-  await prisma.$executeRawUnsafe(`INSERT INTO "audit_record" (${COLUMN_LIST}) VALUES ${rows.join(', ')}`, ...params);
+  await sql.query(`INSERT INTO "audit_record" (${COLUMN_LIST}) VALUES ${rows.join(', ')}`, params);
 }

@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
 import type { PrismaClient } from '../db/generated/client.ts';
+import type { SqlRunner } from '../db/migrate.ts';
 import { logger } from '../observability/logger.ts';
 import type { RequestContext } from '../gateway/request-context.ts';
 import { AuditChain } from './audit-chain.ts';
@@ -18,8 +19,8 @@ const POLICY_CODES = new Set(['FORBIDDEN', 'PURPOSE_MISMATCH', 'CONSENT_REQUIRED
  * response is sent. If that write fails, the response is replaced by an AUDIT_UNAVAILABLE error
  * without any data: no access without a trace (fail closed).
  */
-export function auditPlugin(prisma: PrismaClient, purposes: ReadonlyMap<string, string>): ApolloServerPlugin<RequestContext> {
-  const chain = new AuditChain(prisma);
+export function auditPlugin(prisma: PrismaClient, sql: SqlRunner, purposes: ReadonlyMap<string, string>): ApolloServerPlugin<RequestContext> {
+  const chain = new AuditChain(sql);
   let register: ProcessingActivityRegister = new Map();
   return {
     async serverWillStart() {

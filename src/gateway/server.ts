@@ -7,6 +7,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { createRemoteJWKSet } from 'jose';
 import type { PrismaClient } from '../db/generated/client.ts';
+import type { SqlRunner } from '../db/migrate.ts';
 import type { GatewayConfig } from '../config/env.ts';
 import { DOMAINS, type Domain } from '../domain/partner-domains.ts';
 import type { SubjectProtector } from '../crypto/subject-protection.ts';
@@ -26,6 +27,8 @@ import { createUpstreamExecutor } from './upstream-executor.ts';
 export interface GatewayDependencies {
   config: GatewayConfig;
   prisma: PrismaClient;
+  /** The same database without Prisma, for the access log's one INSERT per request. */
+  sql: SqlRunner;
   protector: SubjectProtector;
   policies: PolicySet;
   /** The embedded default's demo issuer; its JWKS is then served at /.well-known/jwks.json. */
@@ -67,7 +70,7 @@ export async function startGateway(deps: GatewayDependencies): Promise<RunningGa
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     formatError: formatPublicError,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), ...(deps.withoutAuditForBenchmark ? [] : [auditPlugin(prisma, policies.purposes)])],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), ...(deps.withoutAuditForBenchmark ? [] : [auditPlugin(prisma, deps.sql, policies.purposes)])],
   });
   await apollo.start();
 

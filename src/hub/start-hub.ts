@@ -122,7 +122,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       };
     }
 
-    const gateway = await startGateway({ config: gatewayConfig, prisma: database.prisma, protector, policies, demoIssuer, hubKey, withoutAuditForBenchmark: options.withoutAuditForBenchmark });
+    const gateway = await startGateway({ config: gatewayConfig, prisma: database.prisma, sql: database.runner, protector, policies, demoIssuer, hubKey, withoutAuditForBenchmark: options.withoutAuditForBenchmark });
     closers.push(() => gateway.close());
     return { gateway, database, demoIssuer, hubKey, partners, adapters, close: closeAll };
   } catch (error) {

@@ -13,6 +13,7 @@ import { genesisHash, hashRecord } from '../../src/audit/record-hash.ts';
 import { verifyAuditChain } from '../../src/audit/chain-verifier.ts';
 import type { Decision } from '../../src/policy/decide.ts';
 import { describeWithPostgres } from '../support/postgres.ts';
+import { pgRunner } from '../../src/db/runners.ts';
 
 const released = (coordinate: string, basis: string, consentId?: string) => ({ allowed: true, coordinate, basis, consentId, options: [] }) as Decision;
 
@@ -71,7 +72,7 @@ describeWithPostgres('audit writer on PostgreSQL', (database) => {
     const members = await request.households.membersOf.load('hh-1001');
 
     statements = 0;
-    const written = await writeAuditRecords(new AuditChain(prisma), request);
+    const written = await writeAuditRecords(new AuditChain(pgRunner(pool)), request);
     expect(statements).toBe(1);
     expect(written).toBe(members.length);
 
@@ -82,7 +83,7 @@ describeWithPostgres('audit writer on PostgreSQL', (database) => {
   });
 
   it('links each record to the one before it, across requests, starting from the chain genesis', async () => {
-    const chain = new AuditChain(prisma);
+    const chain = new AuditChain(pgRunner(pool));
     for (let i = 0; i < 2; i++) {
       const accessLog = new AccessLog();
       accessLog.record({ kind: 'person', id: 'p-2001' }, released('Person.givenName', 'wmo-wijkteam'));
@@ -101,7 +102,7 @@ describeWithPostgres('audit writer on PostgreSQL', (database) => {
   });
 
   it('starts a new chain after a failed write, so a chain never forks', async () => {
-    const chain = new AuditChain(prisma);
+    const chain = new AuditChain(pgRunner(pool));
     const accessLog = new AccessLog();
     accessLog.record({ kind: 'person', id: 'p-2001' }, released('Person.birthDate', 'wmo-wijkteam'));
     const request = await requestFor(accessLog);
@@ -129,7 +130,7 @@ describe('audit writer on PGlite (the embedded default)', () => {
       accessLog.record({ kind: 'household', id: 'hh-1001' }, released('Household.address', 'wmo-wijkteam'));
       const households = createHouseholdLoaders(db.prisma);
       const now = new Date();
-      const chain = new AuditChain(db.prisma);
+      const chain = new AuditChain(db.runner);
       const request: AuditedRequest = {
         caller: { subject: 'sanne.deboer', organisationId: 'wijkteam-oost', roles: ['wijkcoach'], purpose: 'wijkteam-ondersteuning' },
         traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', name: 'q', statusCode: 'OK', startTime: now, endTime: now,

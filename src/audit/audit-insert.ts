@@ -43,5 +43,6 @@ const COLUMN_LIST = COLUMNS.map(([column]) => `"${column}"`).join(', ');
 export async function insertAuditRecords(sql: SqlRunner, records: readonly ChainedRecord[]): Promise<void> {
   const params = records.flatMap((record) => COLUMNS.map(([, , value]) => value(record)));
   const rows = records.map((_, row) => `(${COLUMNS.map(([, cast], column) => `$${row * COLUMNS.length + column + 1}${cast}`).join(', ')})`);
-  await sql.query(`INSERT INTO "audit_record" (${COLUMN_LIST}) VALUES ${rows.join(', ')}`, params);
+  // Prepared per number of rows: the same text for every request about the same number of people.
+  await sql.query(`INSERT INTO "audit_record" (${COLUMN_LIST}) VALUES ${rows.join(', ')}`, params, `audit-insert-${records.length}`);
 }

@@ -15,7 +15,11 @@ import { fileURLToPath } from 'node:url';
  * BEGIN/COMMIT and takes a session advisory lock, which mean nothing on a pool.
  */
 export interface SqlRunner {
-  query<T>(sql: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * One statement. `preparedAs` names it as a prepared statement (node-postgres parses and plans it once
+   * per connection); use it only for hot statements whose text repeats.
+   */
+  query<T>(sql: string, params?: unknown[], preparedAs?: string): Promise<T[]>;
   /** Runs a script of one or more statements without parameters. */
   exec(sql: string): Promise<void>;
 }

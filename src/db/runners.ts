@@ -9,8 +9,8 @@ import type { SqlRunner } from './migrate.ts';
  */
 export function pgRunner(client: pg.ClientBase | pg.Pool): SqlRunner {
   return {
-    async query<T>(sql: string, params?: unknown[]) {
-      const result = await client.query(sql, params as unknown[] | undefined);
+    async query<T>(sql: string, params?: unknown[], preparedAs?: string) {
+      const result = await client.query({ text: sql, values: params, ...(preparedAs ? { name: preparedAs } : {}) });
       return result.rows as T[];
     },
     async exec(sql: string) {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { v7 as timeOrderedUuid } from 'uuid';
 import type { Caller } from '../auth/caller.ts';
 import type { HouseholdLoaders, PersonRow } from '../households/household-loaders.ts';
 import type { AccessLog } from './access-log.ts';
@@ -59,7 +59,8 @@ export async function buildLdvRecords(request: AuditedRequest): Promise<LdvRecor
   return [...people.values()].map(({ person, released, withheld }) => {
     const fieldsReleased = [...released.keys()].sort();
     return {
-      id: randomUUID(),
+      // UUID v7 (time first): the primary-key index grows at its end instead of at a random page per record.
+      id: timeOrderedUuid(),
       traceId: request.traceId,
       spanId: request.spanId,
       parentSpanId: request.foreignOperation?.span_id ?? null,

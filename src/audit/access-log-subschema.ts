@@ -3,7 +3,7 @@ import { GraphQLError } from 'graphql';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { AuditRecord } from '../db/generated/client.ts';
 import { isValidBsn } from '../domain/bsn.ts';
-import type { RequestContext } from '../gateway/request-context.ts';
+import type { RequestContext } from '../request/request-context.ts';
 import { allAccessRecordsOf, findAccessRecords, MAX_PAGE_SIZE, type AccessRecordFilter } from './access-record-query.ts';
 import { buildSubjectAccessReport } from './subject-access-report.ts';
 

@@ -3,7 +3,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import type { PrismaClient } from '../db/generated/client.ts';
 import type { SqlRunner } from '../db/migrate.ts';
 import { logger } from '../observability/logger.ts';
-import type { RequestContext } from '../gateway/request-context.ts';
+import type { RequestContext } from '../request/request-context.ts';
 import { AuditChain } from './audit-chain.ts';
 import { writeAuditRecords } from './audit-writer.ts';
 import { foreignOperationFrom } from './foreign-operation.ts';

@@ -1,5 +1,5 @@
-import { decideForSubject } from '../gateway/field-decision.ts';
-import type { RequestContext } from '../gateway/request-context.ts';
+import { decideForSubject } from '../request/field-decision.ts';
+import type { RequestContext } from '../request/request-context.ts';
 
 /**
  * Records in the request's access log that a consent operation touched this person's data. The gateway

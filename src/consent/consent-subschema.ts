@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { createLocalJWKSet } from 'jose';
 import { JSONResolver } from 'graphql-scalars';
-import type { RequestContext } from '../gateway/request-context.ts';
+import type { RequestContext } from '../request/request-context.ts';
 import { badUserInput, type RecordConsentInput, validateRecordConsentInput, validateWithdrawalReason } from './consent-input.ts';
 import { consentsOfSubject, findConsent, findPersonByBsn, insertConsent, markWithdrawn, type ConsentRow } from './consent-store.ts';
 import { checkConsentReceipt, signConsentReceipt } from './consent-receipt.ts';

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { GraphQLError } from 'graphql';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { AccessOption, Decision } from '../policy/decide.ts';
-import { decideForSubject } from './field-decision.ts';
-import type { RequestContext } from './request-context.ts';
+import { decideForSubject } from '../request/field-decision.ts';
+import type { RequestContext } from '../request/request-context.ts';
 
 const SDL = readFileSync(new URL('../../schema/access-explanation.graphql', import.meta.url), 'utf8');
 

@@ -3,8 +3,8 @@ import { MapperKind, mapSchema } from '@graphql-tools/utils';
 import type { Subject } from '../audit/access-log.ts';
 import type { Decision } from '../policy/decide.ts';
 import type { PolicySet } from '../policy/policy-types.ts';
-import { decideForSubject } from './field-decision.ts';
-import type { RequestContext } from './request-context.ts';
+import { decideForSubject } from '../request/field-decision.ts';
+import type { RequestContext } from '../request/request-context.ts';
 import { logger } from '../observability/logger.ts';
 
 /**

@@ -7,8 +7,8 @@ import { DOMAINS, type Domain, loadDomainSdl, MAX_KEYS_PER_REQUEST } from '../do
 import { createHubSubschema } from '../households/hub-subschema.ts';
 import { LOCAL_SUBSCHEMAS } from './local-subschemas.ts';
 import { allowedSelection } from './allowed-selection.ts';
-import { decideForSubject } from './field-decision.ts';
-import type { RequestContext } from './request-context.ts';
+import { decideForSubject } from '../request/field-decision.ts';
+import type { RequestContext } from '../request/request-context.ts';
 
 function domainSchema(domain: Domain): GraphQLSchema {
   return buildSchema(loadDomainSdl(domain));

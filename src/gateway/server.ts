@@ -21,7 +21,7 @@ import { logger } from '../observability/logger.ts';
 import { listen } from '../net/http-server.ts';
 import { buildStitchedSchema } from './gateway-schema.ts';
 import { applyFieldAuthorization } from './field-authorization.ts';
-import { createRequestContext, type RequestContext } from './request-context.ts';
+import { createRequestContext, type RequestContext } from '../request/request-context.ts';
 import { createUpstreamExecutor } from './upstream-executor.ts';
 
 export interface GatewayDependencies {

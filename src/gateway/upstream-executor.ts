@@ -7,7 +7,7 @@ import { loadDomainSdl, type Domain } from '../domain/partner-domains.ts';
 import { logger } from '../observability/logger.ts';
 import { signUpstreamToken } from '../auth/upstream-token.ts';
 import { selectedCoordinates } from '../adapters/sdk/selected-fields.ts';
-import type { RequestContext } from './request-context.ts';
+import type { RequestContext } from '../request/request-context.ts';
 
 /**
  * The gateway's HTTP link to one adapter. Every request carries a short-lived hub-signed token (for this

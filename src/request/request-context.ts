@@ -26,7 +26,7 @@ export interface RequestContext {
   households: HouseholdLoaders;
   consents: DataLoader<string, ConsentRecord[]>;
   accessLog: AccessLog;
-  /** Policy decisions made in this request, per subject and field (src/gateway/field-decision.ts). */
+  /** Policy decisions made in this request, per subject and field (src/request/field-decision.ts). */
   decisions: Map<string, Promise<Decision>>;
   /** Which person or household an object in the result is about (objects below Person and Household). */
   subjects: WeakMap<object, Subject>;

@@ -6,10 +6,13 @@ import { isValidBsn } from '../domain/bsn.ts';
 import type { RequestContext } from '../request/request-context.ts';
 import { allAccessRecordsOf, findAccessRecords, MAX_PAGE_SIZE, type AccessRecordFilter } from './access-record-query.ts';
 import { buildSubjectAccessReport } from './subject-access-report.ts';
+import type { ProtectedSubject } from './access-log.ts';
+import { missedLookupKey } from './missed-lookup.ts';
+import { decideForSubject } from '../request/field-decision.ts';
 
 const ACCESS_LOG_SDL = readFileSync(new URL('../../schema/access-log.graphql', import.meta.url), 'utf8');
 
-type AccessLogContext = Pick<RequestContext, 'prisma' | 'protector' | 'policies'>;
+type AccessLogContext = Pick<RequestContext, 'prisma' | 'protector' | 'policies' | 'accessLog'>;
 
 interface FilterInput {
   bsn?: string | null;
@@ -35,12 +38,19 @@ export function createAccessLogSubschema() {
         accessRecords: async (_root, args: { filter?: FilterInput | null; limit: number; offset: number }, ctx) => {
           if (!Number.isInteger(args.limit) || args.limit < 1 || args.limit > MAX_PAGE_SIZE) throw badInput(`limit must be between 1 and ${MAX_PAGE_SIZE}`);
           if (!Number.isInteger(args.offset) || args.offset < 0) throw badInput('offset must be 0 or more');
-          const page = await findAccessRecords(ctx.prisma, toFilter(args.filter ?? {}, ctx), { limit: args.limit, offset: args.offset });
+          const filter = args.filter ?? {};
+          const page = await findAccessRecords(ctx.prisma, toFilter(filter, ctx), { limit: args.limit, offset: args.offset });
+          await recordOfficerRead(ctx, 'Query.accessRecords', page.records, () => missedLookupKey(ctx.protector, 'SEARCH', searchTerms(filter, args)));
           return { ...page, limit: args.limit, offset: args.offset };
         },
         subjectAccessReport: async (_root, { bsn }: { bsn: string }, ctx) => {
           if (!isValidBsn(bsn)) throw badInput('Invalid BSN: it must be 9 digits and pass the elfproef');
-          return buildSubjectAccessReport(await allAccessRecordsOf(ctx.prisma, ctx.protector.lookupKey(bsn)), ctx.policies);
+          const subjectKey = ctx.protector.lookupKey(bsn);
+          const known = await ctx.prisma.person.findUnique({ where: { bsnHash: subjectKey }, select: { id: true } });
+          // The report is about this BSN whether or not the registration knows it: one record under its key.
+          const subject = { kind: known ? 'PERSON' : 'BSN', subjectKey, subjectEncrypted: ctx.protector.encrypt(bsn) } as const;
+          await recordOfficerRead(ctx, 'Query.subjectAccessReport', [subject], () => subject);
+          return buildSubjectAccessReport(await allAccessRecordsOf(ctx.prisma, subjectKey), ctx.policies);
         },
       },
       AccessRecord: {
@@ -52,12 +62,45 @@ export function createAccessLogSubschema() {
         },
         serviceName: (record: AuditRecord) => (record.resource as Record<string, string>)['service.name'] ?? null,
         serviceVersion: (record: AuditRecord) => (record.resource as Record<string, string>)['service.version'] ?? null,
-        dataSubjectBsn: (record: AuditRecord, _args, ctx) => ctx.protector.decrypt(record.subjectEncrypted),
+        // A BSN only where the record is about one (a person, or a BSN that was looked up and not found).
+        dataSubjectBsn: (record: AuditRecord, _args, ctx) => (BSN_KINDS.has(record.subjectKind) ? ctx.protector.decrypt(record.subjectEncrypted) : null),
+        missedLookupKey: (record: AuditRecord, _args, ctx) => (BSN_KINDS.has(record.subjectKind) ? null : ctx.protector.decrypt(record.subjectEncrypted)),
         fieldBases: (record: AuditRecord) =>
           record.fieldBases ? Object.entries(record.fieldBases as Record<string, string>).map(([field, basis]) => ({ field, basis })) : null,
       },
     },
   });
+}
+
+const BSN_KINDS = new Set(['PERSON', 'BSN']);
+
+/**
+ * The officer's own reads are processing too (AVG art. 5(2)): one record per data subject whose access
+ * records were handed out, under the officer's purpose and its processing activity; a search that found
+ * nothing is a record of its own, keyed on the search terms.
+ */
+async function recordOfficerRead(
+  ctx: AccessLogContext,
+  coordinate: string,
+  subjects: readonly { subjectKind?: string; kind?: string; subjectKey: string; subjectEncrypted: string }[],
+  nothingFound: () => ProtectedSubject,
+): Promise<void> {
+  const decision = await decideForSubject(ctx as RequestContext, coordinate, undefined);
+  const released = decision.allowed ? { coordinate, basis: decision.basis } : undefined;
+  if (subjects.length === 0) ctx.accessLog.recordKeyed(nothingFound(), coordinate);
+  for (const subject of subjects) {
+    const kind = (subject.subjectKind ?? subject.kind ?? 'PERSON') as ProtectedSubject['kind'];
+    ctx.accessLog.recordKeyed({ kind, subjectKey: subject.subjectKey, subjectEncrypted: subject.subjectEncrypted }, coordinate, released);
+  }
+}
+
+/** The search as one string, for the keyed hash of a search that found nothing (the BSN only encrypted). */
+function searchTerms(filter: FilterInput, page: { limit: number; offset: number }): string {
+  const terms = [
+    ['bsn', filter.bsn], ['professional', filter.professional], ['organisationId', filter.organisationId],
+    ['from', filter.from], ['to', filter.to], ['limit', page.limit], ['offset', page.offset],
+  ];
+  return terms.filter(([, value]) => value != null).map(([name, value]) => `${name}=${value}`).join('&');
 }
 
 function toFilter(input: FilterInput, ctx: AccessLogContext): AccessRecordFilter {

@@ -23,6 +23,8 @@ const COLUMNS: readonly [string, string, (record: ChainedRecord) => unknown][] =
   ['purpose', '', (r) => r.purpose],
   ['subject_key', '', (r) => r.subjectKey],
   ['subject_encrypted', '', (r) => r.subjectEncrypted],
+  ['subject_kind', '', (r) => r.subjectKind],
+  ['lookups', '::text[]', (r) => r.lookups],
   ['fields_released', '::text[]', (r) => r.fieldsReleased],
   ['fields_withheld', '::text[]', (r) => r.fieldsWithheld],
   ['field_bases', '::jsonb', (r) => (r.fieldBases ? JSON.stringify(r.fieldBases) : null)],

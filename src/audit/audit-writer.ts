@@ -23,18 +23,31 @@ export interface AuditedRequest {
   households: HouseholdLoaders;
 }
 
-interface PersonAccess {
-  person: PersonRow;
+/** What one record says about one data subject, before the request's own fields are added. */
+interface SubjectEntry {
+  kind: string;
+  subjectKey: string;
+  subjectEncrypted: string;
   released: Map<string, string>;
   withheld: Set<string>;
+  lookups: Set<string>;
 }
 
 /**
- * One LDV record per person touched. Household-level fields (address, composition) count for every
- * member. The BSN appears only as its keyed look-up hash and its encrypted form.
+ * One LDV record per data subject touched. Household-level fields (address, composition) and a household
+ * found by a look-up count for every member. A look-up that found nobody is a record of its own, keyed on
+ * the protected look-up key. The BSN appears only as its keyed look-up hash and its encrypted form.
  */
 export async function buildLdvRecords(request: AuditedRequest): Promise<LdvRecord[]> {
-  const people = new Map<string, PersonAccess>();
+  const entries = new Map<string, SubjectEntry>();
+  const entryFor = (kind: string, subjectKey: string, subjectEncrypted: string): SubjectEntry => {
+    let entry = entries.get(subjectKey);
+    if (!entry) {
+      entry = { kind, subjectKey, subjectEncrypted, released: new Map(), withheld: new Set(), lookups: new Set() };
+      entries.set(subjectKey, entry);
+    }
+    return entry;
+  };
   const subjects = request.accessLog.subjects();
   // Members come from the request's cache (the query loaded them); look up by id only who is not there,
   // so writing the log normally costs no read at all.
@@ -49,14 +62,19 @@ export async function buildLdvRecords(request: AuditedRequest): Promise<LdvRecor
       : await request.households.membersOf.load(access.subject.id);
     for (const person of touched) {
       if (!person) continue;
-      const entry = people.get(person.id) ?? { person, released: new Map<string, string>(), withheld: new Set<string>() };
+      const entry = entryFor('PERSON', person.bsnHash, person.bsnEncrypted);
       for (const [coordinate, basis] of access.released) entry.released.set(coordinate, basis);
       for (const coordinate of access.withheld.keys()) entry.withheld.add(coordinate);
-      people.set(person.id, entry);
+      for (const lookup of access.lookups) entry.lookups.add(lookup);
     }
   }
+  for (const access of request.accessLog.keyedSubjects()) {
+    const entry = entryFor(access.key.kind, access.key.subjectKey, access.key.subjectEncrypted);
+    for (const [coordinate, basis] of access.released) entry.released.set(coordinate, basis);
+    for (const lookup of access.lookups) entry.lookups.add(lookup);
+  }
   const { caller } = request;
-  return [...people.values()].map(({ person, released, withheld }) => {
+  return [...entries.values()].map(({ kind, subjectKey, subjectEncrypted, released, withheld, lookups }) => {
     const fieldsReleased = [...released.keys()].sort();
     return {
       // UUID v7 (time first): the primary-key index grows at its end instead of at a random page per record.
@@ -75,8 +93,10 @@ export async function buildLdvRecords(request: AuditedRequest): Promise<LdvRecor
       organisationId: caller.organisationId,
       roles: [...caller.roles],
       purpose: caller.purpose,
-      subjectKey: person.bsnHash,
-      subjectEncrypted: person.bsnEncrypted,
+      subjectKind: kind,
+      subjectKey,
+      subjectEncrypted,
+      lookups: [...lookups].sort(),
       fieldsReleased,
       fieldsWithheld: [...withheld].sort(),
       fieldBases: Object.fromEntries(fieldsReleased.map((coordinate) => [coordinate, released.get(coordinate)!])),

@@ -18,8 +18,12 @@ export interface LdvRecord {
   organisationId: string;
   roles: string[];
   purpose: string;
+  /** What the subject key identifies: a person of the registration, or a look-up key that found nobody. */
+  subjectKind: string;
   subjectKey: string;
   subjectEncrypted: string;
+  /** The look-up fields that led to this subject in this request, sorted. */
+  lookups: string[];
   fieldsReleased: string[];
   fieldsWithheld: string[];
   fieldBases: Record<string, string> | null;
@@ -47,7 +51,9 @@ export function genesisHash(chainId: string): string {
  * The record's hash: SHA-256 over its RFC 8785 canonical JSON (stable key order, one number and date
  * form), including the previous record's hash. The sequence number is left out on purpose: order is
  * proven by the prev-hash links, so a changed sequence shows up as a reordering, not as an alteration.
- * The database's own write time (occurred_at) is informative only and not covered.
+ * The database's own write time (occurred_at) is informative only and not covered. `subjectKind` and
+ * `lookups` are covered when they differ from their defaults (PERSON, none), so that records written
+ * before they existed keep their hashes, while changing them on a newer record still breaks its hash.
  */
 export function hashRecord(record: LdvRecord & Omit<ChainLink, 'chainSeq'>): string {
   const canonical = canonicalize({
@@ -68,6 +74,8 @@ export function hashRecord(record: LdvRecord & Omit<ChainLink, 'chainSeq'>): str
     purpose: record.purpose,
     subjectKey: record.subjectKey,
     subjectEncrypted: record.subjectEncrypted,
+    ...(record.subjectKind && record.subjectKind !== 'PERSON' ? { subjectKind: record.subjectKind } : {}),
+    ...(record.lookups && record.lookups.length > 0 ? { lookups: record.lookups } : {}),
     fieldsReleased: record.fieldsReleased,
     fieldsWithheld: record.fieldsWithheld,
     fieldBases: record.fieldBases,

@@ -8,7 +8,7 @@ import { consentsOfSubject, findConsent, findPersonByBsn, insertConsent, markWit
 import { checkConsentReceipt, signConsentReceipt } from './consent-receipt.ts';
 import { toFhirConsent } from './consent-fhir.ts';
 import { consentStatus } from './consent-record.ts';
-import { recordConsentAccess } from './consent-access-log.ts';
+import { recordConsentAccess, recordReceiptCheck } from './consent-access-log.ts';
 import { isValidBsn } from '../domain/bsn.ts';
 
 const CONSENT_SDL = readFileSync(new URL('../../schema/consent.graphql', import.meta.url), 'utf8');
@@ -25,14 +25,16 @@ export function createConsentSubschema() {
         consentsOf: async (_root, { bsn }: { bsn: string }, ctx) => {
           if (!isValidBsn(bsn)) throw badUserInput('bsn', 'invalid BSN: it must be 9 digits and pass the elfproef');
           const person = await findPersonByBsn(ctx.prisma, ctx.protector, bsn);
-          await recordConsentAccess(ctx, 'Query.consentsOf', person?.id);
+          await recordConsentAccess(ctx, 'Query.consentsOf', person, bsn);
           return consentsOfSubject(ctx.prisma, ctx.protector.lookupKey(bsn));
         },
         verifyConsentReceipt: async (_root, { receipt }: { receipt: string }, ctx) => {
           const check = await checkConsentReceipt(receipt, createLocalJWKSet(ctx.hubKey.jwks));
+          // A receipt that is not the hub's names no consent we can trust: nobody's data is read.
           if (!check.genuine) return { genuine: false, reason: check.reason };
           const { consent } = check;
           const stored = await findConsent(ctx.prisma, consent.id);
+          recordReceiptCheck(ctx, consent.id, stored);
           return {
             genuine: true,
             reason: stored ? null : 'The consent is no longer on record',
@@ -52,7 +54,7 @@ export function createConsentSubschema() {
           const person = await findPersonByBsn(ctx.prisma, ctx.protector, valid.bsn);
           if (!person) throw badUserInput('input.bsn', 'no person with this BSN is known to the hub');
           const consent = await insertConsent(ctx.prisma, ctx.protector, valid, actorOf(ctx));
-          await recordConsentAccess(ctx, 'Mutation.recordConsent', person.id);
+          await recordConsentAccess(ctx, 'Mutation.recordConsent', person);
           return { consent, receipt: await signConsentReceipt(ctx.hubKey, consent) };
         },
         withdrawConsent: async (_root, { id, reason }: { id: string; reason?: string | null }, ctx) => {
@@ -60,7 +62,7 @@ export function createConsentSubschema() {
           const withdrawn = await markWithdrawn(ctx.prisma, id, actorOf(ctx), text, new Date());
           if (!withdrawn) throw badUserInput('id', (await findConsent(ctx.prisma, id)) ? 'this consent was already withdrawn' : 'no consent with this id');
           const person = await ctx.prisma.person.findUnique({ where: { bsnHash: withdrawn.subjectKey }, select: { id: true } });
-          await recordConsentAccess(ctx, 'Mutation.withdrawConsent', person?.id);
+          await recordConsentAccess(ctx, 'Mutation.withdrawConsent', person);
           return withdrawn;
         },
       },

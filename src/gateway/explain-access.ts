@@ -4,6 +4,7 @@ import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { AccessOption, Decision } from '../policy/decide.ts';
 import { decideForSubject } from '../request/field-decision.ts';
 import type { RequestContext } from '../request/request-context.ts';
+import { missedLookupKey } from '../audit/missed-lookup.ts';
 
 const SDL = readFileSync(new URL('../../schema/access-explanation.graphql', import.meta.url), 'utf8');
 
@@ -21,7 +22,12 @@ export function createExplainAccessSubschema() {
             throw badInput('Unknown field: give it as Type.field, as in the public schema (for example Care.inCare)', 'field');
           }
           const person = await context.households.person.load(args.personId);
-          if (!person) throw badInput('Unknown person id', 'personId');
+          if (!person) {
+            // Asking about an id is a look-up too: the miss is on record, under the id's keyed hash.
+            context.accessLog.recordKeyed(missedLookupKey(context.protector, 'PERSON_ID', args.personId), 'Query.explainAccess');
+            throw badInput('Unknown person id', 'personId');
+          }
+          context.accessLog.recordLookup({ kind: 'person', id: person.id }, 'Query.explainAccess');
           return explanation(context, await decideForSubject(context, args.field, { kind: 'person', id: person.id }));
         },
       },

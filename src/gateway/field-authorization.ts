@@ -1,10 +1,10 @@
 import { defaultFieldResolver, getNamedType, GraphQLError, type GraphQLFieldResolver, type GraphQLSchema, isObjectType } from 'graphql';
 import { MapperKind, mapSchema } from '@graphql-tools/utils';
-import type { Subject } from '../audit/access-log.ts';
 import type { Decision } from '../policy/decide.ts';
 import type { PolicySet } from '../policy/policy-types.ts';
 import { decideForSubject } from '../request/field-decision.ts';
-import type { RequestContext } from '../request/request-context.ts';
+import { subjectIdOf } from './subject-keys.ts';
+import { ACCOUNTED_BY_ROOT, type Owner, type RequestContext, UNKNOWN } from '../request/request-context.ts';
 import { logger } from '../observability/logger.ts';
 
 /**
@@ -19,12 +19,17 @@ export function applyFieldAuthorization(schema: GraphQLSchema, policies: PolicyS
       if (typeName.startsWith('__')) return fieldConfig;
       const coordinate = `${typeName}.${fieldName}`;
       const policy = policies.fields.get(coordinate);
+      // Personal data: a field whose release needs a basis. Its subject must be known, or it is withheld.
+      const personal = !policy || policy.bases[0].kind !== 'none';
+      const isRoot = typeName === 'Query' || typeName === 'Mutation';
       const original = fieldConfig.resolve ?? defaultFieldResolver;
       const returnsObject = isObjectType(getNamedType(fieldConfig.type));
       const resolve: GraphQLFieldResolver<unknown, RequestContext> = async (parent, args, context, info) => {
-        const subject = subjectOf(typeName, parent, context);
+        const owner = isRoot ? undefined : ownerOf(typeName, parent, context);
+        if (owner === UNKNOWN && personal) throw unaccountable(coordinate);
+        const subject = typeof owner === 'object' ? owner : undefined;
         const decision = await decideForSubject(context, coordinate, subject);
-        if (subject && policy && policy.bases[0].kind !== 'none') context.accessLog.record(subject, decision);
+        if (subject && personal) context.accessLog.record(subject, decision);
         if (!decision.allowed) throw withheldError(decision);
         let value;
         try {
@@ -33,7 +38,9 @@ export function applyFieldAuthorization(schema: GraphQLSchema, policies: PolicyS
           throw safeError(error);
         }
         if (value instanceof Error) throw safeError(value);
-        if (subject && returnsObject) markSubject(value, subject, context);
+        // What a root field returns is accounted for by its own resolver (look-ups, consents, the access
+        // log record their subjects themselves); Person and Household objects carry the hub's id anyway.
+        if (returnsObject) markOwner(value, subject ?? (isRoot || owner === ACCOUNTED_BY_ROOT ? ACCOUNTED_BY_ROOT : UNKNOWN), context);
         return value;
       };
       return { ...fieldConfig, resolve };
@@ -41,17 +48,29 @@ export function applyFieldAuthorization(schema: GraphQLSchema, policies: PolicyS
   });
 }
 
-function subjectOf(typeName: string, parent: unknown, context: RequestContext): Subject | undefined {
-  if (parent === null || typeof parent !== 'object') return undefined;
-  const id = (parent as { id?: unknown }).id;
-  if (typeName === 'Person' && typeof id === 'string') return { kind: 'person', id };
-  if (typeName === 'Household' && typeof id === 'string') return { kind: 'household', id };
-  return context.subjects.get(parent);
+/**
+ * Whose data an object is: for Person and Household the hub's own id (selected under a reserved response
+ * key, src/gateway/subject-keys.ts); below them the subject of the object they came from; objects a root
+ * resolver accounts for itself. UNKNOWN fails closed: a personal field of an object whose subject the hub
+ * cannot name is withheld, never released unrecorded.
+ */
+function ownerOf(typeName: string, parent: unknown, context: RequestContext): Owner {
+  if (parent === null || typeof parent !== 'object') return UNKNOWN;
+  if (typeName === 'Person' || typeName === 'Household') {
+    const id = subjectIdOf(parent);
+    return id ? { kind: typeName === 'Person' ? 'person' : 'household', id } : UNKNOWN;
+  }
+  return context.subjects.get(parent) ?? UNKNOWN;
 }
 
-function markSubject(value: unknown, subject: Subject, context: RequestContext): void {
-  if (Array.isArray(value)) for (const item of value) markSubject(item, subject, context);
-  else if (value !== null && typeof value === 'object' && !(value instanceof Error)) context.subjects.set(value, subject);
+function markOwner(value: unknown, owner: Owner, context: RequestContext): void {
+  if (Array.isArray(value)) for (const item of value) markOwner(item, owner, context);
+  else if (value !== null && typeof value === 'object' && !(value instanceof Error)) context.subjects.set(value, owner);
+}
+
+function unaccountable(coordinate: string): GraphQLError {
+  logger.error({ coordinate }, 'personal field without a known data subject: withheld');
+  return new GraphQLError('Internal error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
 }
 
 function withheldError(decision: Extract<Decision, { allowed: false }>): GraphQLError {

@@ -9,6 +9,7 @@ import { LOCAL_SUBSCHEMAS } from './local-subschemas.ts';
 import { allowedSelection } from './allowed-selection.ts';
 import { decideForSubject } from '../request/field-decision.ts';
 import type { RequestContext } from '../request/request-context.ts';
+import { SUBJECT_BSN_KEY, SUBJECT_ID_KEY, subjectIdOf } from './subject-keys.ts';
 
 function domainSchema(domain: Domain): GraphQLSchema {
   return buildSchema(loadDomainSdl(domain));
@@ -28,9 +29,9 @@ export function buildStitchedSchema(executors: Record<Domain, Executor>): GraphQ
     batch: true,
     merge: {
       Person: {
-        selectionSet: '{ bsn }',
+        selectionSet: `{ ${SUBJECT_BSN_KEY}: bsn }`,
         fieldName: 'peopleByBsn',
-        key: ({ bsn }: { bsn: string }) => bsn,
+        key: (person: Record<string, string>) => person[SUBJECT_BSN_KEY],
         argsFromKeys: (bsns: readonly string[]) => ({ bsns }),
         resolve: minimisedPeopleByBsn,
       },
@@ -39,7 +40,8 @@ export function buildStitchedSchema(executors: Record<Domain, Executor>): GraphQ
   const localSchemas = LOCAL_SUBSCHEMAS.map((create) => create());
   const stitched = stitchSchemas({
     subschemas: [{ schema: hubSchema, merge: { Person: { canonical: true } } }, ...localSchemas.map((schema) => ({ schema })), ...adapterSubschemas],
-    // Authorization needs to know whose data a field is: always fetch the id of a Person or Household.
+    // Authorization needs to know whose data a field is: always fetch the id of a Person or Household, under
+    // a response key no client alias can take (src/gateway/subject-keys.ts).
     resolvers: subjectIdSelections(hubSchema),
   });
   const publicRootFields = new Set([hubSchema, ...localSchemas].flatMap((schema) => Object.keys(schema.getQueryType()?.getFields() ?? {})));
@@ -56,7 +58,7 @@ function subjectIdSelections(hubSchema: GraphQLSchema) {
     });
   for (const typeName of ['Person', 'Household']) {
     const extra = typeName === 'Person' ? DOMAINS.map(domainSchema) : [];
-    resolvers[typeName] = Object.fromEntries(fieldsOf(typeName, extra).map((field) => [field, { selectionSet: '{ id }' }]));
+    resolvers[typeName] = Object.fromEntries(fieldsOf(typeName, extra).map((field) => [field, { selectionSet: `{ ${SUBJECT_ID_KEY}: id }` }]));
   }
   return resolvers;
 }
@@ -69,9 +71,9 @@ function subjectIdSelections(hubSchema: GraphQLSchema) {
  */
 const minimisedPeopleByBsn: MergedTypeResolver = async (originalResult, untypedContext, info, subschema, selectionSet, key, type) => {
   const context = untypedContext as RequestContext;
-  const personId = (originalResult as { id?: unknown }).id;
+  const personId = subjectIdOf(originalResult);
   // Without the hub's id there is nobody to decide for: ask nothing (every Person field selects the id).
-  if (typeof personId !== 'string' || !type) return {};
+  if (!personId || !type) return {};
   const subject = { kind: 'person', id: personId } as const;
   const person = info.schema.getType('Person') as GraphQLCompositeType;
   const allowed = await allowedSelection(info.schema, person, selectionSet, info.fragments, async (coordinate) => (await decideForSubject(context, coordinate, subject)).allowed);

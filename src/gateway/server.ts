@@ -23,6 +23,7 @@ import { buildStitchedSchema } from './gateway-schema.ts';
 import { applyFieldAuthorization } from './field-authorization.ts';
 import { createRequestContext, type RequestContext } from '../request/request-context.ts';
 import { createUpstreamExecutor } from './upstream-executor.ts';
+import { ReservedResponseKeysRule } from './subject-keys.ts';
 
 export interface GatewayDependencies {
   config: GatewayConfig;
@@ -70,6 +71,7 @@ export async function startGateway(deps: GatewayDependencies): Promise<RunningGa
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     formatError: formatPublicError,
+    validationRules: [ReservedResponseKeysRule],
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), ...(deps.withoutAuditForBenchmark ? [] : [auditPlugin(prisma, deps.sql, policies.purposes)])],
   });
   await apollo.start();

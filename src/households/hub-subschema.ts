@@ -6,12 +6,15 @@ import type { SubjectProtector } from '../crypto/subject-protection.ts';
 import { isValidBsn } from '../domain/bsn.ts';
 import { findOrganisation } from '../domain/organisations.ts';
 import type { HouseholdLoaders, HouseholdRow, PersonRow } from './household-loaders.ts';
+import type { AccessLog } from '../audit/access-log.ts';
+import { missedLookupKey } from '../audit/missed-lookup.ts';
 
 /** What the hub's own resolvers need from the request context. */
 export interface HubDataContext {
   prisma: PrismaClient;
   protector: SubjectProtector;
   households: HouseholdLoaders;
+  accessLog: AccessLog;
 }
 
 const HUB_SDL = readFileSync(new URL('../../schema/hub.graphql', import.meta.url), 'utf8');
@@ -31,17 +34,25 @@ export function createHubSubschema() {
   return makeExecutableSchema<HubDataContext>({
     typeDefs: HUB_SDL,
     resolvers: {
+      // Every look-up is a read of the case registration, found or not: it leaves an access record whatever
+      // the client selects (src/audit/access-log.ts); a miss under the protected look-up key.
       Query: {
-        household: (_root, { id }: { id: string }, ctx) => ctx.households.household.load(id),
+        household: async (_root, { id }: { id: string }, ctx) => lookUpHousehold(ctx, 'Query.household', id),
         households: async (_root, { ids }: { ids: string[] }, ctx) => {
           if (ids.length > 100) throw badInput('At most 100 households per request');
-          return ctx.households.household.loadMany(ids);
+          return Promise.all(ids.map((id) => lookUpHousehold(ctx, 'Query.households', id)));
         },
         householdByMemberBsn: async (_root, { bsn }: { bsn: string }, ctx) => {
-          const person = await personByBsn(bsn, ctx);
-          return person ? ctx.households.household.load(person.householdId) : null;
+          const person = await personByBsn(bsn, ctx, 'Query.householdByMemberBsn');
+          if (!person) return null;
+          ctx.accessLog.recordLookup({ kind: 'household', id: person.householdId }, 'Query.householdByMemberBsn');
+          return ctx.households.household.load(person.householdId);
         },
-        personByBsn: (_root, { bsn }: { bsn: string }, ctx) => personByBsn(bsn, ctx),
+        personByBsn: async (_root, { bsn }: { bsn: string }, ctx) => {
+          const person = await personByBsn(bsn, ctx, 'Query.personByBsn');
+          if (person) ctx.accessLog.recordLookup({ kind: 'person', id: person.id }, 'Query.personByBsn');
+          return person;
+        },
         householdByAddress: async (_root, args: { postcode: string; houseNumber: number; houseNumberSuffix?: string | null }, ctx) => {
           const postcode = normalisePostcode(args.postcode);
           if (!postcode) throw badInput('Invalid postcode: use four digits and two letters, such as 3531CJ');
@@ -51,7 +62,13 @@ export function createHubSubschema() {
             where: { postcode, houseNumber: args.houseNumber, houseNumberSuffix: suffix ? { equals: suffix, mode: 'insensitive' } : null },
             select: { id: true },
           });
-          return row ? ctx.households.household.load(row.id) : null;
+          if (!row) {
+            const address = `${postcode} ${args.houseNumber}${suffix ? ` ${suffix.toUpperCase()}` : ''}`;
+            ctx.accessLog.recordKeyed(missedLookupKey(ctx.protector, 'ADDRESS', address), 'Query.householdByAddress');
+            return null;
+          }
+          ctx.accessLog.recordLookup({ kind: 'household', id: row.id }, 'Query.householdByAddress');
+          return ctx.households.household.load(row.id);
         },
       },
       Household: {
@@ -77,11 +94,19 @@ export function createHubSubschema() {
   });
 }
 
-async function personByBsn(bsn: string, ctx: HubDataContext): Promise<PersonRow | null> {
+async function personByBsn(bsn: string, ctx: HubDataContext, lookup: string): Promise<PersonRow | null> {
   if (!isValidBsn(bsn)) throw badInput('Invalid BSN: it must be 9 digits and pass the elfproef');
   const person = await ctx.prisma.person.findUnique({ where: { bsnHash: ctx.protector.lookupKey(bsn) } });
   if (person) ctx.households.person.prime(person.id, person);
+  else ctx.accessLog.recordKeyed(missedLookupKey(ctx.protector, 'BSN', bsn), lookup);
   return person;
+}
+
+async function lookUpHousehold(ctx: HubDataContext, lookup: string, id: string): Promise<HouseholdRow | null> {
+  const household = await ctx.households.household.load(id);
+  if (household) ctx.accessLog.recordLookup({ kind: 'household', id }, lookup);
+  else ctx.accessLog.recordKeyed(missedLookupKey(ctx.protector, 'HOUSEHOLD_ID', id), lookup);
+  return household;
 }
 
 function organisationOrNull(id: string | null) {

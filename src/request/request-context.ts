@@ -11,6 +11,11 @@ import type { HubSigningKey } from '../auth/hub-signing-key.ts';
 import type { PolicySet } from '../policy/policy-types.ts';
 import type { Decision } from '../policy/decide.ts';
 
+/** An object's data subject; or accounted for by the root field that returned it; or not known (fail closed). */
+export const ACCOUNTED_BY_ROOT = 'accounted-by-root';
+export const UNKNOWN = 'unknown';
+export type Owner = Subject | typeof ACCOUNTED_BY_ROOT | typeof UNKNOWN;
+
 /** Everything one GraphQL request carries through the gateway and its local subschema. */
 export interface RequestContext {
   caller: Caller;
@@ -28,8 +33,8 @@ export interface RequestContext {
   accessLog: AccessLog;
   /** Policy decisions made in this request, per subject and field (src/request/field-decision.ts). */
   decisions: Map<string, Promise<Decision>>;
-  /** Which person or household an object in the result is about (objects below Person and Household). */
-  subjects: WeakMap<object, Subject>;
+  /** Whose data an object in the result is (objects below Person and Household, and below root fields). */
+  subjects: WeakMap<object, Owner>;
 }
 
 export function createRequestContext(deps: { prisma: PrismaClient; protector: SubjectProtector; policies: PolicySet; hubKey: HubSigningKey }, caller: Caller, traceparent?: string): RequestContext {

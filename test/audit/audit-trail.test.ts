@@ -151,8 +151,17 @@ describeWithPostgres('audit trail of every query', (database) => {
     expect(rows.every((row) => row.fields_withheld.includes('Person.care'))).toBe(true);
   });
 
-  it('writes nothing for a query that touches no personal data', async () => {
+  it('records a look-up that asks only for the id: it tells that the household is a wijkteam client', async () => {
     await hub.query(await hub.token(), '{ household(id: "hh-1001") { id } }');
+    const rows = await auditRows();
+    const members = DEMO_HOUSEHOLDS.find((household) => household.id === 'hh-1001')!.members;
+    expect(rows).toHaveLength(members.length);
+    for (const row of rows) expect(row).toMatchObject({ subject_kind: 'PERSON', lookups: ['Query.household'], fields_released: [] });
+  });
+
+  it('writes nothing for a query that touches no personal data and looks nobody up', async () => {
+    const response = await hub.query(await hub.token(), '{ explainAccess(personId: "p-nobody-1", field: "Care.inCare") @skip(if: true) { field } }');
+    expect(response.status).toBe(200);
     expect(await auditRows()).toHaveLength(0);
   });
 });

@@ -1,6 +1,6 @@
 import {
-  type FieldNode, type FragmentDefinitionNode, getNamedType, type GraphQLCompositeType, type GraphQLSchema, isObjectType,
-  Kind, type InlineFragmentNode, type SelectionNode, type SelectionSetNode,
+  type FieldNode, type FragmentDefinitionNode, getDirectiveValues, getNamedType, type GraphQLCompositeType, GraphQLIncludeDirective,
+  type GraphQLSchema, GraphQLSkipDirective, isObjectType, Kind, type InlineFragmentNode, type SelectionNode, type SelectionSetNode,
 } from 'graphql';
 
 /** Answers whether the caller may see one field (`Type.field`) of the person a selection is about. */
@@ -13,6 +13,8 @@ const TYPENAME_ONLY: SelectionSetNode = { kind: Kind.SELECTION_SET, selections: 
  * may not see (data minimisation: prune before fetch). A withheld field is dropped with everything below
  * it. An allowed object field whose subfields are all withheld keeps only `__typename`: whether the
  * object exists is then all that is asked. Fragments are inlined so the result stands on its own.
+ * `@skip`/`@include` are decided here, with the request's variables: a field that will not be resolved
+ * is not asked of any partner, and what is kept carries no condition left for the partner to evaluate.
  * Returns `undefined` when no field is left: then nothing needs to be asked at all.
  */
 export function allowedSelection(
@@ -20,15 +22,24 @@ export function allowedSelection(
   type: GraphQLCompositeType,
   selectionSet: SelectionSetNode,
   fragments: Record<string, FragmentDefinitionNode>,
+  variables: Record<string, unknown>,
   isAllowed: FieldCheck,
 ): Promise<SelectionSetNode | undefined> {
-  return new SelectionPruner(schema, fragments, isAllowed).selectionSet(type, selectionSet);
+  return new SelectionPruner(schema, fragments, variables, isAllowed).selectionSet(type, selectionSet);
 }
+
+function withoutConditions<T extends SelectionNode | FragmentDefinitionNode>(node: T): T {
+  if (!node.directives?.some((directive) => CONDITIONS.has(directive.name.value))) return node;
+  return { ...node, directives: node.directives.filter((directive) => !CONDITIONS.has(directive.name.value)) };
+}
+
+const CONDITIONS = new Set(['skip', 'include']);
 
 class SelectionPruner {
   constructor(
     private readonly schema: GraphQLSchema,
     private readonly fragments: Record<string, FragmentDefinitionNode>,
+    private readonly variables: Record<string, unknown>,
     private readonly isAllowed: FieldCheck,
   ) {}
 
@@ -40,15 +51,23 @@ class SelectionPruner {
   }
 
   private async selection(type: GraphQLCompositeType, selection: SelectionNode): Promise<SelectionNode | undefined> {
-    if (selection.kind === Kind.FIELD) return this.field(type, selection);
+    if (!this.isIncluded(selection)) return undefined;
+    if (selection.kind === Kind.FIELD) return this.field(type, withoutConditions(selection));
     const fragment = selection.kind === Kind.FRAGMENT_SPREAD ? this.fragments[selection.name.value] : selection;
     if (!fragment) return undefined;
     const condition = fragment.typeCondition ? (this.schema.getType(fragment.typeCondition.name.value) as GraphQLCompositeType | undefined) : type;
     if (!condition) return undefined;
     const inner = await this.selectionSet(condition, fragment.selectionSet);
     if (!inner) return undefined;
-    const inline: InlineFragmentNode = { kind: Kind.INLINE_FRAGMENT, typeCondition: fragment.typeCondition, directives: fragment.directives, selectionSet: inner };
+    const inline: InlineFragmentNode = { kind: Kind.INLINE_FRAGMENT, typeCondition: fragment.typeCondition, directives: withoutConditions(fragment).directives, selectionSet: inner };
     return inline;
+  }
+
+  /** As graphql-js decides it: skipped when `@skip(if: true)`, or `@include(if: false)`; a missing variable is an error upstream. */
+  private isIncluded(node: SelectionNode): boolean {
+    if (!node.directives?.length) return true;
+    if (getDirectiveValues(GraphQLSkipDirective, node, this.variables)?.if === true) return false;
+    return getDirectiveValues(GraphQLIncludeDirective, node, this.variables)?.if !== false;
   }
 
   private async field(type: GraphQLCompositeType, field: FieldNode): Promise<FieldNode | undefined> {

@@ -76,7 +76,7 @@ const minimisedPeopleByBsn: MergedTypeResolver = async (originalResult, untypedC
   if (!personId || !type) return {};
   const subject = { kind: 'person', id: personId } as const;
   const person = info.schema.getType('Person') as GraphQLCompositeType;
-  const allowed = await allowedSelection(info.schema, person, selectionSet, info.fragments, async (coordinate) => (await decideForSubject(context, coordinate, subject)).allowed);
+  const allowed = await allowedSelection(info.schema, person, selectionSet, info.fragments, info.variableValues, async (coordinate) => (await decideForSubject(context, coordinate, subject)).allowed);
   if (!allowed) return {};
   return batchDelegateToSchema({
     schema: subschema,

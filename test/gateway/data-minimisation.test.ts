@@ -51,6 +51,28 @@ describeWithPostgres('data minimisation at the partners', (database) => {
     expect(requestCounts(hub)).toEqual({ housing: 1, debt: 0, care: 0 });
   });
 
+  it('does not ask a partner for a field switched off with @skip or @include, by literal, variable or fragment', async () => {
+    hub = await startTestHub(database());
+    resetCounters(hub);
+    const response = await hub.query(
+      await hub.token(),
+      `query($no: Boolean!, $yes: Boolean!) { household(id: "hh-1003") { members { id
+         housing { monthlyRent rentArrearsAmount @skip(if: true) evictionStatus @include(if: $no) }
+         ... on Person @include(if: $no) { debt { totalDebt } }
+         ...Arrears @skip(if: $yes)
+       } } }
+       fragment Arrears on Person { housing { rentArrearsMonths } }`,
+      { no: false, yes: true },
+    );
+    expect(response.body.errors).toBeUndefined();
+    const linda = response.body.data!.household.members[0];
+    expect(Object.keys(linda.housing)).toEqual(['monthlyRent']);
+    expect(requestCounts(hub)).toEqual({ housing: 1, debt: 0, care: 0 });
+    const fieldsAsked = hub.partners.housing!.receivedRequests().flatMap((request) => request.fields);
+    expect(fieldsAsked.length).toBeGreaterThan(0);
+    expect(fieldsAsked.join(' ')).not.toMatch(/achterstand|uitzetting|eviction|arrears/i);
+  });
+
   it('calls an adapter once per distinct set of allowed fields, and reads consents in one database round trip', async () => {
     // A policy in which the arrears amount needs the tenant's consent: then the people of one query
     // fall into two groups for the housing partner, those with and those without that consent.

@@ -45,7 +45,8 @@ export function createHubSubschema() {
         householdByMemberBsn: async (_root, { bsn }: { bsn: string }, ctx) => {
           const person = await personByBsn(bsn, ctx, 'Query.householdByMemberBsn');
           if (!person) return null;
-          ctx.accessLog.recordLookup({ kind: 'household', id: person.householdId }, 'Query.householdByMemberBsn');
+          // The answer tells that this person is a client; the other members count once their data is selected.
+          ctx.accessLog.recordLookup({ kind: 'person', id: person.id }, 'Query.householdByMemberBsn');
           return ctx.households.household.load(person.householdId);
         },
         personByBsn: async (_root, { bsn }: { bsn: string }, ctx) => {

@@ -32,6 +32,8 @@ const started = Date.now();
 let ran = 0;
 let violatingCases = 0;
 let firstViolation: string | undefined;
+/** Violations per kind (the message without paths, ids and values), to see at a glance what broke. */
+const kinds = new Map<string, number>();
 try {
   const batch = 1000;
   for (let offset = 0; offset < total; offset += batch) {
@@ -39,6 +41,10 @@ try {
     for (const testCase of cases) {
       const violations = await runPropertyCase(harness, testCase);
       ran++;
+      for (const violation of violations) {
+        const kind = violation.replace(/ at \S+/g, '').replace(/ (for|of) \S+/g, ' $1 …').replace(/'[^']*'/g, '…').replace(/\([^)]*\)/g, '');
+        kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+      }
       if (violations.length > 0) {
         violatingCases++;
         firstViolation ??= `${violations.join('\n')}\n${printCase(testCase.root)}`;
@@ -51,5 +57,6 @@ try {
   await database.drop();
 }
 console.log(`\nseed ${seed}: ${ran} cases, ${violatingCases} violations`);
+for (const [kind, count] of [...kinds].sort((a, b) => b[1] - a[1])) console.log(`  ${String(count).padStart(6)}  ${kind}`);
 if (firstViolation) console.log(`first violation:\n${firstViolation}`);
 process.exit(violatingCases > 0 ? 1 : 0);

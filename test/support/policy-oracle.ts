@@ -43,6 +43,8 @@ export interface PolicyOracle {
   purposes: string[];
   categories: string[];
   verdict(caller: OracleCaller, coordinate: string, consents: readonly OracleConsent[], now: Date): Verdict;
+  /** Personal data: the field needs a basis (anything but `basis: none`); an unknown field counts as personal. */
+  isPersonal(coordinate: string): boolean;
 }
 
 export function loadPolicyOracle(file = 'schema/field-policies.yaml'): PolicyOracle {
@@ -51,6 +53,11 @@ export function loadPolicyOracle(file = 'schema/field-policies.yaml'): PolicyOra
     roles: Object.keys(raw.roles),
     purposes: Object.keys(raw.purposes),
     categories: Object.keys(raw.categories),
+    isPersonal(coordinate) {
+      const [typeName, fieldName] = coordinate.split('.');
+      const field = raw.fields[typeName]?.[fieldName];
+      return !field || field.basis !== 'none';
+    },
     verdict(caller, coordinate, consents, now) {
       const [typeName, fieldName] = coordinate.split('.');
       const field = raw.fields[typeName]?.[fieldName];

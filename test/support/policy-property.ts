@@ -1,18 +1,28 @@
 /**
- * The property behind issue 3: for random callers, consent sets and queries, (a) the hub never returns a
- * value the policy forbids, and withholds exactly what the policy withholds, with the policy's code; and
- * (b) no partner is asked for a field the caller may not see for that person. The policy is read by the
- * independent oracle (test/support/policy-oracle.ts); (b) is observed at the partner simulators.
- * Used by test/gateway/no-leak.property.test.ts (1,000 cases) and test/property/run-property-check.ts
- * (any number, e.g. 100,000).
+ * The properties behind issues 3 and 9, for random callers, consent sets and queries written as a hostile
+ * client would write them (aliases onto `id` and `bsn`, `@skip`/`@include` with literals and variables,
+ * fragments, only `id`, look-ups by BSN, address and id that miss):
+ * (a) the hub never returns a value the policy forbids, and withholds exactly what the policy withholds,
+ *     with the policy's code;
+ * (b) no partner is asked for a field the caller may not see for that person, nor for a field the query
+ *     switched off;
+ * (c) accountability: every non-null personal value in the response has an access record for its data
+ *     subject in the same trace, and every look-up, found or not, has a record (a miss under its keyed
+ *     hash), written before the response left.
+ * Whose data a value is, is worked out here from the demo population and the query's arguments, never
+ * from what the response says (the client may have aliased or skipped `id`). The policy is read by the
+ * independent oracle (test/support/policy-oracle.ts); (b) is observed at the partner simulators, (c) in
+ * the audit_record table. Used by test/gateway/no-leak.property.test.ts (1,000 cases) and
+ * test/property/run-property-check.ts (any number, e.g. 100,000).
  */
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { buildSchema, getNamedType, type GraphQLObjectType, type GraphQLSchema, isObjectType } from 'graphql';
 import { allDemoPeople, DEMO_HOUSEHOLDS } from '../../src/demo/population.ts';
 import { ORGANISATIONS } from '../../src/domain/organisations.ts';
-import { createSubjectProtector } from '../../src/crypto/subject-protection.ts';
+import { createSubjectProtector, type SubjectProtector } from '../../src/crypto/subject-protection.ts';
 import { loadHubDataKey } from '../../src/crypto/hub-data-key.ts';
+import { isValidBsn } from '../../src/domain/bsn.ts';
 import { DOMAINS, type Domain } from '../../src/domain/partner-domains.ts';
 import type { OracleCaller, OracleConsent, PolicyOracle, Verdict } from './policy-oracle.ts';
 import type { TestHub } from './hub.ts';
@@ -21,20 +31,43 @@ const WITHHELD_CODES = new Set(['FORBIDDEN', 'PURPOSE_MISMATCH', 'CONSENT_REQUIR
 const PEOPLE = allDemoPeople();
 const DAY = 86_400_000;
 
+/** `@skip`/`@include` with a literal or a variable ($t is true, $f is false), and whether it lets the field through. */
+const CONDITIONS: readonly { text: string; included: boolean }[] = [
+  { text: '@skip(if: true)', included: false },
+  { text: '@skip(if: false)', included: true },
+  { text: '@include(if: true)', included: true },
+  { text: '@include(if: false)', included: false },
+  { text: '@skip(if: $t)', included: false },
+  { text: '@skip(if: $f)', included: true },
+  { text: '@include(if: $t)', included: true },
+  { text: '@include(if: $f)', included: false },
+];
+
 export interface Selection {
   field: string;
-  /** Response key: an alias, so that fragments and plain fields never collide. */
+  /** Response key: an alias, so that fragments and plain fields never collide; `id`/`bsn` for a hostile alias. */
   key: string;
   args?: string;
   children?: Selection[];
   /** Children wrapped in an inline fragment or a named fragment (Person only). */
   wrap?: 'inline' | 'named';
+  /** A `@skip`/`@include` on the field, or on the fragment that wraps its children. */
+  condition?: { text: string; included: boolean };
+  wrapCondition?: { text: string; included: boolean };
 }
+
+/** Whose data the root field is about, as the test knows it from the demo population. */
+export type RootTarget =
+  | { kind: 'households'; ids: string[] }
+  | { kind: 'household'; id: string }
+  | { kind: 'householdByMemberBsn' | 'personByBsn'; bsn: string }
+  | { kind: 'householdByAddress'; postcode: string; houseNumber: number; suffix: string | null };
 
 export interface PropertyCase {
   caller: OracleCaller;
   consents: { person: number; consent: OracleConsent }[];
   root: Selection;
+  target: RootTarget;
 }
 
 type ConsentState = 'active' | 'withdrawn' | 'expired' | 'future';
@@ -57,8 +90,8 @@ export function propertyCaseArbitrary(oracle: PolicyOracle): fc.Arbitrary<Proper
       organisationId: fc.constantFrom(...ORGANISATIONS.map((organisation) => organisation.id)),
     }),
     consents: fc.array(consent, { maxLength: 12 }),
-    root: fc.gen().map((g) => randomRoot(g, schema)),
-  });
+    query: fc.gen().map((g) => randomRoot(g, schema)),
+  }).map(({ caller, consents, query }) => ({ caller, consents, ...query }));
 }
 
 function period(state: ConsentState, now: number): Pick<OracleConsent, 'validFrom' | 'validUntil' | 'withdrawnAt'> {
@@ -73,71 +106,139 @@ function period(state: ConsentState, now: number): Pick<OracleConsent, 'validFro
 }
 
 type Gen = fc.GeneratorValue;
-type RootField = 'households' | 'household' | 'householdByMemberBsn' | 'personByBsn';
+type RootField = RootTarget['kind'];
 
-function randomRoot(g: Gen, schema: GraphQLSchema): Selection {
-  const householdIds = DEMO_HOUSEHOLDS.map((household) => household.id);
-  const bsn = () => JSON.stringify(PEOPLE[g(fc.nat, PEOPLE.length - 1)].bsn);
-  const root = g(fc.constantFrom, 'households', 'household', 'householdByMemberBsn', 'personByBsn') as RootField;
-  const args: string = ({
-    households: () => `(ids: ${JSON.stringify(g(fc.subarray, householdIds, { minLength: 1 }))})`,
-    household: () => `(id: ${JSON.stringify(g(fc.constantFrom, ...householdIds))})`,
-    householdByMemberBsn: () => `(bsn: ${bsn()})`,
-    personByBsn: () => `(bsn: ${bsn()})`,
-  } satisfies Record<RootField, () => string>)[root]();
-  const type = getNamedType(schema.getQueryType()!.getFields()[root].type) as GraphQLObjectType;
-  return { field: root, key: 'root', args, children: randomSelection(g, schema, type, 0) };
+/** Valid (elfproef) BSNs that no demo person has: look-ups that miss. */
+const UNKNOWN_BSNS = (() => {
+  const known = new Set(PEOPLE.map((person) => person.bsn));
+  const found: string[] = [];
+  for (let n = 111_111_110; found.length < 5; n += 1) if (isValidBsn(String(n)) && !known.has(String(n))) found.push(String(n));
+  return found;
+})();
+const UNKNOWN_HOUSEHOLD_IDS = ['hh-9999', 'hh-0001'];
+const MISSED_ADDRESSES = [
+  { postcode: '3526EP', houseNumber: 45, suffix: null },
+  { postcode: '3531CJ', houseNumber: 112, suffix: 'ter' },
+];
+
+function randomRoot(g: Gen, schema: GraphQLSchema): { root: Selection; target: RootTarget } {
+  const householdIds = [...DEMO_HOUSEHOLDS.map((household) => household.id), ...UNKNOWN_HOUSEHOLD_IDS];
+  const bsn = () => g(fc.constantFrom, ...PEOPLE.map((person) => person.bsn), ...UNKNOWN_BSNS);
+  const field = g(fc.constantFrom, 'households', 'household', 'householdByMemberBsn', 'personByBsn', 'householdByAddress') as RootField;
+  let target: RootTarget;
+  let args: string;
+  switch (field) {
+    case 'households': {
+      const ids = g(fc.subarray, householdIds, { minLength: 1 });
+      target = { kind: field, ids };
+      args = `(ids: ${JSON.stringify(ids)})`;
+      break;
+    }
+    case 'household': {
+      const id = g(fc.constantFrom, ...householdIds);
+      target = { kind: field, id };
+      args = `(id: ${JSON.stringify(id)})`;
+      break;
+    }
+    case 'householdByMemberBsn':
+    case 'personByBsn': {
+      const value = bsn();
+      target = { kind: field, bsn: value };
+      args = `(bsn: ${JSON.stringify(value)})`;
+      break;
+    }
+    case 'householdByAddress': {
+      const known = DEMO_HOUSEHOLDS.map(({ address }) => ({ postcode: address.postcode, houseNumber: address.houseNumber, suffix: address.houseNumberSuffix ?? null }));
+      const address = g(fc.constantFrom, ...known, ...MISSED_ADDRESSES);
+      target = { kind: field, ...address };
+      args = `(postcode: ${JSON.stringify(address.postcode)}, houseNumber: ${address.houseNumber}${address.suffix ? `, houseNumberSuffix: ${JSON.stringify(address.suffix)}` : ''})`;
+      break;
+    }
+  }
+  const type = getNamedType(schema.getQueryType()!.getFields()[field].type) as GraphQLObjectType;
+  return { root: { field, key: 'root', args, children: randomSelection(g, schema, type, 0) }, target };
 }
 
 function randomSelection(g: Gen, schema: GraphQLSchema, type: GraphQLObjectType, depth: number): Selection[] {
   const fields = Object.values(type.getFields()).filter((field) => field.args.length === 0);
+  // Sometimes only the id: that alone tells whether someone is a client.
+  if ((type.name === 'Person' || type.name === 'Household') && g(fc.nat, 9) === 0) return [{ field: 'id', key: 'id', condition: maybeCondition(g) }];
   const chosen = g(fc.subarray, fields.map((field) => field.name), { minLength: 1 });
-  // Every Person selects its id, so that each value can be traced to the person it is about.
-  if (type.name === 'Person' && !chosen.includes('id')) chosen.unshift('id');
-  return chosen.flatMap((name): Selection[] => {
+  const selections = chosen.flatMap((name): Selection[] => {
     const named = getNamedType(type.getFields()[name].type);
     const key = `${name}_${depth}`;
-    if (!isObjectType(named)) return [{ field: name, key }];
+    const condition = maybeCondition(g);
+    if (!isObjectType(named)) return [{ field: name, key, condition }];
     if (depth >= 3) return [];
     const children = randomSelection(g, schema, named, depth + 1);
     const wrap = named.name === 'Person' ? g(fc.constantFrom, undefined, 'inline', 'named') : undefined;
-    return [{ field: name, key, children, wrap }];
+    return [{ field: name, key, children, wrap, condition, wrapCondition: wrap ? maybeCondition(g) : undefined }];
   });
+  if (type.name === 'Person') selections.push(...hostileSubjectKeys(g, fields.filter((field) => !isObjectType(getNamedType(field.type))).map((field) => field.name)));
+  if (type.name === 'Household' && g(fc.boolean)) selections.push({ field: 'id', key: 'id', condition: maybeCondition(g) });
+  return selections;
 }
 
-/** The GraphQL document of a case (named fragments collected at the end). */
+/** What a client would do to hide whose data it reads: another field under `id` or `bsn`, or `id` switched off. */
+function hostileSubjectKeys(g: Gen, scalars: string[]): Selection[] {
+  const other = () => g(fc.constantFrom, ...scalars.filter((name) => name !== 'id'));
+  switch (g(fc.constantFrom, 'plain-id', 'alias-id', 'alias-bsn', 'both', 'none')) {
+    case 'plain-id': return [{ field: 'id', key: 'id', condition: maybeCondition(g) }];
+    case 'alias-id': return [{ field: other(), key: 'id', condition: maybeCondition(g) }];
+    case 'alias-bsn': return [{ field: other(), key: 'bsn', condition: maybeCondition(g) }];
+    case 'both': return [{ field: other(), key: 'id' }, { field: g(fc.constantFrom, 'id', 'givenName'), key: 'bsn', condition: maybeCondition(g) }];
+    default: return [];
+  }
+}
+
+function maybeCondition(g: Gen): Selection['condition'] {
+  return g(fc.nat, 3) === 0 ? g(fc.constantFrom, ...CONDITIONS) : undefined;
+}
+
+/** The GraphQL document of a case (named fragments collected at the end; only used variables declared). */
 export function printCase(root: Selection): string {
   const fragments: string[] = [];
   const print = (selection: Selection): string => {
     const alias = selection.key === selection.field ? '' : `${selection.key}: `;
-    if (!selection.children) return `${alias}${selection.field}`;
-    const id = selection.children.find((child) => child.field === 'id');
+    const condition = selection.condition ? ` ${selection.condition.text}` : '';
+    if (!selection.children) return `${alias}${selection.field}${condition}`;
     let body = selection.children.map(print).join(' ');
-    if (selection.wrap === 'inline') body = `${id ? print(id) : ''} ... on Person { ${body} }`;
+    const wrapCondition = selection.wrapCondition ? ` ${selection.wrapCondition.text}` : '';
+    if (selection.wrap === 'inline') body = `... on Person${wrapCondition} { ${body} }`;
     if (selection.wrap === 'named') {
       const name = `PersonPart${fragments.length}`;
       fragments.push(`fragment ${name} on Person { ${body} }`);
-      body = `${id ? print(id) : ''} ...${name}`;
+      body = `...${name}${wrapCondition}`;
     }
-    return `${alias}${selection.field}${selection.args ?? ''} { ${body} }`;
+    return `${alias}${selection.field}${selection.args ?? ''}${condition} { ${body} }`;
   };
-  return `query PropertyCase { ${print(root)} }\n${fragments.join('\n')}`;
+  const body = print(root);
+  const text = `${body}\n${fragments.join('\n')}`;
+  const variables = [/\$t\b/.test(text) ? '$t: Boolean!' : '', /\$f\b/.test(text) ? '$f: Boolean!' : ''].filter(Boolean);
+  return `query PropertyCase${variables.length ? `(${variables.join(', ')})` : ''} { ${body} }\n${fragments.join('\n')}`;
 }
+
+const CASE_VARIABLES = { t: true, f: false };
 
 /** What the runner needs from a started hub: look-up keys of the demo people, by index. */
 export interface PropertyHarness {
   hub: TestHub;
   subjectKeys: string[];
+  protector: SubjectProtector;
   oracle: PolicyOracle;
 }
 
 export async function createPropertyHarness(hub: TestHub, oracle: PolicyOracle): Promise<PropertyHarness> {
   const protector = createSubjectProtector(await loadHubDataKey(hub.dataDir));
-  return { hub, oracle, subjectKeys: PEOPLE.map((person) => protector.lookupKey(person.bsn)) };
+  return { hub, oracle, protector, subjectKeys: PEOPLE.map((person) => protector.lookupKey(person.bsn)) };
 }
 
+/** A Person or Household the test knows to be behind a value. */
+type Entity = { kind: 'person'; id: string } | { kind: 'household'; id: string } | undefined;
+
 /** Runs one case against the hub and returns its violations (empty: the property holds). */
-export async function runPropertyCase({ hub, subjectKeys, oracle }: PropertyHarness, testCase: PropertyCase): Promise<string[]> {
+export async function runPropertyCase(harness: PropertyHarness, testCase: PropertyCase): Promise<string[]> {
+  const { hub, subjectKeys, oracle } = harness;
   const { prisma } = hub.database;
   await prisma.consent.deleteMany({});
   if (testCase.consents.length > 0) {
@@ -149,7 +250,8 @@ export async function runPropertyCase({ hub, subjectKeys, oracle }: PropertyHarn
   }
   for (const domain of DOMAINS) hub.partners[domain]!.resetCount();
   const token = await hub.token({ role: testCase.caller.role, purpose: testCase.caller.purpose, organisationId: testCase.caller.organisationId });
-  const response = await hub.query(token, printCase(testCase.root));
+  const query = printCase(testCase.root);
+  const response = await hub.query(token, query, query.includes('$') ? CASE_VARIABLES : undefined);
   const now = new Date();
   const consentsOf = (personId: string | undefined) => {
     const index = PEOPLE.findIndex((person) => person.id === personId);
@@ -157,42 +259,50 @@ export async function runPropertyCase({ hub, subjectKeys, oracle }: PropertyHarn
   };
   const verdict = (coordinate: string, personId: string | undefined): Verdict => oracle.verdict(testCase.caller, coordinate, consentsOf(personId), now);
   const violations: string[] = [];
+  /** Personal values released, per entity: what the access log must show for this trace. */
+  const released: { entity: NonNullable<Entity>; coordinate: string; path: string }[] = [];
 
   // (a) every value returned is allowed; every withheld field is withheld with the oracle's code.
-  const walk = (value: unknown, selections: Selection[], typeName: string, personId: string | undefined, path: string) => {
+  const walk = (value: unknown, selections: Selection[], typeName: string, entity: Entity, path: string) => {
     if (value === null || value === undefined) return;
-    if (Array.isArray(value)) return value.forEach((item, index) => walk(item, selections, typeName, personId, `${path}.${index}`));
+    if (Array.isArray(value)) return value.forEach((item, index) => walk(item, selections, typeName, childEntity(testCase.target, entity, typeName, index), `${path}.${index}`));
     const object = value as Record<string, unknown>;
-    const subject = typeName === 'Person' ? (object[selections.find((s) => s.field === 'id')?.key ?? ''] as string | undefined) : personId;
     for (const selection of selections) {
       const coordinate = `${typeName}.${selection.field}`;
       const fieldValue = object[selection.key];
-      if (fieldValue !== null && fieldValue !== undefined && verdict(coordinate, subject) !== 'ALLOWED') {
-        violations.push(`returned ${coordinate} at ${path}.${selection.key} although the policy says ${verdict(coordinate, subject)}`);
+      if (selection.condition?.included === false && selection.key in object) violations.push(`${coordinate} at ${path}.${selection.key} was switched off, yet answered`);
+      const personId = entity?.kind === 'person' ? entity.id : undefined;
+      if (fieldValue !== null && fieldValue !== undefined) {
+        if (verdict(coordinate, personId) !== 'ALLOWED') violations.push(`returned ${coordinate} at ${path}.${selection.key} although the policy says ${verdict(coordinate, personId)}`);
+        if (entity && oracle.isPersonal(coordinate)) released.push({ entity, coordinate, path: `${path}.${selection.key}` });
       }
-      if (selection.children) walk(fieldValue, selection.children, childType(typeName, selection.field), subject, `${path}.${selection.key}`);
+      // Below a Person or Household the data stays theirs; the members of a household are listed (childEntity).
+      if (selection.children) walk(fieldValue, selection.children, childType(typeName, selection.field), entity, `${path}.${selection.key}`);
     }
   };
   const data = response.body.data;
   if (response.status !== 200) violations.push(`status ${response.status}: ${JSON.stringify(response.body.errors?.[0]?.extensions?.code)}`);
-  if (data) walk(data.root, testCase.root.children!, rootType(testCase.root.field), undefined, 'root');
+  const rootEntity = rootEntityOf(testCase.target);
+  if (data) walk(data.root, testCase.root.children!, rootType(testCase.root.field), rootEntity, 'root');
   for (const error of response.body.errors ?? []) {
     const code = error.extensions?.code as string;
     if (!WITHHELD_CODES.has(code)) {
       if (code !== 'BAD_USER_INPUT') violations.push(`unexpected error ${code} at ${error.path?.join('.')}`);
       continue;
     }
-    const located = locate(data, testCase.root, error.path ?? []);
+    const located = locate(testCase, error.path ?? []);
     if (!located) {
       violations.push(`withheld error at an unknown path ${error.path?.join('.')}`);
       continue;
     }
-    const expected = verdict(located.coordinate, located.personId);
+    const expected = verdict(located.coordinate, located.entity?.kind === 'person' ? located.entity.id : undefined);
     if (expected !== code) violations.push(`${located.coordinate} withheld with ${code}, the policy says ${expected}`);
   }
 
   // (b) what the partners were asked: for every person in a request, the caller may see that partner's
-  // field of that person, and every partner field asked serves at least one field the caller may see.
+  // field of that person, and every partner field asked serves at least one field the caller may see and
+  // the query did not switch off.
+  const switchedOn = includedCoordinates(testCase.root, 'Query');
   for (const domain of DOMAINS) {
     for (const request of receivedRequests(hub, domain)) {
       for (const bsn of request.bsns) {
@@ -201,8 +311,34 @@ export async function runPropertyCase({ hub, subjectKeys, oracle }: PropertyHarn
         const personField = `Person.${DOMAIN_FIELD[domain]}`;
         if (verdict(personField, person.id) !== 'ALLOWED') violations.push(`partner ${domain} was asked about a person for whom ${personField} is ${verdict(personField, person.id)}`);
         for (const { field, serves } of request.fields) {
-          if (!serves.some((coordinate) => verdict(coordinate, person.id) === 'ALLOWED')) violations.push(`partner ${domain} was asked for '${field}' (${serves.join(', ') || 'unknown'}) of a person who may not see it`);
+          if (!serves.some((coordinate) => verdict(coordinate, person.id) === 'ALLOWED' && switchedOn.has(coordinate))) {
+            violations.push(`partner ${domain} was asked for '${field}' (${serves.join(', ') || 'unknown'}) of a person who may not see it, or that the query switched off`);
+          }
         }
+      }
+    }
+  }
+
+  // (c) accountability, in the access log of this trace.
+  const traceId = response.body.extensions?.traceId;
+  if (typeof traceId !== 'string') {
+    violations.push('the response carries no trace id');
+    return violations;
+  }
+  const records = await prisma.auditRecord.findMany({ where: { traceId } });
+  const recordOf = (subjectKey: string) => records.find((record) => record.subjectKey === subjectKey);
+  const personKey = (personId: string) => subjectKeys[PEOPLE.findIndex((person) => person.id === personId)];
+  for (const { entity, coordinate, path } of released) {
+    const people = entity.kind === 'person' ? [entity.id] : membersOf(entity.id);
+    for (const personId of people) {
+      if (!recordOf(personKey(personId))?.fieldsReleased.includes(coordinate)) violations.push(`${coordinate} at ${path} was released without an access record for ${personId}`);
+    }
+  }
+  if (verdict(`Query.${testCase.root.field}`, undefined) === 'ALLOWED') {
+    for (const expected of expectedLookupRecords(testCase.target, harness.protector, personKey)) {
+      const record = recordOf(expected.subjectKey);
+      if (!record || record.subjectKind !== expected.kind || !record.lookups.includes(`Query.${testCase.root.field}`)) {
+        violations.push(`the look-up ${testCase.root.field} of ${expected.what} left no ${expected.kind} record`);
       }
     }
   }
@@ -220,28 +356,107 @@ function childType(typeName: string, field: string): string {
   return getNamedType((PUBLIC_SCHEMA.getType(typeName) as GraphQLObjectType).getFields()[field].type).name;
 }
 
-/** The coordinate and person an error path points at, following the case's selection by response key. */
-function locate(data: any, root: Selection, path: readonly (string | number)[]): { coordinate: string; personId?: string } | undefined {
-  let selections: Selection[] = [root];
+function membersOf(householdId: string): string[] {
+  return (DEMO_HOUSEHOLDS.find((household) => household.id === householdId)?.members ?? []).map((person) => person.id).sort();
+}
+
+function householdOfBsn(bsn: string): string | undefined {
+  return DEMO_HOUSEHOLDS.find((household) => household.members.some((person) => person.bsn === bsn))?.id;
+}
+
+/** The household at an address, as the hub matches it: a suffix case-insensitively, no suffix only where there is none. */
+function householdAt(target: Extract<RootTarget, { kind: 'householdByAddress' }>): string | undefined {
+  return DEMO_HOUSEHOLDS.find(({ address }) =>
+    address.postcode === target.postcode && address.houseNumber === target.houseNumber &&
+    (target.suffix ? address.houseNumberSuffix?.toLowerCase() === target.suffix.toLowerCase() : !address.houseNumberSuffix),
+  )?.id;
+}
+
+/** The entity the root field returns (a list for `households`: see childEntity). */
+function rootEntityOf(target: RootTarget): Entity {
+  switch (target.kind) {
+    case 'households': return undefined;
+    case 'household': return DEMO_HOUSEHOLDS.some((household) => household.id === target.id) ? { kind: 'household', id: target.id } : undefined;
+    case 'householdByMemberBsn': {
+      const id = householdOfBsn(target.bsn);
+      return id ? { kind: 'household', id } : undefined;
+    }
+    case 'personByBsn': {
+      const person = PEOPLE.find((candidate) => candidate.bsn === target.bsn);
+      return person ? { kind: 'person', id: person.id } : undefined;
+    }
+    case 'householdByAddress': {
+      const id = householdAt(target);
+      return id ? { kind: 'household', id } : undefined;
+    }
+  }
+}
+
+/** Entering list item `index` of a list of `typeName` values that belongs to `entity` (or to the root). */
+function childEntity(target: RootTarget, entity: Entity, typeName: string, index: number): Entity {
+  if (typeName === 'Household' && entity === undefined && target.kind === 'households') {
+    const id = target.ids[index];
+    return DEMO_HOUSEHOLDS.some((household) => household.id === id) ? { kind: 'household', id } : undefined;
+  }
+  if (typeName === 'Person' && entity?.kind === 'household') {
+    const id = membersOf(entity.id)[index];
+    return id ? { kind: 'person', id } : undefined;
+  }
+  return entity;
+}
+
+/** The coordinate and entity an error path points at, following the case's selection by response key. */
+function locate(testCase: PropertyCase, path: readonly (string | number)[]): { coordinate: string; entity: Entity } | undefined {
+  let selections: Selection[] = [testCase.root];
   let typeName = 'Query';
-  let value: any = data;
-  let personId: string | undefined;
+  let entity: Entity;
   for (let index = 0; index < path.length; index++) {
     const part = path[index];
     if (typeof part === 'number') {
-      value = value?.[part];
-      if (typeName === 'Person') personId = value?.[selections.find((s) => s.field === 'id')?.key ?? ''] ?? personId;
+      entity = childEntity(testCase.target, entity, typeName, part);
       continue;
     }
     const selection = selections.find((candidate) => candidate.key === part);
     if (!selection) return undefined;
-    if (index === path.length - 1) return { coordinate: `${typeName}.${selection.field}`, personId };
-    value = value?.[part];
+    if (index === path.length - 1) return { coordinate: `${typeName}.${selection.field}`, entity };
+    if (typeName === 'Query') entity = rootEntityOf(testCase.target);
     typeName = typeName === 'Query' ? rootType(selection.field) : childType(typeName, selection.field);
     selections = selection.children ?? [];
-    if (typeName === 'Person' && value && !Array.isArray(value)) personId = value[selections.find((s) => s.field === 'id')?.key ?? ''] ?? personId;
   }
   return undefined;
+}
+
+/** Coordinates the query selects and does not switch off (a switched-off field switches off all below it). */
+function includedCoordinates(root: Selection, typeName: string): Set<string> {
+  const found = new Set<string>();
+  const visit = (selection: Selection, parentType: string) => {
+    if (selection.condition?.included === false) return;
+    found.add(`${parentType}.${selection.field}`);
+    if (!selection.children || selection.wrapCondition?.included === false) return;
+    const type = parentType === 'Query' ? rootType(selection.field) : childType(parentType, selection.field);
+    for (const child of selection.children) visit(child, type);
+  };
+  visit(root, typeName);
+  return found;
+}
+
+/** The records a look-up must leave: per person found (the household's members for a household), or the miss. */
+function expectedLookupRecords(target: RootTarget, protector: SubjectProtector, personKey: (id: string) => string): { subjectKey: string; kind: string; what: string }[] {
+  const household = (id: string | undefined, missKind: string, missKey: string) =>
+    id ? membersOf(id).map((personId) => ({ subjectKey: personKey(personId), kind: 'PERSON', what: personId })) : [{ subjectKey: protector.lookupKey(missKey), kind: missKind, what: 'a miss' }];
+  switch (target.kind) {
+    case 'households': return target.ids.flatMap((id) => household(DEMO_HOUSEHOLDS.some((h) => h.id === id) ? id : undefined, 'HOUSEHOLD_ID', `HOUSEHOLD_ID:${id}`));
+    case 'household': return household(DEMO_HOUSEHOLDS.some((h) => h.id === target.id) ? target.id : undefined, 'HOUSEHOLD_ID', `HOUSEHOLD_ID:${target.id}`);
+    case 'householdByMemberBsn':
+    case 'personByBsn': {
+      const person = PEOPLE.find((candidate) => candidate.bsn === target.bsn);
+      return [person ? { subjectKey: personKey(person.id), kind: 'PERSON', what: person.id } : { subjectKey: protector.lookupKey(target.bsn), kind: 'BSN', what: 'a missed BSN' }];
+    }
+    case 'householdByAddress': {
+      const key = `ADDRESS:${target.postcode} ${target.houseNumber}${target.suffix ? ` ${target.suffix.toUpperCase()}` : ''}`;
+      return household(householdAt(target), 'ADDRESS', key);
+    }
+  }
 }
 
 /**

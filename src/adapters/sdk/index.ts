@@ -1,7 +1,7 @@
 /**
  * The adapter SDK: a partner writes its contract fragment and one batch function (`defineAdapter`);
- * `startAdapter` serves it to the hub with hub-token checks (the token bound to the request body), batching, validation, a time budget,
- * opaque errors, structured logs and the processing log.
+ * `startAdapter` serves it to the hub with hub-token checks (each token bound to its request body),
+ * batching, validation, a time budget, opaque errors, structured logs and the processing log.
  */
 export { defineAdapter, type AdapterDefinition, type AdapterCallContext } from './define-adapter.ts';
 export { startAdapter, createAdapterSchema, type AdapterServerOptions, type PartnerAdapterOptions } from './start-adapter.ts';

@@ -5,14 +5,13 @@ import { ConsecutiveBreaker, circuitBreaker, handleAll, BrokenCircuitError } fro
 import type { AdapterEndpoint } from '../config/env.ts';
 import { loadDomainSdl, type Domain } from '../domain/partner-domains.ts';
 import { logger } from '../observability/logger.ts';
-import { signUpstreamToken } from '../auth/upstream-token.ts';
-import { selectedCoordinates } from '../adapters/sdk/selected-fields.ts';
 import type { RequestContext } from '../request/request-context.ts';
+import { createSigningFetch } from './upstream-signing-fetch.ts';
 
 /**
  * The gateway's HTTP link to one adapter. Every request carries a short-lived hub-signed token (for this
- * adapter, this professional and purpose, exactly the fields asked for) and a W3C traceparent, so the
- * adapter can tell the hub asked and log under the hub's trace.
+ * adapter, this professional and purpose, exactly the fields asked for, bound to the exact body sent)
+ * and a W3C traceparent, so the adapter can tell the hub asked and log under the hub's trace.
  *
  * Every failure (refused, timed out past the time budget, broken response, errors from the adapter)
  * comes back as a GraphQL error with code SOURCE_UNAVAILABLE and the source's name, never the adapter's
@@ -21,12 +20,13 @@ import type { RequestContext } from '../request/request-context.ts';
  */
 export function createUpstreamExecutor(domain: Domain, endpoint: AdapterEndpoint): Executor {
   const contract = buildSchema(loadDomainSdl(domain));
-  // Signing is async and the `headers` option is not: the headers are made first and looked up here.
-  const hubHeaders = new WeakMap<ExecutionRequest, Record<string, string>>();
   const http = buildHTTPExecutor({
     endpoint: endpoint.url,
     timeout: endpoint.timeBudgetMs,
-    headers: (request) => (request && hubHeaders.get(request)) || {},
+    // The token is signed over the final body bytes, so it is made where the body is final: in fetch.
+    fetch: createSigningFetch(domain, contract),
+    // Each request is signed for its own caller: two callers' identical queries must not share one.
+    deduplicateInflightRequests: false,
   });
   const breaker = circuitBreaker(handleAll, { halfOpenAfter: 5_000, breaker: new ConsecutiveBreaker(5) });
   const unavailable = (reason: string): ExecutionResult => {
@@ -34,25 +34,11 @@ export function createUpstreamExecutor(domain: Domain, endpoint: AdapterEndpoint
     return { errors: [sourceUnavailable(domain)] };
   };
 
-  async function signedHeaders(request: ExecutionRequest): Promise<Record<string, string>> {
-    const context = request.context as RequestContext | undefined;
-    if (!context?.caller || !context.hubKey) throw new MissingRequestContext();
-    const token = await signUpstreamToken(context.hubKey, {
-      domain,
-      professional: context.caller.subject,
-      organisationId: context.caller.organisationId,
-      roles: context.caller.roles,
-      purpose: context.caller.purpose,
-      fields: selectedCoordinates(contract, request.document),
-      processingActivityId: context.processingActivityId,
-    });
-    return { authorization: `Bearer ${token}`, traceparent: `00-${context.traceId}-${context.spanId}-01` };
-  }
-
   return (async (request: ExecutionRequest) => {
     const started = Date.now();
     try {
-      hubHeaders.set(request, await signedHeaders(request));
+      const context = request.context as RequestContext | undefined;
+      if (!context?.caller || !context.hubKey) throw new MissingRequestContext();
       const result = (await breaker.execute(async () => {
         const answer = (await http(request)) as ExecutionResult;
         // Transport failures come back as results without data; count them as failures for the breaker.

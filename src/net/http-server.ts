@@ -23,7 +23,12 @@ export function closeServer(server: Server): Promise<void> {
 }
 
 /** The request body as UTF-8 text, or `undefined` when it is larger than `maxBytes` (answer 413 then). */
-export function readBody(req: IncomingMessage, maxBytes: number): Promise<string | undefined> {
+export async function readBody(req: IncomingMessage, maxBytes: number): Promise<string | undefined> {
+  return (await readBodyBytes(req, maxBytes))?.toString('utf8');
+}
+
+/** The request body as the exact bytes received, or `undefined` when it is larger than `maxBytes`. */
+export function readBodyBytes(req: IncomingMessage, maxBytes: number): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -36,7 +41,7 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<string
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }

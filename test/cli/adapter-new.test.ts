@@ -64,7 +64,7 @@ describe('adapter:new', () => {
 
     const generatedTest = await runCommand(process.execPath, [path.join(REPOSITORY_ROOT, 'node_modules/vitest/vitest.mjs'), 'run', 'test/adapters/example.test.ts'], { cwd: clone });
     expect(generatedTest.code, generatedTest.stdout).toBe(0);
-    expect(stripVTControlCharacters(generatedTest.stdout)).toMatch(/Tests\s+2 passed/);
+    expect(stripVTControlCharacters(generatedTest.stdout)).toMatch(/Tests\s+3 passed/);
   }, 60_000);
 
   it('refuses a bad or taken name with a clear error and writes nothing', async () => {

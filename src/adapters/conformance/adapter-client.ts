@@ -1,6 +1,7 @@
 /**
- * Posts one GraphQL request to an adapter, as the gateway does: JSON over HTTP, the hub token in the
- * authorization header, and a deadline so that a hanging adapter fails a check instead of the kit.
+ * Posts one GraphQL request to an adapter, as the gateway does: JSON over HTTP, the hub token (signed
+ * for the exact body bytes) in the authorization header, and a deadline so that a hanging adapter
+ * fails a check instead of the kit.
  */
 
 export interface GraphQLErrorBody {
@@ -23,18 +24,30 @@ export interface AdapterAnswer {
   elapsedMs: number;
 }
 
+/** Signs a token for the exact body bytes about to be sent; `undefined` sends no authorization header. */
+export type TokenForBody = (body: Uint8Array) => Promise<string | undefined> | string | undefined;
+
 export interface AdapterRequest {
   query: string;
   variables?: Record<string, unknown>;
-  /** A bearer token; undefined sends no authorization header. */
-  token?: string;
+  /** A bearer token, or how to sign one for the body; undefined sends no authorization header. */
+  token?: string | TokenForBody;
+  /** Send these bytes instead of the JSON of query and variables (a body the token was not signed for). */
+  body?: Uint8Array;
   timeoutMs: number;
+}
+
+/** The body the gateway sends for a query: JSON of query and variables, as UTF-8 bytes. */
+export function requestBody(query: string, variables?: Record<string, unknown>): Uint8Array {
+  return Buffer.from(JSON.stringify({ query, variables }), 'utf8');
 }
 
 /** Failures of the request itself; the message is safe to print (no URL parts, keys or tokens). */
 export class AdapterUnreachable extends Error {}
 
 export async function postToAdapter(url: string, request: AdapterRequest): Promise<AdapterAnswer> {
+  const body = request.body ?? requestBody(request.query, request.variables);
+  const token = typeof request.token === 'function' ? await request.token(body) : request.token;
   const started = performance.now();
   let response: Response;
   let text: string;
@@ -44,9 +57,9 @@ export async function postToAdapter(url: string, request: AdapterRequest): Promi
       headers: {
         'content-type': 'application/json',
         accept: 'application/graphql-response+json, application/json',
-        ...(request.token === undefined ? {} : { authorization: `Bearer ${request.token}` }),
+        ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
       },
-      body: JSON.stringify({ query: request.query, variables: request.variables }),
+      body,
       signal: AbortSignal.timeout(request.timeoutMs),
       redirect: 'error',
     });

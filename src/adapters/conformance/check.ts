@@ -33,7 +33,7 @@ export async function askPeople(context: CheckContext, query: PeopleQuery, bsns:
   return postToAdapter(context.url, {
     query: query.text,
     variables: { bsns },
-    token: await context.tokens.valid(query.coordinates),
+    token: context.tokens.valid(query.coordinates),
     timeoutMs,
   });
 }

@@ -11,7 +11,7 @@ const INTROSPECTION_QUERY = getIntrospectionQuery();
  * fields (as the hub would sign them); or why it could not be read.
  */
 export async function introspectAdapter(url: string, contract: DomainContract, tokens: HubTokens, timeoutMs: number): Promise<GraphQLSchema | string> {
-  const token = await tokens.valid(selectedCoordinates(contract.schema, parse(INTROSPECTION_QUERY)));
+  const token = tokens.valid(selectedCoordinates(contract.schema, parse(INTROSPECTION_QUERY)));
   const answer = await postToAdapter(url, { query: INTROSPECTION_QUERY, token, timeoutMs });
   if (answer.status !== 200) return `introspection answered HTTP ${answer.status}`;
   const data = answer.body?.data as IntrospectionQuery | undefined;

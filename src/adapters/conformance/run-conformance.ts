@@ -12,6 +12,7 @@ import { requestedFieldsOnly } from './checks/requested-fields-only.ts';
 import { invalidBsnRejected } from './checks/invalid-bsn-rejected.ts';
 import { hubTokenRequired } from './checks/hub-token-required.ts';
 import { tokenFieldScope } from './checks/token-field-scope.ts';
+import { tokenBoundToBody } from './checks/token-bound-to-body.ts';
 import { timeBudget } from './checks/time-budget.ts';
 
 /** All checks, in the order they run; the time budget last, when the adapter is warm. */
@@ -23,6 +24,7 @@ export const CONFORMANCE_CHECKS: readonly ConformanceCheck[] = [
   invalidBsnRejected,
   hubTokenRequired,
   tokenFieldScope,
+  tokenBoundToBody,
   timeBudget,
 ];
 

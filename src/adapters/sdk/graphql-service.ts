@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { createHandler, type OperationContext } from 'graphql-http';
 import { logger, type Logger } from '../../observability/logger.ts';
-import { closeServer, listen, readBody } from '../../net/http-server.ts';
+import { closeServer, listen, readBodyBytes } from '../../net/http-server.ts';
 
 /**
  * Serves a schema as GraphQL over HTTP (graphql-http, spec compliant) on node:http.
@@ -15,10 +15,11 @@ export interface GraphQLServiceOptions {
   host?: string;
   port?: number;
   /**
-   * Builds the resolvers' context from the raw request and its body, before anything is executed.
+   * Builds the resolvers' context from the raw request and its body (as text, and as the exact bytes
+   * received, e.g. to check a digest), before anything is parsed or executed.
    * Throw a `RequestRefusal` to answer with that HTTP status and one GraphQL error, and nothing else.
    */
-  contextFactory?: (req: IncomingMessage, body: string) => OperationContext | Promise<OperationContext>;
+  contextFactory?: (req: IncomingMessage, body: string, bytes: Buffer) => OperationContext | Promise<OperationContext>;
 }
 
 export interface RunningGraphQLService {
@@ -61,11 +62,12 @@ export async function startGraphQLService(options: GraphQLServiceOptions): Promi
     if (path !== '/graphql') return sendJson(res, 404, { error: 'not found' });
     if (req.method !== 'POST') return sendJson(res, 405, { errors: [{ message: 'Use POST for GraphQL requests' }] }, { allow: 'POST' });
 
-    const body = await readBody(req, MAX_BODY_BYTES);
-    if (body === undefined) return sendJson(res, 413, { errors: [{ message: 'Request body too large' }] }, { connection: 'close' });
+    const bytes = await readBodyBytes(req, MAX_BODY_BYTES);
+    if (bytes === undefined) return sendJson(res, 413, { errors: [{ message: 'Request body too large' }] }, { connection: 'close' });
+    const body = bytes.toString('utf8');
     let context: OperationContext;
     try {
-      context = contextFactory ? await contextFactory(req, body) : undefined;
+      context = contextFactory ? await contextFactory(req, body, bytes) : undefined;
     } catch (error) {
       if (!(error instanceof RequestRefusal)) throw error;
       return sendJson(res, error.status, { errors: [{ message: error.message, extensions: { code: error.code } }] }, error.headers);

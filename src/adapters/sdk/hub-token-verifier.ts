@@ -1,11 +1,13 @@
 import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import { HUB_ISSUER } from '../../auth/hub-signing-key.ts';
 import { adapterAudience } from '../../auth/upstream-token.ts';
+import { bodyMatchesDigest, CONTENT_DIGEST_CLAIM } from '../../auth/request-digest.ts';
 import { ReplayGuard } from './replay-guard.ts';
 
 /**
  * Checks the hub's token on an adapter request ("only the hub may ask"): signed by the hub key (ES256),
- * issued by the hub, for this adapter, not expired, at most two minutes old, and never seen before.
+ * issued by the hub, for this adapter, not expired, at most two minutes old, signed for exactly this
+ * request body (its `content_digest` is the SHA-256 of the raw bytes received), and never seen before.
  * Anything else, including a professional's own token from an identity provider, is refused.
  */
 
@@ -23,12 +25,20 @@ export interface HubTokenClaims {
   processingActivityId: string | null;
 }
 
-export type HubTokenVerifier = (authorization: string | undefined) => Promise<HubTokenClaims>;
+/** Checks the authorization header against the raw request body, before the body is parsed. */
+export type HubTokenVerifier = (authorization: string | undefined, body: Uint8Array) => Promise<HubTokenClaims>;
 
 /** Why a token was refused, for the operator's log; never shown to the caller. */
 export class HubTokenRefused extends Error {
   constructor(readonly reason: string) {
     super(reason);
+  }
+}
+
+/** A genuine hub token presented with a body it was not signed for (a replay with another body, or a body altered on the way). */
+export class BodyDigestMismatch extends HubTokenRefused {
+  constructor() {
+    super('body-digest');
   }
 }
 
@@ -40,7 +50,7 @@ export function createHubTokenVerifier(domain: string, keys: HubKeys): HubTokenV
   const audience = adapterAudience(domain);
   const replays = new ReplayGuard();
 
-  return async (authorization) => {
+  return async (authorization, body) => {
     const match = authorization ? /^Bearer ([A-Za-z0-9_\-.]+)$/.exec(authorization.trim()) : null;
     if (!match) throw new HubTokenRefused('missing');
     let payload;
@@ -58,6 +68,8 @@ export function createHubTokenVerifier(domain: string, keys: HubKeys): HubTokenV
       throw new HubTokenRefused((error as { code?: string }).code ?? 'invalid');
     }
     const claims = readClaims(payload);
+    // Before the replay guard: a captured token tried with another body must not use up the hub's own request.
+    if (!bodyMatchesDigest(body, payload[CONTENT_DIGEST_CLAIM])) throw new BodyDigestMismatch();
     if (!replays.firstUse(payload.jti!, payload.exp! * 1000)) throw new HubTokenRefused('replayed');
     return claims;
   };

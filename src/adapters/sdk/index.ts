@@ -1,7 +1,7 @@
 /**
  * The adapter SDK: a partner writes its contract fragment and one batch function (`defineAdapter`);
- * `startAdapter` serves it to the hub with hub-token checks, batching, validation, a time budget,
- * opaque errors, structured logs and the processing log.
+ * `startAdapter` serves it to the hub with hub-token checks (each token bound to its request body),
+ * batching, validation, a time budget, opaque errors, structured logs and the processing log.
  */
 export { defineAdapter, type AdapterDefinition, type AdapterCallContext } from './define-adapter.ts';
 export { startAdapter, createAdapterSchema, type AdapterServerOptions, type PartnerAdapterOptions } from './start-adapter.ts';
@@ -14,3 +14,4 @@ export { readProcessingLog, type ProcessingLogRecord } from './processing-log.ts
 export { loadAdapterLogKey, dataSubjectId } from './log-key.ts';
 export { traceFrom, type TraceContext } from './trace-context.ts';
 export { adapterAudience } from '../../auth/upstream-token.ts';
+export { contentDigest, bodyMatchesDigest, CONTENT_DIGEST_CLAIM } from '../../auth/request-digest.ts';

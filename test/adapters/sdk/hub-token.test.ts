@@ -2,6 +2,8 @@ import { createServer } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadHubSigningKey } from '../../../src/auth/hub-signing-key.ts';
 import { adapterAudience } from '../../../src/auth/upstream-token.ts';
+import { contentDigest } from '../../../src/auth/request-digest.ts';
+import { requestBody } from '../../../src/adapters/conformance/adapter-client.ts';
 import { loadDemoIssuer } from '../../../src/auth/demo-issuer.ts';
 import { closeServer, listen } from '../../../src/net/http-server.ts';
 import { startAdapter, type RunningGraphQLService } from '../../../src/adapters/sdk/index.ts';
@@ -11,6 +13,9 @@ import { fixtureAdapter, KNOWN, newFixturePartner, type FixturePartner } from '.
 
 const [K1] = Object.keys(KNOWN);
 const PEOPLE = 'query People($bsns: [String!]!) { peopleByBsn(bsns: $bsns) { bsn housing { rentArrearsMonths } } }';
+const PEOPLE_FIELDS = ['Query.peopleByBsn', 'Person.bsn', 'Person.housing', 'Housing.rentArrearsMonths'];
+/** The digest of the body `send` posts for `query`: forgeries carry it, so they are refused for what they forge. */
+const digestOf = (query = PEOPLE) => contentDigest(requestBody(query, { bsns: [K1] }));
 
 describe('only the hub may ask: hub token checks', () => {
   let hub: TestHubKeys;
@@ -44,7 +49,7 @@ describe('only the hub may ask: hub token checks', () => {
   });
 
   it('answers a hub-signed token for exactly the requested fields', async () => {
-    const result = await send(`Bearer ${await hub.tokenFor('housing', PEOPLE)}`);
+    const result = await send(`Bearer ${await hub.tokenFor('housing', PEOPLE, { bsns: [K1] })}`);
     expect(result.status).toBe(200);
     expect(result.body.data.peopleByBsn).toEqual([{ bsn: K1, housing: { rentArrearsMonths: 3 } }]);
     expect(partner.calls).toHaveLength(1);
@@ -65,7 +70,7 @@ describe('only the hub may ask: hub token checks', () => {
   it('refuses a token signed with another key under the hub issuer', async () => {
     const other = await createTestHubKeys();
     try {
-      const token = await other.tokenFor('housing', PEOPLE);
+      const token = await other.tokenFor('housing', PEOPLE, { bsns: [K1] });
       expectRefused(await send(`Bearer ${token}`), 401, 'UNAUTHENTICATED', token);
     } finally {
       await other.cleanup();
@@ -73,25 +78,26 @@ describe('only the hub may ask: hub token checks', () => {
   });
 
   it("refuses a token for another adapter's audience", async () => {
-    const token = await hub.tokenFor('debt', PEOPLE);
+    const token = await hub.tokenFor('debt', PEOPLE, { bsns: [K1] });
     expectRefused(await send(`Bearer ${token}`), 401, 'UNAUTHENTICATED', token);
   });
 
   it('refuses an expired token', async () => {
     const token = await hub.hubKey.sign(
-      { org: TEST_CALLER.organisationId, roles: TEST_CALLER.roles, purpose: TEST_CALLER.purpose, fields: ['Query.peopleByBsn', 'Person.bsn', 'Person.housing', 'Housing.rentArrearsMonths'], exp: Math.floor(Date.now() / 1000) - 30 },
+      { org: TEST_CALLER.organisationId, roles: TEST_CALLER.roles, purpose: TEST_CALLER.purpose, fields: PEOPLE_FIELDS, content_digest: digestOf(), exp: Math.floor(Date.now() / 1000) - 30 },
       { audience: adapterAudience('housing'), subject: TEST_CALLER.professional },
     );
     expectRefused(await send(`Bearer ${token}`), 401, 'UNAUTHENTICATED', token);
   });
 
   it('refuses a hub token without an expiry', async () => {
-    const token = await hub.hubKey.sign({ org: 'x', roles: [], purpose: 'y', fields: ['Person.bsn'] }, { audience: adapterAudience('housing'), subject: 'z' });
-    expectRefused(await send(`Bearer ${token}`, 'query People($bsns: [String!]!) { peopleByBsn(bsns: $bsns) { bsn } }'), 401, 'UNAUTHENTICATED', token);
+    const query = 'query People($bsns: [String!]!) { peopleByBsn(bsns: $bsns) { bsn } }';
+    const token = await hub.hubKey.sign({ org: 'x', roles: [], purpose: 'y', fields: ['Query.peopleByBsn', 'Person.bsn'], content_digest: digestOf(query) }, { audience: adapterAudience('housing'), subject: 'z' });
+    expectRefused(await send(`Bearer ${token}`, query), 401, 'UNAUTHENTICATED', token);
   });
 
   it('refuses a replayed token', async () => {
-    const token = await hub.tokenFor('housing', PEOPLE);
+    const token = await hub.tokenFor('housing', PEOPLE, { bsns: [K1] });
     expect((await send(`Bearer ${token}`)).status).toBe(200);
     partner.calls.length = 0;
     expectRefused(await send(`Bearer ${token}`), 401, 'UNAUTHENTICATED', token);
@@ -104,16 +110,16 @@ describe('only the hub may ask: hub token checks', () => {
   });
 
   it('refuses with 403 a request for fields outside the token', async () => {
-    const token = await hub.tokenFor('housing', PEOPLE);
     const wider = 'query People($bsns: [String!]!) { peopleByBsn(bsns: $bsns) { bsn housing { rentArrearsMonths monthlyRent } } }';
+    const token = await hub.tokenFor('housing', wider, { bsns: [K1] }, { fields: PEOPLE_FIELDS });
     const result = await send(`Bearer ${token}`, wider);
     expectRefused(result, 403, 'FORBIDDEN', token);
     expect(result.body.errors![0].message).toBe('The hub token does not cover the requested fields');
   });
 
   it('refuses a token whose fields are hidden in a fragment outside the token', async () => {
-    const token = await hub.tokenFor('housing', PEOPLE);
     const sneaky = 'query People($bsns: [String!]!) { peopleByBsn(bsns: $bsns) { bsn housing { rentArrearsMonths ...Rent } } } fragment Rent on Housing { rent: monthlyRent }';
+    const token = await hub.tokenFor('housing', sneaky, { bsns: [K1] }, { fields: PEOPLE_FIELDS });
     expectRefused(await send(`Bearer ${token}`, sneaky), 403, 'FORBIDDEN', token);
   });
 
@@ -122,12 +128,12 @@ describe('only the hub may ask: hub token checks', () => {
     const base = await listen(jwksServer, '127.0.0.1', 0);
     const remote = await startAdapter(fixtureAdapter(partner), { hubKeys: { jwksUrl: `${base}/.well-known/hub-jwks.json` }, dataDir: hub.dataDir });
     try {
-      const ok = await send(`Bearer ${await hub.tokenFor('housing', PEOPLE)}`, PEOPLE, remote.url);
+      const ok = await send(`Bearer ${await hub.tokenFor('housing', PEOPLE, { bsns: [K1] })}`, PEOPLE, remote.url);
       expect(ok.body.data.peopleByBsn).toEqual([{ bsn: K1, housing: { rentArrearsMonths: 3 } }]);
       // A fresh key the JWKS does not list (the hub's key rotated away, or a forger's).
       const stranger = await loadHubSigningKey(`${hub.dataDir}/stranger`, {});
       partner.calls.length = 0;
-      const forged = await stranger.sign({ org: 'x', roles: [], purpose: 'y', fields: ['Person.bsn'] }, { audience: adapterAudience('housing'), subject: 'z', ttlSeconds: 60 });
+      const forged = await stranger.sign({ org: 'x', roles: [], purpose: 'y', fields: PEOPLE_FIELDS, content_digest: digestOf() }, { audience: adapterAudience('housing'), subject: 'z', ttlSeconds: 60 });
       expectRefused(await send(`Bearer ${forged}`, PEOPLE, remote.url), 401, 'UNAUTHENTICATED', forged);
     } finally {
       await remote.close();

@@ -2,6 +2,9 @@ import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { HUB_ISSUER } from '../../../src/auth/hub-signing-key.ts';
+import { signUpstreamToken } from '../../../src/auth/upstream-token.ts';
+import { contentDigest } from '../../../src/auth/request-digest.ts';
+import { requestBody } from '../../../src/adapters/conformance/adapter-client.ts';
 import { readProcessingLog } from '../../../src/adapters/sdk/index.ts';
 import { describeWithPostgres } from '../../support/postgres.ts';
 import { errorsAt, startTestHub, type TestHub } from '../../support/hub.ts';
@@ -44,5 +47,30 @@ describeWithPostgres('only the hub may ask, end to end', (database) => {
     expect(result.body.data).toBeUndefined();
     expect(result.body.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     expect(hub.partners.housing!.requestCount()).toBe(0);
+  });
+
+  it("a token signed with the running hub's key is good for its own body only, and no key to the gateway", async () => {
+    const query = 'query People($bsns: [String!]!) { peopleByBsn(bsns: $bsns) { bsn housing { rentArrearsMonths } } }';
+    const token = await signUpstreamToken(hub.hubKey, {
+      domain: 'housing',
+      professional: 'wijkcoach-anna',
+      organisationId: 'wijkteam-oost',
+      roles: ['wijkcoach'],
+      purpose: 'wijkteam-ondersteuning',
+      fields: ['Query.peopleByBsn', 'Person.bsn', 'Person.housing', 'Housing.rentArrearsMonths'],
+      contentDigest: contentDigest(requestBody(query, { bsns: ['999906318'] })),
+    });
+    hub.partners.housing!.resetCount();
+    const otherPerson = await postGraphQL(hub.adapters.housing!.url, query, { bsns: ['999918369'] }, { authorization: `Bearer ${token}` });
+    expect(otherPerson.status).toBe(401);
+    expect(otherPerson.body.data).toBeUndefined();
+    expect(otherPerson.text).not.toContain('999918369');
+    expect(hub.partners.housing!.requestCount()).toBe(0);
+
+    // Presented to the gateway as if it were a professional's token: refused there too.
+    const atGateway = await hub.query(token, 'query H($id: ID!) { household(id: $id) { id } }', { id: 'hh-1003' });
+    expect(atGateway.status).toBe(401);
+    expect(atGateway.body.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    expect(atGateway.body.data ?? undefined).toBeUndefined();
   });
 });

@@ -21,7 +21,7 @@ describe('startAdapter', () => {
   let logFile: string;
 
   const ask = async (query: string, bsns: string[], headers: Record<string, string> = {}, url = adapter.url) =>
-    postGraphQL(url, query, { bsns }, { ...(await hub.headersFor('housing', query)), ...headers });
+    postGraphQL(url, query, { bsns }, { ...(await hub.headersFor('housing', query, { bsns })), ...headers });
 
   beforeAll(async () => {
     hub = await createTestHubKeys();
@@ -151,7 +151,7 @@ describe('startAdapter', () => {
     partner.behaviour = async () => { throw new Error('down'); };
     const before = (await readProcessingLog(logFile)).length;
     const activity = 'https://hub.ontschot.local/processing-activities/wijkteam-ondersteuning/1';
-    await postGraphQL(adapter.url, PEOPLE, { bsns: [K2] }, await hub.headersFor('housing', PEOPLE, { processingActivityId: activity }));
+    await postGraphQL(adapter.url, PEOPLE, { bsns: [K2] }, await hub.headersFor('housing', PEOPLE, { bsns: [K2] }, { processingActivityId: activity }));
     const [line] = (await readProcessingLog(logFile)).slice(before);
     expect(line.status_code).toBe('ERROR');
     expect(line.attributes['dpl.core.processing_activity_id']).toBe(activity);

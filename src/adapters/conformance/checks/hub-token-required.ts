@@ -1,10 +1,10 @@
-import { postToAdapter } from '../adapter-client.ts';
+import { postToAdapter, requestBody, type TokenForBody } from '../adapter-client.ts';
 import { fail, pass, type CheckContext, type ConformanceCheck } from '../check.ts';
 import { peopleQuery } from '../people-query.ts';
 import { candidateKnownBsns } from '../probe-keys.ts';
 
 /** Only the hub may ask: each of these requests must be refused with HTTP 401 and no data. */
-const FORGERIES: { label: string; token: (context: CheckContext, fields: string[]) => Promise<string | undefined> | string | undefined }[] = [
+const FORGERIES: { label: string; token: (context: CheckContext, fields: string[]) => TokenForBody | undefined }[] = [
   { label: 'no token', token: () => undefined },
   { label: 'unsigned token', token: (context, fields) => context.tokens.unsigned(fields) },
   { label: 'token signed by another key', token: (context, fields) => context.tokens.foreignKey(fields) },
@@ -15,8 +15,9 @@ const FORGERIES: { label: string; token: (context: CheckContext, fields: string[
 /** A token captured on the wire must not work twice; the first use must work, or nothing is shown. */
 async function replayAccepted(context: CheckContext): Promise<boolean> {
   const query = peopleQuery(context.contract);
-  const token = await context.tokens.valid(query.coordinates);
-  const request = { query: query.text, variables: { bsns: candidateKnownBsns().slice(0, 1) }, token, timeoutMs: context.requestTimeoutMs };
+  const variables = { bsns: candidateKnownBsns().slice(0, 1) };
+  const token = await context.tokens.valid(query.coordinates)(requestBody(query.text, variables));
+  const request = { query: query.text, variables, token, timeoutMs: context.requestTimeoutMs };
   const first = await postToAdapter(context.url, request);
   if (first.status !== 200) return false;
   const second = await postToAdapter(context.url, request);
@@ -32,7 +33,7 @@ export const hubTokenRequired: ConformanceCheck = {
       const answer = await postToAdapter(context.url, {
         query: query.text,
         variables: { bsns: candidateKnownBsns().slice(0, 3) },
-        token: await forgery.token(context, query.coordinates),
+        token: forgery.token(context, query.coordinates),
         timeoutMs: context.requestTimeoutMs,
       });
       const gaveData = answer.body?.data !== undefined && answer.body.data !== null;

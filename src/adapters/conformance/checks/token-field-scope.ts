@@ -17,7 +17,7 @@ export const tokenFieldScope: ConformanceCheck = {
     const answer = await postToAdapter(context.url, {
       query: asked.text,
       variables: { bsns: candidateKnownBsns().slice(0, 3) },
-      token: await context.tokens.valid(authorised.coordinates),
+      token: context.tokens.valid(authorised.coordinates),
       timeoutMs: context.requestTimeoutMs,
     });
     const gaveData = answer.body?.data !== undefined && answer.body.data !== null;

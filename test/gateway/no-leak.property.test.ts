@@ -42,12 +42,13 @@ describeWithPostgres('the no-leak property can fail', (database) => {
   let hub: TestHub;
   let harness: PropertyHarness;
   beforeAll(async () => {
-    // A hub whose policy lets the debt worker see the arrears amount on the Wgs basis, checked against
-    // the oracle reading the real policy: the property must find the difference.
+    // A hub whose policy lets the woonconsulent look people up by BSN (a membership oracle), checked
+    // against the oracle reading the real policy: the property must find the difference.
     const leaky = readFileSync('schema/field-policies.yaml', 'utf8').replace(
-      '    rentArrearsAmount:    { category: wonen, basis: wmo-wijkteam }',
-      '    rentArrearsAmount:    { category: wonen, basis: [wmo-wijkteam, wgs-vroegsignalering] }',
+      '    personByBsn:          { basis: none, roles: [wijkcoach, schuldhulpverlener] }',
+      '    personByBsn:          { basis: none, roles: [wijkcoach, schuldhulpverlener, woonconsulent] }',
     );
+    expect(leaky).not.toBe(readFileSync('schema/field-policies.yaml', 'utf8'));
     hub = await startTestHub(database(), (config) => {
       const file = path.join(config.dataDir, 'leaky-policies.yaml');
       writeFileSync(file, leaky);

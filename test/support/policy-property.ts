@@ -283,6 +283,8 @@ export async function runPropertyCase(harness: PropertyHarness, testCase: Proper
   const data = response.body.data;
   if (response.status !== 200) violations.push(`status ${response.status}: ${JSON.stringify(response.body.errors?.[0]?.extensions?.code)}`);
   const rootEntity = rootEntityOf(testCase.target);
+  const rootVerdict = verdict(`Query.${testCase.root.field}`, undefined);
+  if (data?.root != null && rootVerdict !== 'ALLOWED') violations.push(`returned Query.${testCase.root.field} although the policy says ${rootVerdict}`);
   if (data) walk(data.root, testCase.root.children!, rootType(testCase.root.field), rootEntity, 'root');
   for (const error of response.body.errors ?? []) {
     const code = error.extensions?.code as string;
@@ -334,7 +336,7 @@ export async function runPropertyCase(harness: PropertyHarness, testCase: Proper
       if (!recordOf(personKey(personId))?.fieldsReleased.includes(coordinate)) violations.push(`${coordinate} at ${path} was released without an access record for ${personId}`);
     }
   }
-  if (verdict(`Query.${testCase.root.field}`, undefined) === 'ALLOWED') {
+  if (rootVerdict === 'ALLOWED') {
     for (const expected of expectedLookupRecords(testCase.target, harness.protector, personKey)) {
       const record = recordOf(expected.subjectKey);
       if (!record || record.subjectKind !== expected.kind || !record.lookups.includes(`Query.${testCase.root.field}`)) {

@@ -220,6 +220,45 @@ export function printCase(root: Selection): string {
 
 const CASE_VARIABLES = { t: true, f: false };
 
+const WIJKCOACH: OracleCaller = { role: 'wijkcoach', purpose: 'wijkteam-ondersteuning', organisationId: 'wijkteam-oost' };
+const LINDA = PEOPLE.find((person) => person.givenName === 'Linda')!.bsn;
+
+/**
+ * The two escapes from the access log that testers found (issue 9), run first by both runners: every
+ * id skipped across all households, and another field aliased onto `id` for a person looked up by BSN.
+ */
+export const KNOWN_ESCAPES: PropertyCase[] = [
+  {
+    caller: WIJKCOACH,
+    consents: [],
+    target: { kind: 'households', ids: DEMO_HOUSEHOLDS.map((household) => household.id) },
+    root: {
+      field: 'households', key: 'root', args: `(ids: ${JSON.stringify(DEMO_HOUSEHOLDS.map((household) => household.id))})`,
+      children: [
+        { field: 'id', key: 'id', condition: CONDITIONS[0] },
+        { field: 'address', key: 'address', children: [{ field: 'street', key: 'street' }] },
+        {
+          field: 'members', key: 'members',
+          children: [...['bsn', 'givenName', 'familyName', 'birthDate'].map((field): Selection => ({ field, key: field })), { field: 'id', key: 'id', condition: CONDITIONS[0] }],
+        },
+      ],
+    },
+  },
+  {
+    caller: WIJKCOACH,
+    consents: [],
+    target: { kind: 'personByBsn', bsn: LINDA },
+    root: {
+      field: 'personByBsn', key: 'root', args: `(bsn: ${JSON.stringify(LINDA)})`,
+      children: [
+        { field: 'familyName', key: 'id' }, { field: 'bsn', key: 'bsn' }, { field: 'birthDate', key: 'birthDate' },
+        { field: 'housing', key: 'housing', children: [{ field: 'rentArrearsAmount', key: 'rentArrearsAmount' }] },
+        { field: 'debt', key: 'debt', children: [{ field: 'totalDebt', key: 'totalDebt' }] },
+      ],
+    },
+  },
+];
+
 /** What the runner needs from a started hub: look-up keys of the demo people, by index. */
 export interface PropertyHarness {
   hub: TestHub;

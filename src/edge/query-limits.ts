@@ -55,7 +55,7 @@ function limitCodesPlugin(maxTokens: number, hideSuggestions: boolean): ApolloSe
             const extensions = error.extensions as Record<string, unknown>;
             const original = error.originalError instanceof GraphQLError ? error.originalError.extensions?.code : undefined;
             if (typeof original === 'string' && LIMIT_CODES.has(original)) extensions.code = original;
-            if (extensions.code === 'GRAPHQL_PARSE_FAILED' && /Document contains more than \d+ tokens/.test(error.message)) {
+            if (extensions.code === 'GRAPHQL_PARSE_FAILED' && /Document contains more tha[nt] \d+ tokens/.test(error.message)) {
               extensions.code = EDGE_ERROR_CODES.tooManyTokens;
               error.message = `The query has too many tokens: the limit is ${maxTokens}.`;
             }

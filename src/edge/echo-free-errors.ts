@@ -28,6 +28,9 @@ const NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
 const PATH = String.raw`[_A-Za-z][_0-9A-Za-z]*(?:\.[_A-Za-z][_0-9A-Za-z]*|\[\d+\])*`;
 const VARIABLE_ERROR = new RegExp(String.raw`^Variable "\$([_A-Za-z][_0-9A-Za-z]*)" got invalid value [\s\S]*?(?: at "(${PATH})")?; ([\s\S]*)$`);
 const LITERAL_ERROR = /^Expected value of type "([^"]+)", found [\s\S]*$/;
+/** Validation messages about literals that name only schema things. */
+const SAFE_LITERAL_ERRORS = [/^Field "[\w.]+" of required type "[^"]+" was not provided\.$/, /^Field "\w+" is not defined by type "\w+"\./];
+const LITERAL_TYPE = [/^Expected value of type "([^"]+)"/, /^(\w+) cannot represent/, /does not exist in "(\w+)" enum/, /^Enum "(\w+)" cannot represent/];
 
 export function echoFreeMessage(error: GraphQLError, document: DocumentNode | undefined): string {
   const { message } = error;
@@ -40,14 +43,16 @@ export function echoFreeMessage(error: GraphQLError, document: DocumentNode | un
     return maskNumbers(`Variable "$${name}" got an invalid value${path ? ` at "${path}"` : ''}: ${whatWasExpected(inner)}`);
   }
   if (/^Variable "\$[^"]*" got invalid value/.test(message)) return 'A variable got an invalid value';
-  const literal = LITERAL_ERROR.exec(message);
-  if (literal) {
-    const where = error.nodes?.[0] && document ? argumentPath(document, error.nodes[0]) : undefined;
-    return maskNumbers(`${where ? `Argument "${where}"` : 'An argument'} expects a value of type "${literal[1]}"; send identifiers such as a BSN as a variable of that type`);
+  // A literal of the wrong type: graphql-js prints it ("found 999906318", "non string value: 999906318").
+  const where = error.nodes?.[0] && document ? argumentPath(document, error.nodes[0]) : undefined;
+  if (where && !SAFE_LITERAL_ERRORS.some((pattern) => pattern.test(message))) {
+    const type = LITERAL_TYPE.map((pattern) => pattern.exec(message)?.[1]).find(Boolean);
+    return `${where} expects ${type ? `a value of type "${type}"` : 'a value of another type'}; send identifiers such as a BSN as a variable of that type`;
   }
+  if (LITERAL_ERROR.test(message)) return 'An argument has a value of the wrong type';
   if (/^Unknown operation named /.test(message)) return 'The request names an operation that is not in the document';
   // Parse errors quote the token they stopped at: `Unexpected Int "999906318"`.
-  return maskNumbers(message.replace(/Unexpected (\w+) "[^"]*"/g, 'Unexpected $1'));
+  return maskNumbers(message.replace(/\b(Int|Float|String|BlockString|Name) "[^"]*"/g, '$1'));
 }
 
 /** The inner part of a coercion error, kept only in the shapes that carry no value. */
@@ -67,12 +72,17 @@ function whatWasExpected(inner: string): string {
   return 'the value does not have the expected type.';
 }
 
-/** `input.givenBy`, `ids[3]`: where in which argument a literal value sits. */
+/** `Argument "input.givenBy"`, `Argument "ids[3]"`: where a literal value sits. */
 function argumentPath(document: DocumentNode, target: ASTNode): string | undefined {
   let found: string | undefined;
   visit(document, {
     Argument(node) {
-      found ??= pathTo(node.value, target, node.name.value);
+      const path = pathTo(node.value, target, node.name.value);
+      found ??= path && `Argument "${path}"`;
+    },
+    VariableDefinition(node) {
+      const path = node.defaultValue && pathTo(node.defaultValue, target, node.variable.name.value);
+      found ??= path && `The default of variable "$${path}"`;
     },
   });
   return found;

@@ -33,7 +33,8 @@ describeWithPostgres('operations over GET', (database) => {
 
   it('refuses a GET with a BSN in the URL, with or without a CSRF preflight header, and never logs the query string', async () => {
     const logs = await logsDuring(async () => {
-      for (const headers of [{}, { 'apollo-require-preflight': 'true' }, { 'x-apollo-operation-name': 'q', 'content-type': 'application/json' }]) {
+      const variants: Record<string, string>[] = [{}, { 'apollo-require-preflight': 'true' }, { 'x-apollo-operation-name': 'q', 'content-type': 'application/json' }];
+      for (const headers of variants) {
         const response = await fetch(url(), { headers: { authorization: `Bearer ${token}`, ...headers } });
         expect(response.status).toBe(405);
         expect(response.headers.get('allow')).toBe('POST');

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { describeWithPostgres } from '../support/postgres.ts';
 import { startTestHub, type TestHub } from '../support/hub.ts';
 import { DEFAULT_EDGE_LIMITS, loadEdgeConfig } from '../../src/edge/edge-config.ts';
@@ -18,6 +20,14 @@ describe('loadEdgeConfig', () => {
     expect(() => loadEdgeConfig({ GRAPHQL_MAX_COST: 'lots' })).toThrow('GRAPHQL_MAX_COST must be a whole number above 0');
     expect(() => loadEdgeConfig({ RATE_LIMIT_PER_MINUTE: '-1' })).toThrow('RATE_LIMIT_PER_MINUTE must be a whole number (0 or more)');
     expect(() => loadEdgeConfig({ GRAPHQL_INTROSPECTION: 'yes' })).toThrow('GRAPHQL_INTROSPECTION must be true or false');
+  });
+});
+
+describe('docker-compose.yml', () => {
+  it('states the same edge settings as the production defaults', () => {
+    const gateway = parse(readFileSync('docker-compose.yml', 'utf8')).services.gateway.environment as Record<string, string>;
+    expect(loadEdgeConfig({ ...gateway, NODE_ENV: 'production' })).toEqual(loadEdgeConfig({ NODE_ENV: 'production' }));
+    expect(gateway.GRAPHQL_MAX_ALIASES).toBe(String(DEFAULT_EDGE_LIMITS.maxAliases));
   });
 });
 

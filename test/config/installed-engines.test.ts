@@ -28,6 +28,21 @@ function installedPackages(folder: string): InstalledPackage[] {
   });
 }
 
+describe('overrides', () => {
+  it('point only at folders the Docker image has before it runs npm ci', () => {
+    const overrides = JSON.parse(readFileSync('package.json', 'utf8')).overrides as Record<string, string>;
+    const dockerfile = readFileSync('Dockerfile', 'utf8');
+    const npmCi = dockerfile.indexOf('RUN npm ci');
+    for (const spec of Object.values(overrides).filter((value) => value.startsWith('file:'))) {
+      const folder = spec.replace(/^file:(\.\/)?/, '').split('/')[0];
+      expect(existsSync(spec.replace(/^file:/, '')), spec).toBe(true);
+      const copied = dockerfile.indexOf(`COPY ${folder} ./${folder}`);
+      expect(copied, `Dockerfile copies ${folder}/ before npm ci`).toBeGreaterThan(-1);
+      expect(copied).toBeLessThan(npmCi);
+    }
+  });
+});
+
 describe('installed dependencies', () => {
   const running = process.versions.node;
   const packages = installedPackages('node_modules');

@@ -1,7 +1,6 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import type { GraphQLArmorRejectCallback } from '@escape.tech/graphql-armor-types';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, type ParseOptions, type ValidationRule } from 'graphql';
+import { GraphQLError, type ParseOptions, type ValidationContext, type ValidationRule } from 'graphql';
 import type { EdgeConfig } from './edge-config.ts';
 import { EDGE_ERROR_CODES, type EdgeErrorCode } from './edge-errors.ts';
 
@@ -18,7 +17,7 @@ export interface QueryLimits {
 }
 
 export function createQueryLimits(config: EdgeConfig): QueryLimits {
-  const reject = (code: EdgeErrorCode, what: string): GraphQLArmorRejectCallback => (context, error) => {
+  const reject = (code: EdgeErrorCode, what: string) => (context: ValidationContext | null, error: GraphQLError) => {
     // armor's message is "Syntax Error: Aliases limit of 100 exceeded, found 1000."; ours names the limit.
     const detail = error.message.replace(/^Syntax Error: /, '');
     context?.reportError(new GraphQLError(`The query has ${what}: ${detail}`, { extensions: { code } }));

@@ -1,5 +1,6 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDisableSuggestions } from '@apollo/server/plugin/disableSuggestions';
 import { GraphQLError, type ParseOptions, type ValidationContext, type ValidationRule } from 'graphql';
 import type { EdgeConfig } from './edge-config.ts';
 import { EDGE_ERROR_CODES, type EdgeErrorCode } from './edge-errors.ts';
@@ -28,24 +29,24 @@ export function createQueryLimits(config: EdgeConfig): QueryLimits {
     costLimit: { maxCost: config.maxCost, onReject: [reject(EDGE_ERROR_CODES.queryTooCostly, 'too high a cost')], propagateOnRejection: false },
     maxDirectives: { n: config.maxDirectives, onReject: [reject(EDGE_ERROR_CODES.tooManyDirectives, 'too many directives')], propagateOnRejection: false },
     maxTokens: { enabled: false },
-    // armor's mask leaves a stray "?" behind; suggestions are removed whole in limitCodesPlugin instead.
+    // armor's mask leaves a stray "?" behind; Apollo's own plugin removes the whole suggestion.
     blockFieldSuggestion: { enabled: false },
   }).protect();
   return {
     validationRules: armor.validationRules,
     parseOptions: { maxTokens: config.maxTokens },
-    plugins: [...armor.plugins, limitCodesPlugin(config.maxTokens, !config.introspection)],
+    plugins: [...armor.plugins, limitCodesPlugin(config.maxTokens), ...(config.introspection ? [] : [ApolloServerPluginDisableSuggestions()])],
   };
 }
 
 const LIMIT_CODES = new Set<string>(Object.values(EDGE_ERROR_CODES));
 
 /**
- * Field suggestions are removed when introspection is off. Apollo files every validation error under GRAPHQL_VALIDATION_FAILED and every parse error under
+ * Apollo files every validation error under GRAPHQL_VALIDATION_FAILED and every parse error under
  * GRAPHQL_PARSE_FAILED; this restores the limit's own code (kept on the original error) before the
  * response is formatted, so a front end can tell "too many aliases" from a typo.
  */
-function limitCodesPlugin(maxTokens: number, hideSuggestions: boolean): ApolloServerPlugin {
+function limitCodesPlugin(maxTokens: number): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {
@@ -58,7 +59,6 @@ function limitCodesPlugin(maxTokens: number, hideSuggestions: boolean): ApolloSe
               extensions.code = EDGE_ERROR_CODES.tooManyTokens;
               error.message = `The query has too many tokens: the limit is ${maxTokens}.`;
             }
-            if (hideSuggestions) error.message = error.message.replace(/ Did you mean [^?]*\?/g, '');
           }
         },
       };

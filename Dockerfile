@@ -4,6 +4,8 @@ WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 COPY prisma ./prisma
 COPY prisma.config.ts ./
+# package.json's overrides install a stand-in from vendor/ (see README, Node versions).
+COPY vendor ./vendor
 RUN npm ci
 COPY . .
 ENV HOST=0.0.0.0 NODE_ENV=production

@@ -47,7 +47,8 @@ type Topology = 'in-process' | 'separate';
 async function startBenchHub(databaseUrl: string, dataDir: string, withoutAudit: boolean, gatewayEnv?: Record<string, string>, port = 0): Promise<RunningHub> {
   const zero = { housing: 0, debt: 0, care: 0 };
   return startHub({
-    config: loadGatewayConfig({ PORT: String(port), ONTSCHOT_DATA_DIR: dataDir, DATABASE_URL: databaseUrl, ...gatewayEnv }),
+    // One token sends every request: the per-professional rate limit would refuse a long run.
+    config: loadGatewayConfig({ PORT: String(port), ONTSCHOT_DATA_DIR: dataDir, DATABASE_URL: databaseUrl, RATE_LIMIT_PER_MINUTE: '0', ...gatewayEnv }),
     embeddedPartners: !gatewayEnv,
     partnerPorts: zero,
     adapterPorts: zero,

@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { DOMAINS, type Domain } from '../domain/partner-domains.ts';
+import { type EdgeConfig, loadEdgeConfig } from '../edge/edge-config.ts';
+import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS } from '../auth/token-verifier.ts';
 
 /**
  * All configuration comes from environment variables (documented in README.md and docker-compose.yml).
@@ -25,8 +27,12 @@ export interface GatewayConfig {
     jwksUrl?: string;
     issuer: string;
     audience: string;
+    /** Longest accepted token lifetime (exp - iat); default DEFAULT_MAX_TOKEN_LIFETIME_SECONDS. */
+    maxTokenLifetimeSeconds?: number;
   };
   adapters: Record<Domain, AdapterEndpoint>;
+  /** Limits at the gateway's edge (src/edge); absent: the defaults of loadEdgeConfig. */
+  edge?: EdgeConfig;
 }
 
 export const DEFAULT_PORTS = {
@@ -71,6 +77,15 @@ export const ENVIRONMENT_VARIABLES: Record<string, string> = {
   SEED_DEMO_DATA: 'Set to false to start without the demo households and consents',
   LOG_LEVEL: 'pino log level (default info; silent under tests)',
   AUDIT_RETENTION_DAYS: 'How long access records are kept before `npm run audit:purge` removes them (default 1825 days)',
+  AUTH_MAX_TOKEN_LIFETIME_SECONDS: 'Longest token lifetime (exp - iat) the gateway accepts (default 86400); tokens issued in the future are refused too',
+  GRAPHQL_MAX_DEPTH: 'Deepest selection a query may have (default 10)',
+  GRAPHQL_MAX_ALIASES: 'Most aliases a query may have (default 100)',
+  GRAPHQL_MAX_COST: "Highest static cost of a query, graphql-armor's measure (default 1000)",
+  GRAPHQL_MAX_TOKENS: 'Most lexical tokens in a query document (default 2000)',
+  GRAPHQL_MAX_DIRECTIVES: 'Most directives in a query (default 20)',
+  GRAPHQL_INTROSPECTION: 'true or false: schema introspection and field suggestions (default false when NODE_ENV=production, else true)',
+  RATE_LIMIT_PER_MINUTE: 'Requests per professional (token sub) per minute, in memory per gateway process; 0 = off (default 1200)',
+  TRUSTED_DOCUMENTS_FILE: 'JSON file { "<sha256>": "<document>" }: when set, only these registered operations run (clients send documentId)',
 };
 
 /** What a stand-alone adapter needs: where to listen and which partner system to translate. */
@@ -128,7 +143,9 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       jwksUrl: env.AUTH_JWKS_URL || undefined,
       issuer: env.AUTH_ISSUER ?? DEMO_ISSUER,
       audience: env.AUTH_AUDIENCE ?? HUB_AUDIENCE,
+      maxTokenLifetimeSeconds: integerFromEnv(env, 'AUTH_MAX_TOKEN_LIFETIME_SECONDS', DEFAULT_MAX_TOKEN_LIFETIME_SECONDS),
     },
     adapters,
+    edge: loadEdgeConfig(env),
   };
 }

@@ -14,6 +14,7 @@ import type { SubjectProtector } from '../crypto/subject-protection.ts';
 import type { DemoIssuer } from '../auth/demo-issuer.ts';
 import { HUB_JWKS_PATH, type HubSigningKey } from '../auth/hub-signing-key.ts';
 import { AuthenticationError, createTokenVerifier, type TokenVerifier } from '../auth/token-verifier.ts';
+import type { Caller } from '../auth/caller.ts';
 import type { PolicySet } from '../policy/policy-types.ts';
 import { auditPlugin } from '../audit/audit-plugin.ts';
 import { requestLog } from '../observability/request-log.ts';
@@ -24,6 +25,9 @@ import { applyFieldAuthorization } from './field-authorization.ts';
 import { createRequestContext, type RequestContext } from '../request/request-context.ts';
 import { createUpstreamExecutor } from './upstream-executor.ts';
 import { ReservedResponseKeysRule } from './subject-keys.ts';
+import { createGatewayEdge } from '../edge/gateway-edge.ts';
+import { EDGE_PUBLIC_CODES } from '../edge/edge-errors.ts';
+import { loadEdgeConfig } from '../edge/edge-config.ts';
 
 export interface GatewayDependencies {
   config: GatewayConfig;
@@ -38,6 +42,8 @@ export interface GatewayDependencies {
   hubKey: HubSigningKey;
   /** ONLY for bench/audit-overhead.ts, to measure what the access log costs; never set by the hub itself. */
   withoutAuditForBenchmark?: true;
+  /** ONLY for bench/: the edge's depth, alias, cost, token and rate limits off, to compare before and after. */
+  withoutEdgeLimitsForBenchmark?: true;
 }
 
 export interface RunningGateway {
@@ -52,7 +58,7 @@ const JWKS_PATH = '/.well-known/jwks.json';
 const PUBLIC_CODES = new Set([
   'UNAUTHENTICATED', 'FORBIDDEN', 'PURPOSE_MISMATCH', 'CONSENT_REQUIRED', 'CONSENT_UNAVAILABLE', 'SOURCE_UNAVAILABLE', 'AUDIT_UNAVAILABLE',
   'BAD_USER_INPUT', 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE', ...EDGE_PUBLIC_CODES,
 ]);
 
 export async function startGateway(deps: GatewayDependencies): Promise<RunningGateway> {
@@ -60,19 +66,21 @@ export async function startGateway(deps: GatewayDependencies): Promise<RunningGa
   const executors = Object.fromEntries(DOMAINS.map((domain) => [domain, createUpstreamExecutor(domain, config.adapters[domain])])) as Record<Domain, ReturnType<typeof createUpstreamExecutor>>;
   const schema = applyFieldAuthorization(buildStitchedSchema(executors), policies);
 
+  const edge = createGatewayEdge(config.edge ?? loadEdgeConfig({}), { withoutLimits: deps.withoutEdgeLimitsForBenchmark });
   const app = express();
   app.disable('x-powered-by');
   app.use(requestLog());
   const httpServer = http.createServer(app);
   const apollo = new ApolloServer<RequestContext>({
     schema,
-    introspection: true,
+    introspection: edge.apollo.introspection,
+    validationRules: [ReservedResponseKeysRule, ...edge.apollo.validationRules],
+    parseOptions: edge.apollo.parseOptions,
     // Shutdown is ours (src/cli/serve.ts closes database, adapters and simulators too).
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     formatError: formatPublicError,
-    validationRules: [ReservedResponseKeysRule],
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), ...(deps.withoutAuditForBenchmark ? [] : [auditPlugin(prisma, deps.sql, policies.purposes)])],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), ...edge.apollo.plugins, ...(deps.withoutAuditForBenchmark ? [] : [auditPlugin(prisma, deps.sql, policies.purposes)])],
   });
   await apollo.start();
 
@@ -84,18 +92,22 @@ export async function startGateway(deps: GatewayDependencies): Promise<RunningGa
   app.get(HUB_JWKS_PATH, (_req, res) => res.json(hubKey.jwks));
   app.use(
     '/graphql',
+    edge.refuseAllButPost,
     express.json({ limit: '100kb' }),
+    edge.trustedDocuments,
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         if (!verifyToken) throw unauthenticated('The hub is starting');
+        let caller: Caller;
         try {
-          const caller = await verifyToken(req.headers.authorization);
-          const context = createRequestContext({ prisma, protector, policies, hubKey }, caller, req.headers.traceparent as string | undefined);
-          res.locals.traceId = context.traceId;
-          return context;
+          caller = await verifyToken(req.headers.authorization);
         } catch (error) {
           throw unauthenticated(error instanceof AuthenticationError ? error.message : 'The token could not be verified');
         }
+        await edge.rateLimit(caller);
+        const context = createRequestContext({ prisma, protector, policies, hubKey }, caller, req.headers.traceparent as string | undefined);
+        res.locals.traceId = context.traceId;
+        return context;
       },
     }),
   );
@@ -113,7 +125,7 @@ export async function startGateway(deps: GatewayDependencies): Promise<RunningGa
 
   const url = await listen(httpServer, config.host, config.port);
   const jwksUrl = config.auth.jwksUrl ?? `${url}${JWKS_PATH}`;
-  verifyToken = createTokenVerifier({ keys: createRemoteJWKSet(new URL(jwksUrl)), issuer: config.auth.issuer, audience: config.auth.audience });
+  verifyToken = createTokenVerifier({ keys: createRemoteJWKSet(new URL(jwksUrl)), issuer: config.auth.issuer, audience: config.auth.audience, maxLifetimeSeconds: config.auth.maxTokenLifetimeSeconds });
   logger.info({ url: `${url}/graphql` }, 'gateway listening');
 
   return {

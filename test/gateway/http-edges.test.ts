@@ -38,7 +38,7 @@ describeWithPostgres('the gateway at the HTTP edge', (database) => {
   it('does not echo a badly typed variable, which may be a BSN', async () => {
     const response = await post(JSON.stringify({ query: 'query ($bsn: String!) { householdByMemberBsn(bsn: $bsn) { id } }', variables: { bsn: 999906318 } }));
     expect(response.status).toBe(400);
-    expect(JSON.parse(response.text).errors[0].message).toBe('Variable "$bsn" got an invalid value');
+    expect(JSON.parse(response.text).errors[0].message).toBe('Variable "$bsn" got an invalid value: expected a value of type "String".');
     expect(response.text).not.toContain('999906318');
   });
 

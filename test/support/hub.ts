@@ -34,7 +34,9 @@ export async function startTestHub(
   options: Pick<HubOptions, 'onDatabaseQuery'> = {},
 ): Promise<TestHub> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'ontschot-test-'));
-  const base = loadGatewayConfig({ PORT: '0', ONTSCHOT_DATA_DIR: dataDir, DATABASE_URL: database.url, ADAPTER_TIME_BUDGET_MS: '1500' });
+  // One demo professional sends thousands of requests back to back here (the property runner: 100,000),
+  // far beyond the per-professional rate limit; test/edge/rate-limit.test.ts turns it on and tests it.
+  const base = loadGatewayConfig({ PORT: '0', ONTSCHOT_DATA_DIR: dataDir, DATABASE_URL: database.url, ADAPTER_TIME_BUDGET_MS: '1500', RATE_LIMIT_PER_MINUTE: '0' });
   const zeroPorts = { housing: 0, debt: 0, care: 0 };
   const hub = await startHub({
     config: configure(base),

@@ -1,0 +1,114 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError, Kind, visit, type DocumentNode, type ValueNode } from 'graphql';
+
+/**
+ * Every string a request brings in (argument literals, variable defaults, variables, the keys of
+ * variable objects) is checked before any resolver or database call: a NUL byte, another control
+ * character or a lone surrogate gives BAD_USER_INPUT naming the argument, instead of a database error
+ * deep inside ("Internal error"). Tab, line feed and carriage return are allowed (free text).
+ */
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+const GRAPHQL_NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** What is wrong with a string, or undefined when it is fine. Never repeats the string. */
+export function invalidStringReason(value: string): string | undefined {
+  const control = CONTROL_CHARACTER.exec(value);
+  if (control) return `contains the control character U+${control[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+  if (LONE_SURROGATE.test(value)) return 'contains invalid Unicode (a lone surrogate)';
+  return undefined;
+}
+
+export interface InvalidString {
+  /** `argument "input.givenBy"` or `variable "$input" at "input.givenBy"`. */
+  where: string;
+  reason: string;
+}
+
+export function findInvalidString(document: DocumentNode, variables: Record<string, unknown> | undefined): InvalidString | undefined {
+  let found: InvalidString | undefined;
+  visit(document, {
+    Argument(node) {
+      found ??= inLiteral(node.value, node.name.value, (path) => `argument "${path}"`);
+    },
+    VariableDefinition(node) {
+      if (node.defaultValue) found ??= inLiteral(node.defaultValue, node.variable.name.value, (path) => `the default of variable "$${path}"`);
+    },
+  });
+  // Only the variables the operation declares (their names are GraphQL names, never a client's BSN);
+  // others are never read.
+  const declared = new Set<string>();
+  visit(document, { VariableDefinition: (node) => void declared.add(node.variable.name.value) });
+  for (const name of declared) {
+    if (variables && Object.hasOwn(variables, name)) {
+      found ??= inJson(variables[name], name, (path) => (path === name ? `variable "$${name}"` : `variable "$${name}" at "${path}"`));
+    }
+  }
+  return found;
+}
+
+function inLiteral(node: ValueNode, path: string, describe: (path: string) => string): InvalidString | undefined {
+  switch (node.kind) {
+    case Kind.STRING:
+    case Kind.ENUM: {
+      const reason = invalidStringReason(node.value);
+      return reason ? { where: describe(path), reason } : undefined;
+    }
+    case Kind.LIST:
+      for (const [index, item] of node.values.entries()) {
+        const found = inLiteral(item, `${path}[${index}]`, describe);
+        if (found) return found;
+      }
+      return undefined;
+    case Kind.OBJECT:
+      for (const field of node.fields) {
+        const found = inLiteral(field.value, `${path}.${field.name.value}`, describe);
+        if (found) return found;
+      }
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
+function inJson(value: unknown, path: string, describe: (path: string) => string): InvalidString | undefined {
+  if (typeof value === 'string') {
+    const reason = invalidStringReason(value);
+    return reason ? { where: describe(path), reason } : undefined;
+  }
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) {
+      const found = inJson(item, `${path}[${index}]`, describe);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      const keyReason = invalidStringReason(key);
+      if (keyReason) return { where: describe(path), reason: `has a field name that ${keyReason}` };
+      // A client's key is named only when it is a GraphQL name: a key could itself be a BSN.
+      const found = inJson(item, `${path}.${GRAPHQL_NAME.test(key) ? key : '?'}`, describe);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+export function stringInputCheckPlugin(): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, request }) {
+          const invalid = findInvalidString(document, request.variables);
+          if (invalid) {
+            throw new GraphQLError(`The ${invalid.where} ${invalid.reason}, which is not allowed in text`, {
+              extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+            });
+          }
+        },
+      };
+    },
+  };
+}

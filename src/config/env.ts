@@ -71,6 +71,7 @@ export const ENVIRONMENT_VARIABLES: Record<string, string> = {
   SEED_DEMO_DATA: 'Set to false to start without the demo households and consents',
   LOG_LEVEL: 'pino log level (default info; silent under tests)',
   AUDIT_RETENTION_DAYS: 'How long access records are kept before `npm run audit:purge` removes them (default 1825 days)',
+  SHUTDOWN_GRACE_MS: 'On SIGTERM/SIGINT: how long requests in flight may take to finish before connections are cut (default 10000); the process exits at most 5 s later',
 };
 
 /** What a stand-alone adapter needs: where to listen and which partner system to translate. */

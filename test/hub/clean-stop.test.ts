@@ -39,7 +39,7 @@ function shutdownLines(run: RunningProcess) {
   return logLines(run).filter((entry) => entry.msg === 'stopped cleanly');
 }
 
-describe('stopping the embedded hub', () => {
+describe('stopping the embedded hub', { timeout: 240_000 }, () => {
   it('SIGTERM with requests in flight: they finish with their data, the folder is released, one line, exit 0', async () => {
     const dataDir = await tempDir();
     const hub = runTsx('src/cli/serve.ts', ['all', '--fresh'], { PORT: '0', ONTSCHOT_DATA_DIR: dataDir, LOG_LEVEL: 'debug' });
@@ -81,7 +81,7 @@ describe('stopping the embedded hub', () => {
   });
 });
 
-describe('stopping a single component', () => {
+describe('stopping a single component', { timeout: 240_000 }, () => {
   it('a partner simulator on SIGTERM answers the request in flight, then exits 0', async () => {
     const partner = runTsx('src/cli/serve.ts', ['partner', 'housing'], { PORT: '0' });
     const base = await waitForHealthy(partner, { path: '/_sim/stats' });

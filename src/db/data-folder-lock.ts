@@ -16,7 +16,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
 
@@ -86,20 +86,21 @@ export async function lockDataFolder(
 ): Promise<DataFolderLock> {
   const paths = lockPaths(dataDir);
   const options = { lockfilePath: paths.lock, realpath: false, stale: STALE_MS, update: UPDATE_MS, onCompromised };
+  // proper-lockfile takes over any lock whose mtime is stale; a live owner whose event loop was busy
+  // for a while must keep its lock, so the owner is asked first.
+  const held = await stat(paths.lock).catch(() => undefined);
+  if (held) {
+    const owner = await readOwnerFile(paths.owner);
+    const fresh = held.mtimeMs > Date.now() - STALE_MS;
+    if (owner ? isAlive(owner) : fresh) throw new DataFolderInUse(dataDir, owner);
+  }
   let releaseLock: () => Promise<void>;
   try {
-    releaseLock = await lockfile.lock(paths.pgdata, { ...options, retries: 0 });
+    // An owner that is gone: its lock goes stale within STALE_MS, then proper-lockfile removes and takes it.
+    releaseLock = await lockfile.lock(paths.pgdata, { ...options, retries: { retries: Math.ceil((STALE_MS * 2) / 250), minTimeout: 250, maxTimeout: 250, factor: 1 } });
   } catch (error) {
     if ((error as { code?: string }).code !== 'ELOCKED') throw error;
-    const owner = await readOwnerFile(paths.owner);
-    if (!owner || isAlive(owner)) throw new DataFolderInUse(dataDir, owner);
-    // The owner is gone: wait for its lock to go stale, then proper-lockfile removes and takes it.
-    try {
-      releaseLock = await lockfile.lock(paths.pgdata, { ...options, retries: { retries: Math.ceil((STALE_MS * 2) / 250), minTimeout: 250, maxTimeout: 250, factor: 1 } });
-    } catch (retryError) {
-      if ((retryError as { code?: string }).code !== 'ELOCKED') throw retryError;
-      throw new DataFolderInUse(dataDir, await readOwnerFile(paths.owner));
-    }
+    throw new DataFolderInUse(dataDir, await readOwnerFile(paths.owner));
   }
 
   let owner: FolderOwner = { pid: process.pid, startTicks: processStartTicks(process.pid), ...who, startedAt: new Date().toISOString() };

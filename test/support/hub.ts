@@ -36,15 +36,21 @@ export async function startTestHub(
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'ontschot-test-'));
   const base = loadGatewayConfig({ PORT: '0', ONTSCHOT_DATA_DIR: dataDir, DATABASE_URL: database.url, ADAPTER_TIME_BUDGET_MS: '1500' });
   const zeroPorts = { housing: 0, debt: 0, care: 0 };
-  const hub = await startHub({
-    config: configure(base),
-    embeddedPartners: true,
-    partnerPorts: zeroPorts,
-    adapterPorts: zeroPorts,
-    seedDemoData: true,
-    demoIssuer: true,
-    ...options,
-  });
+  let hub: RunningHub;
+  try {
+    hub = await startHub({
+      config: configure(base),
+      embeddedPartners: true,
+      partnerPorts: zeroPorts,
+      adapterPorts: zeroPorts,
+      seedDemoData: true,
+      demoIssuer: true,
+      ...options,
+    });
+  } catch (error) {
+    await rm(dataDir, { recursive: true, force: true }); // it holds key files
+    throw error;
+  }
   return {
     ...hub,
     dataDir,
@@ -70,8 +76,11 @@ export async function startTestHub(
       return { status: response.status, body: (await response.json()) as GraphQLResponse['body'] };
     },
     async stop() {
-      await hub.close();
-      await rm(dataDir, { recursive: true, force: true });
+      try {
+        await hub.close();
+      } finally {
+        await rm(dataDir, { recursive: true, force: true });
+      }
     },
   };
 }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -56,12 +57,14 @@ describe('one owner per data folder (embedded PGlite)', { timeout: 420_000 }, ()
     const first = startHub(dataDir, '--fresh');
     const base = await waitForHealthy(first);
 
-    const second = startHub(dataDir);
+    // Even with --fresh: the second one must not wipe the folder the first one works on.
+    const second = startHub(dataDir, '--fresh');
     const { code } = await second.exited;
     expect(code).toBe(1);
     expect(second.output.stderr).toContain(`in use by a running hub (serve all, pid ${first.pid}, ${base}/graphql)`);
     expect(second.output.stderr).not.toMatch(/\n\s+at /);
     expect(second.output.stdout).not.toContain('ready');
+    expect(existsSync(path.join(dataDir, 'pgdata', 'PG_VERSION'))).toBe(true);
 
     const answer = await graphql(base, await token(dataDir, 'wijkcoach'), '{ household(id: "hh-1001") { members { givenName } } }');
     expect(answer.body.errors).toBeUndefined();

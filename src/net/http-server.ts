@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { logger } from '../observability/logger.ts';
 
 /** Starts listening (port 0 picks a free port) and returns the base URL, e.g. http://127.0.0.1:41234. */
 export async function listen(server: Server, host: string, port: number): Promise<string> {
@@ -35,7 +36,10 @@ export function shutdownGrace(): number {
 export function closeServer(server: Server, graceMs = shutdownGraceMs): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const sweep = setInterval(() => server.closeIdleConnections(), 50);
-    const deadline = setTimeout(() => server.closeAllConnections(), graceMs);
+    const deadline = setTimeout(() => {
+      server.getConnections((_error, count) => logger.warn({ connections: count, graceMs }, 'shutdown grace over: cutting the connections still open'));
+      server.closeAllConnections();
+    }, graceMs);
     deadline.unref();
     server.close((error) => {
       clearInterval(sweep);

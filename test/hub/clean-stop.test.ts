@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { isRunning, killAll, logLines, removeTempDirs, runProcess, runToEnd, runTsx, tempDir, waitForHealthy, type RunningProcess } from './hub-process.ts';
@@ -35,6 +36,17 @@ async function setLatency(partnerUrl: string, latencyMs: number): Promise<void> 
   expect(response.status).toBe(200);
 }
 
+/** Waits until the partner simulator has received `count` requests (it counts them on arrival). */
+async function untilPartnerReceived(partnerUrl: string, count: number): Promise<void> {
+  const started = Date.now();
+  while (Date.now() - started < 60_000) {
+    const { requests } = (await (await fetch(`${partnerUrl}/_sim/stats`)).json()) as { requests: number };
+    if (requests >= count) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`the partner did not receive ${count} request(s)`);
+}
+
 function shutdownLines(run: RunningProcess) {
   return logLines(run).filter((entry) => entry.msg === 'stopped cleanly');
 }
@@ -45,11 +57,13 @@ describe('stopping the embedded hub', { timeout: 240_000 }, () => {
     const hub = runTsx('src/cli/serve.ts', ['all', '--fresh'], { PORT: '0', ONTSCHOT_DATA_DIR: dataDir, LOG_LEVEL: 'debug' });
     const base = await waitForHealthy(hub);
     const bearer = await token(dataDir);
-    // The partner answers after 800 ms (within the adapter's 1500 ms budget): requests are in flight.
-    await setLatency(housingPartnerUrl(hub), 800);
+    // The partner answers after 1000 ms (within the adapter's 1500 ms budget): requests are in flight.
+    const partner = housingPartnerUrl(hub);
+    await setLatency(partner, 1000);
+    await fetch(`${partner}/_sim/control`, { method: 'POST', body: JSON.stringify({ resetCount: true }) });
 
     const inFlight = Array.from({ length: 4 }, () => query(`${base}/graphql`, bearer, HOUSEHOLD).then(async (response) => ({ status: response.status, body: (await response.json()) as any })));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await untilPartnerReceived(partner, 4);
     hub.child.kill('SIGTERM');
 
     const answers = await Promise.all(inFlight);
@@ -64,6 +78,10 @@ describe('stopping the embedded hub', { timeout: 240_000 }, () => {
     // Nobody answers any more: not the gateway, not an orphaned partner.
     await expect(fetch(`${base}/healthz`)).rejects.toThrow();
     await expect(fetch(`${housingPartnerUrl(hub)}/_sim/stats`)).rejects.toThrow();
+    // The database was closed cleanly: it opens again, and the access log of those requests is intact.
+    const verify = await runToEnd('src/cli/audit-verify.ts', [], { ONTSCHOT_DATA_DIR: dataDir });
+    expect(verify.code).toBe(0);
+    expect(Number(/intact: (\d+) record/.exec(verify.stdout)?.[1])).toBeGreaterThanOrEqual(4);
   });
 
   it('npm start: SIGTERM to npm reaches the hub, which stops cleanly and leaves no process behind', async () => {
@@ -87,12 +105,33 @@ describe('stopping a single component', { timeout: 240_000 }, () => {
     const base = await waitForHealthy(partner, { path: '/_sim/stats' });
     await setLatency(base, 1500);
     const inFlight = fetch(`${base}/api/v1/huurders/zoeken`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ bsns: [] }) });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await untilPartnerReceived(base, 1);
     partner.child.kill('SIGTERM');
     const response = await inFlight;
     expect(response.status).toBeLessThan(500);
     expect(await partner.exited).toEqual({ code: 0, signal: null });
     expect(shutdownLines(partner)).toEqual([expect.objectContaining({ signal: 'SIGTERM', stopped: 'partner housing' })]);
+  });
+
+  it('a client that never finishes its request does not hold the stop beyond SHUTDOWN_GRACE_MS', async () => {
+    const partner = runTsx('src/cli/serve.ts', ['partner', 'housing'], { PORT: '0', SHUTDOWN_GRACE_MS: '1000' });
+    const base = new URL(await waitForHealthy(partner, { path: '/_sim/stats' }));
+    // Headers promise 100 bytes of body; one comes. The request stays in flight until the server gives up.
+    const socket = net.connect(Number(base.port), base.hostname);
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write('POST /api/v1/huurders/zoeken HTTP/1.1\r\nHost: partner\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{');
+    const socketClosed = new Promise((resolve) => socket.once('close', resolve));
+    // (the simulator counts a request once its body is read, so there is nothing to poll for here)
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    const signalledAt = Date.now();
+    partner.child.kill('SIGTERM');
+    expect(await partner.exited).toEqual({ code: 0, signal: null });
+    const tookMs = Date.now() - signalledAt;
+    expect(tookMs).toBeGreaterThanOrEqual(900);
+    expect(tookMs).toBeLessThan(6_000);
+    await socketClosed;
+    expect(logLines(partner).filter((line) => line.msg === 'shutdown grace over: cutting the connections still open')).toEqual([expect.objectContaining({ connections: 1, graceMs: 1000 })]);
   });
 
   it('an adapter on SIGINT exits 0 with one shutdown line', async () => {

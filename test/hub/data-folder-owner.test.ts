@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { allDemoPeople } from '../../src/demo/population.ts';
@@ -97,6 +97,14 @@ describe('one owner per data folder (embedded PGlite)', { timeout: 420_000 }, ()
     expect(report.code).toBe(0);
     expect(report.stdout).toMatch(/[1-9]\d* access\(es\) reported/);
     expect(`${report.stdout}${report.stderr}`).not.toContain(linda.bsn);
+
+    // Through GraphQL the hub decides who may read: a wijkcoach's token is refused, and nothing is written.
+    const refusedDir = await tempDir('ontschot-report-');
+    const refused = await runToEnd('src/cli/audit-report.ts', ['--bsn', linda.bsn, '--out', refusedDir, '--token', coach], env);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('the running hub refused the report: FORBIDDEN');
+    expect(`${refused.stdout}${refused.stderr}`).not.toContain(linda.bsn);
+    expect(await readdir(refusedDir)).toEqual([]);
 
     const purge = await runToEnd('src/cli/audit-purge.ts', [], { ...env, AUDIT_RETENTION_DAYS: '0' });
     expect(purge.code).toBe(0);

@@ -11,5 +11,6 @@ COPY . .
 ENV HOST=0.0.0.0 NODE_ENV=production
 RUN mkdir -p /data && chown node:node /data
 USER node
-ENTRYPOINT ["npx", "tsx", "src/cli/serve.ts"]
+# node itself (not npx/tsx, which run node in a child process) gets the stop signal.
+ENTRYPOINT ["node", "--import", "tsx", "src/cli/serve.ts"]
 CMD ["all"]

@@ -1,9 +1,12 @@
 /**
  * The subject access report (AVG art. 15) for one person, as JSON and as a readable HTML page in Dutch:
  *
- *   npm run audit:report -- --bsn <bsn> [--out <dir>]
+ *   npm run audit:report -- --bsn <bsn> [--out <dir>] [--token <privacy-officer token>]
  *
  * The BSN is only an argument: it is searched by its keyed hash, and appears in no file name or file.
+ * On the embedded default while the hub runs, the report is asked of the running hub through GraphQL
+ * (`subjectAccessReport`, in the POST body), so the officer's read is logged like any other: with
+ * `--token`, or else a DEMO privacy-officer token when the hub runs the demo issuer.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -14,29 +17,41 @@ import { createSubjectProtector } from '../crypto/subject-protection.ts';
 import { loadPolicyFile } from '../policy/policy-file.ts';
 import { publicSchemaForPolicyCheck } from '../hub/start-hub.ts';
 import { allAccessRecordsOf } from '../audit/access-record-query.ts';
-import { buildSubjectAccessReport } from '../audit/subject-access-report.ts';
+import { buildSubjectAccessReport, type SubjectAccessReport } from '../audit/subject-access-report.ts';
 import { renderReportHtml } from '../audit/report-html.ts';
 import { runCli, withHubDatabase } from './audit-cli.ts';
+import { reportFromRunningHub } from './report-from-hub.ts';
 
 runCli(async () => {
-  const { values } = parseArgs({ options: { bsn: { type: 'string' }, out: { type: 'string', default: '.' } } });
+  const { values } = parseArgs({ options: { bsn: { type: 'string' }, out: { type: 'string', default: '.' }, token: { type: 'string' } } });
   if (!values.bsn || !isValidBsn(values.bsn)) {
-    console.error('usage: audit:report -- --bsn <bsn> [--out <dir>]  (the BSN must be 9 digits and pass the elfproef)');
+    console.error('usage: audit:report -- --bsn <bsn> [--out <dir>] [--token <token>]  (the BSN must be 9 digits and pass the elfproef)');
     return 2;
   }
   const bsn = values.bsn;
-  return withHubDatabase(async (database, config) => {
-    const policies = loadPolicyFile(config.policyFile, publicSchemaForPolicyCheck());
-    const protector = createSubjectProtector(await loadHubDataKey(config.dataDir));
-    const report = buildSubjectAccessReport(await allAccessRecordsOf(database.prisma, protector.lookupKey(bsn)), policies);
-    const stamp = report.generatedAt.replace(/[:.]/g, '-');
-    const outDir = path.resolve(values.out!);
-    await mkdir(outDir, { recursive: true });
-    const jsonFile = path.join(outDir, `inzage-toegangslog-${stamp}.json`);
-    const htmlFile = path.join(outDir, `inzage-toegangslog-${stamp}.html`);
-    await writeFile(jsonFile, `${JSON.stringify(report, null, 2)}\n`, { mode: 0o600 });
-    await writeFile(htmlFile, renderReportHtml(report), { mode: 0o600 });
-    console.log(`${report.accessCount} access(es) reported:\n  ${jsonFile}\n  ${htmlFile}`);
-    return 0;
-  });
+  const report = await withHubDatabase(
+    'audit:report',
+    async (database, config) => {
+      const policies = loadPolicyFile(config.policyFile, publicSchemaForPolicyCheck());
+      const protector = createSubjectProtector(await loadHubDataKey(config.dataDir));
+      return buildSubjectAccessReport(await allAccessRecordsOf(database.prisma, protector.lookupKey(bsn)), policies);
+    },
+    async (hub, config) => {
+      console.log(`The hub (pid ${hub.pid}) holds the data folder: the report is asked of it, and logged as a privacy officer's read.`);
+      return reportFromRunningHub(hub, config, bsn, values.token);
+    },
+  );
+  return writeReport(report, values.out!);
 });
+
+async function writeReport(report: SubjectAccessReport, out: string): Promise<number> {
+  const stamp = report.generatedAt.replace(/[:.]/g, '-');
+  const outDir = path.resolve(out);
+  await mkdir(outDir, { recursive: true });
+  const jsonFile = path.join(outDir, `inzage-toegangslog-${stamp}.json`);
+  const htmlFile = path.join(outDir, `inzage-toegangslog-${stamp}.html`);
+  await writeFile(jsonFile, `${JSON.stringify(report, null, 2)}\n`, { mode: 0o600 });
+  await writeFile(htmlFile, renderReportHtml(report), { mode: 0o600 });
+  console.log(`${report.accessCount} access(es) reported:\n  ${jsonFile}\n  ${htmlFile}`);
+  return 0;
+}

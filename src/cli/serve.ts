@@ -16,6 +16,9 @@ import { startHousingAdapter } from '../adapters/housing/adapter.ts';
 import { startDebtAdapter } from '../adapters/debt/adapter.ts';
 import { startGgzAdapter } from '../adapters/ggz/adapter.ts';
 import { printDemoTokens } from './demo-tokens.ts';
+import { DataFolderInUse } from '../db/data-folder-lock.ts';
+import { stopGracefullyOnSignal } from '../hub/graceful-stop.ts';
+import { setShutdownGrace, DEFAULT_SHUTDOWN_GRACE_MS } from '../net/http-server.ts';
 
 const USAGE = 'usage: serve [all|gateway|partner <housing|debt|care>|adapter <housing|debt|care>] [--fresh] [--no-seed]';
 
@@ -31,11 +34,13 @@ async function main(): Promise<void> {
   const [component = 'all', domainArg] = positionals;
   const env = process.env;
   const host = env.HOST ?? '127.0.0.1';
+  setShutdownGrace(integerFromEnv(env, 'SHUTDOWN_GRACE_MS', DEFAULT_SHUTDOWN_GRACE_MS));
 
   if (component === 'partner') {
     const domain = parseDomain(domainArg);
     const start = { housing: startHousingSimulator, debt: startDebtSimulator, care: startGgzFhirSimulator }[domain];
     const partner = await start({ host, port: integerFromEnv(env, 'PORT', DEFAULT_PORTS.partners[domain]) });
+    stopGracefullyOnSignal(`partner ${domain}`, () => partner.close());
     console.log(`partner simulator ${domain} listening on ${partner.url}`);
     return;
   }
@@ -44,6 +49,7 @@ async function main(): Promise<void> {
     const start = { housing: startHousingAdapter, debt: startDebtAdapter, care: startGgzAdapter }[domain];
     const config = loadAdapterServiceConfig(domain, env);
     const adapter = await start({ ...config, hubKeys: { jwksUrl: config.hubJwksUrl } });
+    stopGracefullyOnSignal(`adapter ${domain}`, () => adapter.close());
     console.log(`adapter ${domain} listening on ${adapter.url}`);
     return;
   }
@@ -62,12 +68,7 @@ async function main(): Promise<void> {
     seedDemoData: !values['no-seed'] && env.SEED_DEMO_DATA !== 'false',
     demoIssuer: !config.auth.jwksUrl,
   });
-  const stop = async () => {
-    await hub.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  stopGracefullyOnSignal(embedded ? 'hub' : 'gateway', () => hub.close());
   console.log(`ontschot hub ready: ${hub.gateway.graphqlUrl} (database: ${hub.database.kind}${hub.database.kind === 'pglite' ? `, data in ${config.dataDir}` : ''})`);
   if (hub.demoIssuer) await printDemoTokens(hub.demoIssuer, hub.gateway.graphqlUrl);
 }
@@ -80,7 +81,7 @@ function parseDomain(value: string | undefined): Domain {
 class UsageError extends Error {}
 
 main().catch((error: unknown) => {
-  if (error instanceof PolicyFileError || error instanceof UsageError) {
+  if (error instanceof PolicyFileError || error instanceof UsageError || error instanceof DataFolderInUse) {
     console.error(error instanceof UsageError ? `${error.message}\n${USAGE}` : error.message);
   } else {
     console.error(`The hub could not start: ${(error as Error)?.message ?? String(error)}`);

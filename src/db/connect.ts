@@ -11,6 +11,7 @@ import pg from 'pg';
 import { PrismaClient } from './generated/client.ts';
 import { applyMigrations, type SqlRunner } from './migrate.ts';
 import { pgliteRunner, pgRunner } from './runners.ts';
+import { lockDataFolder, type DataFolderLock, type OwnerKind } from './data-folder-lock.ts';
 
 export const IN_MEMORY = 'memory://';
 
@@ -28,6 +29,10 @@ export interface OpenDatabaseOptions {
   migrationsDir?: string;
   /** Called with the SQL text of every query Prisma sends (tests count database round trips with it). */
   onQuery?: (sql: string) => void;
+  /** PGlite only: who holds the data folder's lock, as others are told (default: a command). */
+  folderOwner?: { kind: OwnerKind; command: string };
+  /** PGlite only: another process took the folder's lock away (see data-folder-lock.ts). */
+  onLockCompromised?: (error: Error) => void;
 }
 
 export interface HubDatabase {
@@ -40,6 +45,8 @@ export interface HubDatabase {
   runner: SqlRunner;
   /** Applied by this open (empty when the database was up to date). */
   migrationsApplied: string[];
+  /** PGlite on a folder: the lock this process holds on it until close(). */
+  folderLock?: DataFolderLock;
   close(): Promise<void>;
 }
 
@@ -89,30 +96,42 @@ async function openPGlite(options: OpenDatabaseOptions): Promise<HubDatabase> {
   if (!dataDir) throw new Error('openDatabase needs either databaseUrl (PostgreSQL) or dataDir (PGlite, or "memory://")');
 
   let location: string = IN_MEMORY;
+  let folderLock: DataFolderLock | undefined;
   if (dataDir !== IN_MEMORY) {
     location = path.resolve(dataDir, 'pgdata');
+    await mkdir(path.resolve(dataDir), { recursive: true });
+    // Before anything touches pgdata (also --fresh): a second opener would corrupt it.
+    folderLock = await lockDataFolder(dataDir, options.folderOwner ?? { kind: 'command', command: path.basename(process.argv[1] ?? 'node') }, options.onLockCompromised);
     if (options.fresh) await rm(location, { recursive: true, force: true });
     await mkdir(location, { recursive: true });
   }
 
-  const db = await PGlite.create(location);
+  let db: PGlite | undefined;
   try {
+    db = await PGlite.create(location);
     const runner = pgliteRunner(db);
     const { applied } = await applyMigrations(runner, options.migrationsDir);
     const prisma = createClient(new PrismaPGlite(db), options.onQuery);
+    const opened = db;
     return {
       prisma,
       kind: 'pglite',
       runner,
       migrationsApplied: applied,
+      folderLock,
       async close() {
-        await prisma.$disconnect();
-        // The PGlite adapter's dispose() does not close the database; without this the data files stay locked.
-        await db.close();
+        try {
+          await prisma.$disconnect();
+          // The PGlite adapter's dispose() does not close the database; without this the data files stay locked.
+          await opened.close();
+        } finally {
+          await folderLock?.release();
+        }
       },
     };
   } catch (error) {
-    await db.close().catch(() => undefined);
+    await db?.close().catch(() => undefined);
+    await folderLock?.release();
     throw error;
   }
 }

@@ -19,7 +19,7 @@ import type { PolicySet } from '../policy/policy-types.ts';
 import { auditPlugin } from '../audit/audit-plugin.ts';
 import { requestLog } from '../observability/request-log.ts';
 import { logger } from '../observability/logger.ts';
-import { listen } from '../net/http-server.ts';
+import { listen, shutdownGrace } from '../net/http-server.ts';
 import { buildStitchedSchema } from './gateway-schema.ts';
 import { applyFieldAuthorization } from './field-authorization.ts';
 import { createRequestContext, type RequestContext } from '../request/request-context.ts';
@@ -80,7 +80,7 @@ export async function startGateway(deps: GatewayDependencies): Promise<RunningGa
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     formatError: formatPublicError,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), ...edge.apollo.plugins, ...(deps.withoutAuditForBenchmark ? [] : [auditPlugin(prisma, deps.sql, policies.purposes)])],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: shutdownGrace() }), ApolloServerPluginLandingPageDisabled(), ...edge.apollo.plugins, ...(deps.withoutAuditForBenchmark ? [] : [auditPlugin(prisma, deps.sql, policies.purposes)])],
   });
   await apollo.start();
 

@@ -22,6 +22,7 @@ import type { PartnerAdapterOptions, RunningGraphQLService } from '../adapters/s
 import type { StartAdapterOptions } from '../adapters/adapter-config.ts';
 import type { PartnerSimulatorOptions } from '../partners/simulator-server.ts';
 import { logger } from '../observability/logger.ts';
+import { startControlServer } from './control-server.ts';
 
 export interface HubOptions {
   config: GatewayConfig;
@@ -78,13 +79,24 @@ const EMBEDDED_PAGE_SIZE = 50;
 export async function startHub(options: HubOptions): Promise<RunningHub> {
   const { config } = options;
   const closers: (() => Promise<void>)[] = [];
-  const closeAll = async () => {
-    for (const close of closers.reverse()) await close().catch(() => undefined);
-  };
+  // In reverse order of start: the gateway (Apollo drains its requests, then its serverWillStop hooks
+  // run) stops before the adapters and partners it calls, and the database closes last. Once only.
+  let closing: Promise<void> | undefined;
+  const closeAll = () =>
+    (closing ??= (async () => {
+      for (const close of [...closers].reverse()) await close().catch((error: unknown) => logger.error({ errorName: (error as Error)?.name }, 'a component did not close cleanly'));
+    })());
   try {
     // Check the policy file first: an invalid policy stops start-up before anything listens.
     const policies = loadPolicyFile(config.policyFile, publicSchemaForPolicyCheck());
-    const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, fresh: options.fresh, onQuery: options.onDatabaseQuery });
+    const database = await openDatabase({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      fresh: options.fresh,
+      onQuery: options.onDatabaseQuery,
+      folderOwner: { kind: 'hub', command: options.embeddedPartners ? 'serve all' : 'serve gateway' },
+      onLockCompromised: (error) => logger.error({ errorName: error.name }, 'another process took over the data folder lock'),
+    });
     closers.push(() => database.close());
     if (config.databaseUrl && !process.env.HUB_DATA_KEY) {
       // Without it, the BSN look-up keys in PostgreSQL depend on a demo key file in the data folder.
@@ -126,6 +138,12 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
 
     const gateway = await startGateway({ config: gatewayConfig, prisma: database.prisma, sql: database.runner, protector, policies, demoIssuer, hubKey, withoutAuditForBenchmark: options.withoutAuditForBenchmark, withoutEdgeLimitsForBenchmark: options.withoutEdgeLimitsForBenchmark });
     closers.push(() => gateway.close());
+    if (database.folderLock) {
+      // PGlite: the privacy officer's commands cannot open the folder while the hub runs; they ask the hub.
+      const control = await startControlServer({ prisma: database.prisma, hubKey });
+      closers.push(() => control.close());
+      await database.folderLock.announce({ graphqlUrl: gateway.graphqlUrl, controlUrl: control.url, controlSecret: control.secret, demoIssuer: Boolean(demoIssuer) });
+    }
     return { gateway, database, demoIssuer, hubKey, partners, adapters, close: closeAll };
   } catch (error) {
     await closeAll();

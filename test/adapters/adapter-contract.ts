@@ -39,9 +39,12 @@ export function describeAdapterContract(c: AdapterContractCase): void {
       adapter = await start(c.partnerUrl(sim), 2000);
     });
     afterAll(async () => {
-      await adapter.close();
-      await sim.close();
-      await hub.cleanup();
+      try {
+        await adapter?.close();
+        await sim?.close();
+      } finally {
+        await hub?.cleanup(); // the key folder goes also when start-up or close failed
+      }
     });
 
     /** The error of a failed query, checked to give nothing away. */

@@ -35,9 +35,12 @@ describe('debt adapter: translation', () => {
     adapter = await startDebtAdapter({ partnerUrl: sim.url, apiKey: API_KEY, hubKeys: hub.hubKeys, dataDir: hub.dataDir });
   });
   afterAll(async () => {
-    await adapter.close();
-    await sim.close();
-    await hub.cleanup();
+    try {
+      await adapter?.close();
+      await sim?.close();
+    } finally {
+      await hub?.cleanup(); // the key folder goes also when start-up or close failed
+    }
   });
 
   it('translates the case fields to the hub contract end to end', async () => {

@@ -33,9 +33,12 @@ describe('GGZ adapter: FHIR search and mapping end to end', () => {
     adapter = await startGgzAdapter({ partnerUrl: `${fhir.url}/fhir`, hubKeys: hub.hubKeys, dataDir: hub.dataDir });
   });
   afterAll(async () => {
-    await adapter.close();
-    await fhir.close();
-    await hub.cleanup();
+    try {
+      await adapter?.close();
+      await fhir?.close();
+    } finally {
+      await hub?.cleanup(); // the key folder goes also when start-up or close failed
+    }
   });
 
   it('maps EpisodeOfCare, CareTeam and CarePlan to Care', async () => {

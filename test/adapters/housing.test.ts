@@ -33,9 +33,12 @@ describe('housing adapter: translation', () => {
     adapter = await startHousingAdapter({ partnerUrl: sim.url, hubKeys: hub.hubKeys, dataDir: hub.dataDir });
   });
   afterAll(async () => {
-    await adapter.close();
-    await sim.close();
-    await hub.cleanup();
+    try {
+      await adapter?.close();
+      await sim?.close();
+    } finally {
+      await hub?.cleanup(); // the key folder goes also when start-up or close failed
+    }
   });
 
   it('translates the corporation fields to the hub contract end to end', async () => {

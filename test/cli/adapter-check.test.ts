@@ -23,9 +23,12 @@ beforeAll(async () => {
   broken = await startTokenOptionalAdapter({ hubJwks: hubKey.jwks });
 });
 afterAll(async () => {
-  await conforming?.close();
-  await broken?.close();
-  await rm(dataDir, { recursive: true, force: true });
+  try {
+    await conforming?.close();
+    await broken?.close();
+  } finally {
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  }
 });
 
 const check = (args: string[], env: Record<string, string> = { ONTSCHOT_DATA_DIR: dataDir }) => runTsx(CLI, args, { env });

@@ -28,8 +28,11 @@ describeWithPostgres('npm run audit:report', (database) => {
     await db.end();
   });
   afterAll(async () => {
-    await hub?.stop();
-    await rm(outDir, { recursive: true, force: true });
+    try {
+      await hub?.stop();
+    } finally {
+      if (outDir) await rm(outDir, { recursive: true, force: true });
+    }
   });
 
   it('writes JSON and a Dutch HTML page listing the GGZ access with its consent id, without the BSN', async () => {

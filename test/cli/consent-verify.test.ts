@@ -52,8 +52,11 @@ describeWithPostgres('npm run consent:verify', (database) => {
     ({ receipt, consent: { id: consentId } } = response.body.data!.recordConsent);
   });
   afterAll(async () => {
-    await hub?.stop();
-    await rm(folder, { recursive: true, force: true });
+    try {
+      await hub?.stop();
+    } finally {
+      if (folder) await rm(folder, { recursive: true, force: true });
+    }
   });
 
   it('says a receipt from a file is genuine, what it states, and that the consent is active', async () => {

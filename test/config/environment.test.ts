@@ -70,7 +70,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('runs a real component in every hub service, from an image whose entrypoint is the serve CLI', () => {
-    expect(readFileSync('Dockerfile', 'utf8')).toContain('ENTRYPOINT ["npx", "tsx", "src/cli/serve.ts"]');
+    expect(readFileSync('Dockerfile', 'utf8')).toContain('ENTRYPOINT ["node", "--import", "tsx", "src/cli/serve.ts"]');
     const commands = Object.entries(services).filter(([name]) => name !== 'postgres').map(([name]) => component(name).join(' '));
     expect(commands.sort()).toEqual(['gateway', ...DOMAINS.map((d) => `adapter ${d}`), ...DOMAINS.map((d) => `partner ${d}`)].sort());
   });

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -47,11 +47,15 @@ describe('the hub data key', () => {
 
   it('is generated once in the data folder otherwise, readable only by its owner', async () => {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'ontschot-key-'));
-    const first = await loadHubDataKey(dataDir, {});
-    const second = await loadHubDataKey(dataDir, {});
-    expect(first.equals(second)).toBe(true);
-    const file = path.join(dataDir, 'demo-hub-data-key.base64');
-    expect(Buffer.from(await readFile(file, 'utf8'), 'base64').equals(first)).toBe(true);
-    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    try {
+      const first = await loadHubDataKey(dataDir, {});
+      const second = await loadHubDataKey(dataDir, {});
+      expect(first.equals(second)).toBe(true);
+      const file = path.join(dataDir, 'demo-hub-data-key.base64');
+      expect(Buffer.from(await readFile(file, 'utf8'), 'base64').equals(first)).toBe(true);
+      expect((await stat(file)).mode & 0o777).toBe(0o600);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true }); // it holds a key file
+    }
   });
 });

@@ -38,15 +38,21 @@ export async function startTestHub(
   // far beyond the per-professional rate limit; test/edge/rate-limit.test.ts turns it on and tests it.
   const base = loadGatewayConfig({ PORT: '0', ONTSCHOT_DATA_DIR: dataDir, DATABASE_URL: database.url, ADAPTER_TIME_BUDGET_MS: '1500', RATE_LIMIT_PER_MINUTE: '0' });
   const zeroPorts = { housing: 0, debt: 0, care: 0 };
-  const hub = await startHub({
-    config: configure(base),
-    embeddedPartners: true,
-    partnerPorts: zeroPorts,
-    adapterPorts: zeroPorts,
-    seedDemoData: true,
-    demoIssuer: true,
-    ...options,
-  });
+  let hub: RunningHub;
+  try {
+    hub = await startHub({
+      config: configure(base),
+      embeddedPartners: true,
+      partnerPorts: zeroPorts,
+      adapterPorts: zeroPorts,
+      seedDemoData: true,
+      demoIssuer: true,
+      ...options,
+    });
+  } catch (error) {
+    await rm(dataDir, { recursive: true, force: true }); // it holds key files
+    throw error;
+  }
   return {
     ...hub,
     dataDir,
@@ -72,8 +78,11 @@ export async function startTestHub(
       return { status: response.status, body: (await response.json()) as GraphQLResponse['body'] };
     },
     async stop() {
-      await hub.close();
-      await rm(dataDir, { recursive: true, force: true });
+      try {
+        await hub.close();
+      } finally {
+        await rm(dataDir, { recursive: true, force: true });
+      }
     },
   };
 }

@@ -41,8 +41,11 @@ describe('only the hub may ask: hub token checks', () => {
     adapter = await startAdapter(fixtureAdapter(partner), { hubKeys: hub.hubKeys, dataDir: hub.dataDir });
   });
   afterAll(async () => {
-    await adapter.close();
-    await hub.cleanup();
+    try {
+      await adapter?.close();
+    } finally {
+      await hub?.cleanup(); // the key folder goes also when start-up or close failed
+    }
   });
   beforeEach(() => {
     partner.calls.length = 0;

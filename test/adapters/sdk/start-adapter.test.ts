@@ -30,8 +30,11 @@ describe('startAdapter', () => {
     adapter = await startAdapter(fixtureAdapter(partner), { hubKeys: hub.hubKeys, dataDir: hub.dataDir, processingLogFile: logFile, timeBudgetMs: 1000 });
   });
   afterAll(async () => {
-    await adapter.close();
-    await hub.cleanup();
+    try {
+      await adapter?.close();
+    } finally {
+      await hub?.cleanup(); // the key folder goes also when start-up or close failed
+    }
   });
   beforeEach(() => {
     partner.calls.length = 0;

@@ -1,0 +1,50 @@
+/**
+ * The subject access report asked of a running hub through its public GraphQL endpoint, as a privacy
+ * officer: `Query.subjectAccessReport` (BSN as a variable in the POST body, never in a URL). Going through
+ * GraphQL means the hub authorises and logs the read like any officer's read.
+ */
+import type { GatewayConfig } from '../config/env.ts';
+import { loadDemoIssuer } from '../auth/demo-issuer.ts';
+import type { SubjectAccessReport } from '../audit/subject-access-report.ts';
+import type { RunningHubOwner } from './audit-cli.ts';
+import { DEMO_PROFILES } from './demo-tokens.ts';
+
+const REPORT_QUERY = `query SubjectAccessReportCli($bsn: String!) {
+  subjectAccessReport(bsn: $bsn) {
+    title generatedAt accessCount summary
+    accesses {
+      when organisationId organisation roles purpose purposeDescription categories withheldCategories
+      bases { kind consentId name description }
+      text traceId recordId
+    }
+  }
+}`;
+
+export async function reportFromRunningHub(hub: RunningHubOwner, config: GatewayConfig, bsn: string, token?: string): Promise<SubjectAccessReport> {
+  const bearer = token ?? (await demoOfficerToken(hub, config));
+  let response: Response;
+  try {
+    response = await fetch(hub.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
+      body: JSON.stringify({ query: REPORT_QUERY, variables: { bsn }, operationName: 'SubjectAccessReportCli' }),
+      signal: AbortSignal.timeout(120_000),
+    });
+  } catch {
+    throw new Error(`the running hub (pid ${hub.pid}) did not answer at ${hub.graphqlUrl}`);
+  }
+  const body = (await response.json().catch(() => ({}))) as { data?: { subjectAccessReport?: SubjectAccessReport | null }; errors?: { message: string; extensions?: { code?: string } }[] };
+  const report = body.data?.subjectAccessReport;
+  if (!report || body.errors?.length) {
+    const first = body.errors?.[0];
+    throw new Error(`the running hub refused the report: ${first ? `${first.extensions?.code ?? 'ERROR'}: ${first.message}` : `HTTP ${response.status}`}`);
+  }
+  return report;
+}
+
+async function demoOfficerToken(hub: RunningHubOwner, config: GatewayConfig): Promise<string> {
+  if (!hub.demoIssuer) throw new Error('the running hub uses an external identity provider: give --token <a privacy-officer token>');
+  const profile = DEMO_PROFILES['privacy-officer'];
+  const issuer = await loadDemoIssuer(config.dataDir, config.auth.issuer, config.auth.audience);
+  return issuer.issueToken({ subject: profile.subject, organisationId: profile.organisationId, roles: ['privacy-officer'], purpose: profile.purpose }, 300);
+}

@@ -84,7 +84,7 @@ export const ENVIRONMENT_VARIABLES: Record<string, string> = {
   GRAPHQL_MAX_TOKENS: 'Most lexical tokens in a query document (default 2000)',
   GRAPHQL_MAX_DIRECTIVES: 'Most directives in a query (default 20)',
   GRAPHQL_INTROSPECTION: 'true or false: schema introspection and field suggestions (default false when NODE_ENV=production, else true)',
-  RATE_LIMIT_PER_MINUTE: 'Requests per professional (token sub) per minute, in memory per gateway process; 0 = off (default 1200)',
+  RATE_LIMIT_PER_MINUTE: 'Requests per professional (token sub) per minute, in memory per gateway process; 0 = off (default 300)',
   TRUSTED_DOCUMENTS_FILE: 'JSON file { "<sha256>": "<document>" }: when set, only these registered operations run (clients send documentId)',
   SHUTDOWN_GRACE_MS: 'On SIGTERM/SIGINT: how long requests in flight may take to finish before connections are cut (default 10000); the process exits at most 5 s later',
 };

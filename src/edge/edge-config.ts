@@ -28,7 +28,7 @@ export const DEFAULT_EDGE_LIMITS = {
   maxCost: 1000,
   maxTokens: 2000,
   maxDirectives: 20,
-  rateLimitPerMinute: 1200,
+  rateLimitPerMinute: 300,
 } as const;
 
 export function loadEdgeConfig(env: NodeJS.ProcessEnv = process.env): EdgeConfig {

@@ -10,6 +10,7 @@ import { AccessLog, type Subject } from '../audit/access-log.ts';
 import type { HubSigningKey } from '../auth/hub-signing-key.ts';
 import type { PolicySet } from '../policy/policy-types.ts';
 import type { Decision } from '../policy/decide.ts';
+import type { AuditScope } from '../audit/audited-change.ts';
 
 /** Everything one GraphQL request carries through the gateway and its local subschema. */
 export interface RequestContext {
@@ -30,6 +31,8 @@ export interface RequestContext {
   decisions: Map<string, Promise<Decision>>;
   /** Which person or household an object in the result is about (objects below Person and Household). */
   subjects: WeakMap<object, Subject>;
+  /** Set by the access-log plugin: lets a mutation write its record in its own transaction (src/audit/audited-change.ts). */
+  auditScope?: AuditScope;
 }
 
 export function createRequestContext(deps: { prisma: PrismaClient; protector: SubjectProtector; policies: PolicySet; hubKey: HubSigningKey }, caller: Caller, traceparent?: string): RequestContext {

@@ -1,0 +1,99 @@
+/**
+ * A consent change and its access record are one transaction: with the access log unwritable,
+ * recordConsent and withdrawConsent change no row and answer 503 AUDIT_UNAVAILABLE, over HTTP on
+ * PostgreSQL. The fault is a trigger that makes every INSERT into audit_record fail, while the consent
+ * table stays writable: exactly the half-failure that used to leave an unlogged ACTIVE consent behind.
+ */
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import pg from 'pg';
+import { verifyAuditChain } from '../../src/audit/chain-verifier.ts';
+import { allDemoPeople } from '../../src/demo/population.ts';
+import { describeWithPostgres } from '../support/postgres.ts';
+import { startTestHub, type TestHub } from '../support/hub.ts';
+
+vi.setConfig({ testTimeout: 30_000, hookTimeout: 60_000 });
+
+const RECORD = /* GraphQL */ `
+  mutation Record($input: RecordConsentInput!) { recordConsent(input: $input) { receipt consent { id status } } }
+`;
+const WITHDRAW = /* GraphQL */ `
+  mutation Withdraw($id: ID!, $reason: String) { withdrawConsent(id: $id, reason: $reason) { id status withdrawnAt } }
+`;
+const AUDIT_UNAVAILABLE = { message: 'The access log cannot be written; nothing was changed', extensions: { code: 'AUDIT_UNAVAILABLE' } };
+
+const linda = allDemoPeople().find((person) => person.givenName === 'Linda')!;
+const input = {
+  bsn: linda.bsn, givenBy: 'DATA_SUBJECT', evidenceMethod: 'WRITTEN', evidenceReference: 'DMS-2026-009876', category: 'ggz',
+  granteeOrganisationId: 'wijkteam-oost', purpose: 'wijkteam-ondersteuning', validFrom: '2026-11-01', validUntil: '2027-11-01',
+};
+
+describeWithPostgres('a consent change and its access record are one transaction', (database) => {
+  let hub: TestHub;
+  let db: pg.Client;
+  let token: string;
+  const count = async (table: string) => (await db.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n as number;
+  const recordsOfTrace = async (traceId: string) => (await db.query('SELECT name, fields_released FROM audit_record WHERE trace_id = $1', [traceId])).rows;
+  const breakAccessLog = () =>
+    db.query(`
+      CREATE FUNCTION refuse_audit_insert() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'access log unwritable (test fault)'; END $$;
+      CREATE TRIGGER audit_record_unwritable BEFORE INSERT ON audit_record FOR EACH STATEMENT EXECUTE FUNCTION refuse_audit_insert();`);
+  const repairAccessLog = () => db.query('DROP TRIGGER audit_record_unwritable ON audit_record; DROP FUNCTION refuse_audit_insert();');
+
+  beforeAll(async () => {
+    hub = await startTestHub(database());
+    token = await hub.token();
+    db = new pg.Client({ connectionString: database().url });
+    await db.connect();
+  });
+  afterAll(async () => {
+    await db?.end();
+    await hub?.stop();
+  });
+
+  it('writes exactly one access record with a recorded or withdrawn consent (not again at the end of the request)', async () => {
+    const recorded = await hub.query(token, RECORD, { input });
+    expect(recorded.status).toBe(200);
+    expect(await recordsOfTrace(recorded.body.extensions!.traceId)).toEqual([{ name: 'Record', fields_released: ['Mutation.recordConsent'] }]);
+
+    const withdrawn = await hub.query(token, WITHDRAW, { id: recorded.body.data!.recordConsent.consent.id });
+    expect(withdrawn.body.data!.withdrawConsent.status).toBe('WITHDRAWN');
+    expect(await recordsOfTrace(withdrawn.body.extensions!.traceId)).toEqual([{ name: 'Withdraw', fields_released: ['Mutation.withdrawConsent'] }]);
+  });
+
+  it('with the access log unwritable, recordConsent and withdrawConsent change no row and answer AUDIT_UNAVAILABLE', async () => {
+    const active = (await hub.query(token, RECORD, { input })).body.data!.recordConsent.consent.id as string;
+    const consentsBefore = await count('consent');
+    const recordsBefore = await count('audit_record');
+    await breakAccessLog();
+    try {
+      const recorded = await hub.query(token, RECORD, { input: { ...input, evidenceReference: 'DMS-2026-009877' } });
+      expect(recorded.status).toBe(503);
+      expect(recorded.body.errors).toEqual([{ ...AUDIT_UNAVAILABLE, path: ['recordConsent'], locations: expect.any(Array) }]);
+      expect(recorded.body.data).toEqual({ recordConsent: null });
+      expect(await count('consent')).toBe(consentsBefore);
+      expect((await db.query(`SELECT count(*)::int AS n FROM consent WHERE evidence_reference = 'DMS-2026-009877'`)).rows[0].n).toBe(0);
+
+      const withdrawn = await hub.query(token, WITHDRAW, { id: active, reason: 'Inwoner belde' });
+      expect(withdrawn.status).toBe(503);
+      expect(withdrawn.body.errors).toEqual([{ ...AUDIT_UNAVAILABLE, path: ['withdrawConsent'], locations: expect.any(Array) }]);
+      expect(withdrawn.body.data).toEqual({ withdrawConsent: null });
+      const { rows } = await db.query('SELECT withdrawn_at, withdrawn_by, withdrawal_reason FROM consent WHERE id = $1', [active]);
+      expect(rows).toEqual([{ withdrawn_at: null, withdrawn_by: null, withdrawal_reason: null }]);
+      expect(await count('consent')).toBe(consentsBefore);
+      expect(await count('audit_record')).toBe(recordsBefore);
+    } finally {
+      await repairAccessLog();
+    }
+
+    // The log is back: the consent is still active and can be withdrawn, with its record.
+    const retried = await hub.query(token, WITHDRAW, { id: active, reason: 'Inwoner belde' });
+    expect(retried.status).toBe(200);
+    expect(retried.body.data!.withdrawConsent.status).toBe('WITHDRAWN');
+    expect(await recordsOfTrace(retried.body.extensions!.traceId)).toHaveLength(1);
+  });
+
+  it('leaves no gap or fork in the chain after rolled-back appends: audit:verify finds it intact', async () => {
+    const result = await verifyAuditChain(hub.database.prisma, hub.hubKey.jwks);
+    expect(result).toMatchObject({ intact: true, checked: await count('audit_record') });
+  });
+});

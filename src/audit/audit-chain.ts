@@ -77,6 +77,11 @@ export class AuditChain {
     });
   }
 
+  /** Resolves when every append queued so far has ended. */
+  settled(): Promise<void> {
+    return this.queue.then(() => undefined);
+  }
+
   /** The head of the chain this writer appends to now. */
   currentHead(): ChainHead {
     return { chainId: this.chainId, seq: this.nextSeq - 1, hash: this.head };

@@ -27,6 +27,8 @@ export interface GatewayConfig {
     audience: string;
   };
   adapters: Record<Domain, AdapterEndpoint>;
+  /** Sealing the access-log chain heads (src/audit/chain-sealer.ts). */
+  auditSeal: { intervalMs: number; file: string };
 }
 
 export const DEFAULT_PORTS = {
@@ -71,6 +73,8 @@ export const ENVIRONMENT_VARIABLES: Record<string, string> = {
   SEED_DEMO_DATA: 'Set to false to start without the demo households and consents',
   LOG_LEVEL: 'pino log level (default info; silent under tests)',
   AUDIT_RETENTION_DAYS: 'How long access records are kept before `npm run audit:purge` removes them (default 1825 days)',
+  AUDIT_SEAL_INTERVAL_MS: "How often the gateway seals its access-log chain head with the hub key, when it moved (default 60000; 0 = only at shutdown)",
+  AUDIT_SEAL_FILE: 'Append-only file outside the database where the gateway also writes each seal; audit:verify reads it (default ONTSCHOT_DATA_DIR/audit-seals.jsonl)',
 };
 
 /** What a stand-alone adapter needs: where to listen and which partner system to translate. */
@@ -118,11 +122,12 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       { url: env[ADAPTER_URL_VARIABLES[domain]] ?? `http://127.0.0.1:${DEFAULT_PORTS.adapters[domain]}/graphql`, timeBudgetMs },
     ]),
   ) as Record<Domain, AdapterEndpoint>;
+  const dataDir = path.resolve(env.ONTSCHOT_DATA_DIR ?? '.ontschot');
   return {
     host,
     port: integerFromEnv(env, 'PORT', DEFAULT_PORTS.gateway),
     databaseUrl: env.DATABASE_URL || undefined,
-    dataDir: path.resolve(env.ONTSCHOT_DATA_DIR ?? '.ontschot'),
+    dataDir,
     policyFile: path.resolve(env.POLICY_FILE ?? 'schema/field-policies.yaml'),
     auth: {
       jwksUrl: env.AUTH_JWKS_URL || undefined,
@@ -130,5 +135,9 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       audience: env.AUTH_AUDIENCE ?? HUB_AUDIENCE,
     },
     adapters,
+    auditSeal: {
+      intervalMs: integerFromEnv(env, 'AUDIT_SEAL_INTERVAL_MS', 60_000),
+      file: path.resolve(env.AUDIT_SEAL_FILE || path.join(dataDir, 'audit-seals.jsonl')),
+    },
   };
 }

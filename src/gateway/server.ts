@@ -16,6 +16,8 @@ import { HUB_JWKS_PATH, type HubSigningKey } from '../auth/hub-signing-key.ts';
 import { AuthenticationError, createTokenVerifier, type TokenVerifier } from '../auth/token-verifier.ts';
 import type { PolicySet } from '../policy/policy-types.ts';
 import { auditPlugin } from '../audit/audit-plugin.ts';
+import { AuditChain } from '../audit/audit-chain.ts';
+import { ChainSealer, chainSealPlugin } from '../audit/chain-sealer.ts';
 import { requestLog } from '../observability/request-log.ts';
 import { logger } from '../observability/logger.ts';
 import { listen } from '../net/http-server.ts';
@@ -59,6 +61,10 @@ export async function startGateway(deps: GatewayDependencies): Promise<RunningGa
   const executors = Object.fromEntries(DOMAINS.map((domain) => [domain, createUpstreamExecutor(domain, config.adapters[domain])])) as Record<Domain, ReturnType<typeof createUpstreamExecutor>>;
   const schema = applyFieldAuthorization(buildStitchedSchema(executors), policies);
 
+  // One chain per gateway process: the access-log plugin appends to it, the sealer signs its head.
+  const auditChain = new AuditChain(deps.sql);
+  const auditPlugins = [auditPlugin(prisma, deps.sql, policies.purposes, auditChain), chainSealPlugin(new ChainSealer(auditChain, hubKey, prisma, config.auditSeal))];
+
   const app = express();
   app.disable('x-powered-by');
   app.use(requestLog());
@@ -70,7 +76,7 @@ export async function startGateway(deps: GatewayDependencies): Promise<RunningGa
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     formatError: formatPublicError,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), ...(deps.withoutAuditForBenchmark ? [] : [auditPlugin(prisma, deps.sql, policies.purposes)])],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), ...(deps.withoutAuditForBenchmark ? [] : auditPlugins)],
   });
   await apollo.start();
 

@@ -27,6 +27,12 @@ export interface AuditedAccess {
 
 /** Prisma's bounds for the transaction: it holds the access-log chain, so it must stay short. */
 const TRANSACTION_LIMITS = { maxWait: 2_000, timeout: 5_000 };
+/**
+ * Each statement's bound inside the transaction. Prisma's timeout does not interrupt a statement that is
+ * waiting (on a lock held by a maintenance job, say); PostgreSQL's statement_timeout does, so a stuck
+ * access log answers AUDIT_UNAVAILABLE within this budget instead of hanging the request.
+ */
+const STATEMENT_TIMEOUT = '2s';
 
 export function auditUnavailable(): GraphQLError {
   return new GraphQLError('The access log cannot be written; nothing was changed', { extensions: { code: 'AUDIT_UNAVAILABLE', http: { status: 503 } } });
@@ -47,6 +53,7 @@ export async function changeWithAccessRecord<T>(context: RequestContext, access:
     const records = await recordsFor(context, scope, access);
     return await scope.chain.inTransaction((append) =>
       context.prisma.$transaction(async (tx) => {
+        await tx.$executeRawUnsafe(`SET LOCAL statement_timeout = '${STATEMENT_TIMEOUT}'`);
         const result = await change(tx);
         await append(transactionRunner(tx), records);
         return result;

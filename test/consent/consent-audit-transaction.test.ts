@@ -92,6 +92,26 @@ describeWithPostgres('a consent change and its access record are one transaction
     expect(await recordsOfTrace(retried.body.extensions!.traceId)).toHaveLength(1);
   });
 
+  it('with the access log locked by another transaction, answers AUDIT_UNAVAILABLE while the lock is still held, and changes nothing', async () => {
+    const consentsBefore = await count('consent');
+    // A maintenance job (VACUUM FULL, an ALTER TABLE) holding the table: the INSERT would wait for it.
+    const maintenance = new pg.Client({ connectionString: database().url });
+    await maintenance.connect();
+    try {
+      await maintenance.query('BEGIN; LOCK TABLE audit_record IN ACCESS EXCLUSIVE MODE');
+      const stillLocked = new Promise<'lock still held'>((resolve) => setTimeout(() => resolve('lock still held'), 20_000));
+      const answer = await Promise.race([hub.query(token, RECORD, { input: { ...input, evidenceReference: 'DMS-2026-009878' } }), stillLocked]);
+      expect(answer).not.toBe('lock still held');
+      const recorded = answer as Awaited<ReturnType<TestHub['query']>>;
+      expect(recorded.status).toBe(503);
+      expect(recorded.body.errors).toEqual([{ ...AUDIT_UNAVAILABLE, path: ['recordConsent'], locations: expect.any(Array) }]);
+    } finally {
+      await maintenance.query('ROLLBACK');
+      await maintenance.end();
+    }
+    expect(await count('consent')).toBe(consentsBefore);
+  });
+
   it('leaves no gap or fork in the chain after rolled-back appends: audit:verify finds it intact', async () => {
     const result = await verifyAuditChain(hub.database.prisma, hub.hubKey.jwks);
     expect(result).toMatchObject({ intact: true, checked: await count('audit_record') });

@@ -112,8 +112,45 @@ describeWithPostgres('a consent change and its access record are one transaction
     expect(await count('consent')).toBe(consentsBefore);
   });
 
+  it('when the COMMIT fails after the record was inserted, changes nothing and continues on a new chain', async () => {
+    const consentsBefore = await count('consent');
+    const chainsBefore = (await db.query('SELECT DISTINCT chain_id FROM audit_record')).rows.map((row) => row.chain_id);
+    // A check that runs at COMMIT (a deferred constraint trigger): the INSERT succeeds, the COMMIT fails.
+    await db.query(`
+      CREATE FUNCTION refuse_at_commit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'commit refused (test fault)'; END $$;
+      CREATE CONSTRAINT TRIGGER audit_record_commit_fails AFTER INSERT ON audit_record DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION refuse_at_commit();`);
+    let recorded;
+    try {
+      recorded = await hub.query(token, RECORD, { input: { ...input, evidenceReference: 'DMS-2026-009879' } });
+    } finally {
+      await db.query('DROP TRIGGER audit_record_commit_fails ON audit_record; DROP FUNCTION refuse_at_commit();');
+    }
+    expect(recorded.status).toBe(503);
+    expect(recorded.body.errors?.map((error) => error.extensions?.code)).toEqual(['AUDIT_UNAVAILABLE']);
+    expect(await count('consent')).toBe(consentsBefore);
+
+    expect((await hub.query(token, RECORD, { input: { ...input, evidenceReference: 'DMS-2026-009880' } })).status).toBe(200);
+    const { rows } = await db.query(`SELECT chain_id, chain_seq FROM audit_record WHERE name = 'Record' ORDER BY occurred_at DESC LIMIT 1`);
+    expect(chainsBefore).not.toContain(rows[0].chain_id);
+    expect(rows[0].chain_seq).toBe(1);
+  });
+
+  it('keeps one unbroken chain when queries and consent changes, some refused, run at the same time', async () => {
+    const household = '{ household(id: "hh-1001") { address { street } members { givenName } } }';
+    const requests = Array.from({ length: 12 }, (_, i) =>
+      i % 3 === 0
+        ? hub.query(token, RECORD, { input: { ...input, evidenceReference: `DMS-2026-01${i}` } })
+        : i % 3 === 1
+          ? hub.query(token, WITHDRAW, { id: '00000000-0000-4000-8000-000000000000' })
+          : hub.query(token, household),
+    );
+    const answers = await Promise.all(requests);
+    expect(answers.map((answer) => answer.status)).toEqual(answers.map((_, i) => 200));
+    expect(answers.filter((_, i) => i % 3 === 1).map((answer) => answer.body.errors?.[0]?.extensions?.code)).toEqual(['BAD_USER_INPUT', 'BAD_USER_INPUT', 'BAD_USER_INPUT', 'BAD_USER_INPUT']);
+  });
+
   it('leaves no gap or fork in the chain after rolled-back appends: audit:verify finds it intact', async () => {
     const result = await verifyAuditChain(hub.database.prisma, hub.hubKey.jwks);
-    expect(result).toMatchObject({ intact: true, checked: await count('audit_record') });
+    expect(result).toMatchObject({ intact: true, checked: await count('audit_record'), chains: 2 });
   });
 });

@@ -46,15 +46,8 @@ describeWithPostgres('a consent change and its access record are one transaction
     await db.connect();
   });
   afterAll(async () => {
-    await hub?.stop();
-    // The concurrent test grew the hub's pool; pool.end() resolves before each backend has exited, and the
-    // suite's DROP DATABASE ... WITH (FORCE) would then terminate them under the pool's feet. Wait for them.
-    for (let i = 0; i < 100; i++) {
-      const { rows } = await db.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
-      if (rows[0].n === 0) break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
     await db?.end();
+    await hub?.stop();
   });
 
   it('writes exactly one access record with a recorded or withdrawn consent (not again at the end of the request)', async () => {

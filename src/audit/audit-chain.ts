@@ -1,7 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { SqlRunner } from '../db/migrate.ts';
-import { insertAuditRecords } from './audit-insert.ts';
+import { insertAuditRecords, type ChainedRecord } from './audit-insert.ts';
 import { genesisHash, hashRecord, type LdvRecord } from './record-hash.ts';
+
+/** Where a chain stands: its last record's sequence number and hash (seq 0: nothing written yet). */
+export interface ChainHead {
+  chainId: string;
+  seq: number;
+  hash: string;
+}
+
+/** Appends the records inside the caller's open transaction; at most once per transaction. */
+export type TransactionalAppend = (sql: SqlRunner, records: readonly LdvRecord[]) => Promise<void>;
 
 /**
  * Appends records to this writer's own hash chain in ONE statement per request.
@@ -15,24 +25,82 @@ import { genesisHash, hashRecord, type LdvRecord } from './record-hash.ts';
  * several chains, which audit:verify walks one by one.
  *
  * When an append fails we cannot know whether the database kept it (a lost acknowledgement), so the
- * writer starts a fresh chain instead of reusing the sequence number: a chain never forks.
+ * writer starts a fresh chain instead of reusing the sequence number: a chain never forks. The head of
+ * a chain given up that way stays available to the sealer (`takeRetiredHeads`).
  */
 export class AuditChain {
   private chainId = randomUUID();
   private nextSeq = 1;
   private head = genesisHash(this.chainId);
   private queue: Promise<unknown> = Promise.resolve();
+  private retired: ChainHead[] = [];
 
   constructor(private readonly sql: SqlRunner) {}
 
   append(records: readonly LdvRecord[]): Promise<void> {
-    const appended = this.queue.then(() => this.write(records));
-    this.queue = appended.catch(() => undefined);
-    return appended;
+    return this.exclusively(() => this.write(records));
   }
 
-  private async write(records: readonly LdvRecord[]): Promise<void> {
-    if (records.length === 0) return;
+  /**
+   * Runs `transaction` (which opens, fills and commits a database transaction of its own) while holding
+   * this chain, and gives it `append` to write access records inside that transaction. The in-memory
+   * head moves only when `transaction` resolves, that is when its transaction committed; a transaction
+   * that failed before its append leaves the head as it was (nothing was written, so no gap). The chain
+   * is held from before the transaction begins until after it ends: on PGlite (one session) a queued
+   * append would otherwise wait for this transaction while this transaction waits for the chain.
+   */
+  inTransaction<T>(transaction: (append: TransactionalAppend) => Promise<T>): Promise<T> {
+    return this.exclusively(async () => {
+      let linked: { head: string; nextSeq: number } | undefined;
+      const append: TransactionalAppend = async (sql, records) => {
+        if (linked) throw new Error('one access-log append per transaction');
+        if (records.length === 0) return;
+        const { rows, head, nextSeq } = this.link(records);
+        // If this INSERT fails the transaction is aborted and cannot commit: the head stays where it is.
+        await insertAuditRecords(sql, rows);
+        linked = { head, nextSeq };
+      };
+      let result: T;
+      try {
+        result = await transaction(append);
+      } catch (error) {
+        // Written, then the transaction failed (its COMMIT, or work after the append): whether the
+        // database kept the records is unknown, so continue on a new chain rather than risk a fork.
+        if (linked) this.startNewChain();
+        throw error;
+      }
+      if (linked) {
+        this.head = linked.head;
+        this.nextSeq = linked.nextSeq;
+      }
+      return result;
+    });
+  }
+
+  /** Resolves when every append queued so far has ended. */
+  settled(): Promise<void> {
+    return this.queue.then(() => undefined);
+  }
+
+  /** The head of the chain this writer appends to now. */
+  currentHead(): ChainHead {
+    return { chainId: this.chainId, seq: this.nextSeq - 1, hash: this.head };
+  }
+
+  /** Final heads of chains this writer gave up after a failed write (each returned once). */
+  takeRetiredHeads(): ChainHead[] {
+    const heads = this.retired;
+    this.retired = [];
+    return heads;
+  }
+
+  private exclusively<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private link(records: readonly LdvRecord[]): { rows: ChainedRecord[]; head: string; nextSeq: number } {
     const { chainId } = this;
     let prevHash = this.head;
     let seq = this.nextSeq;
@@ -42,15 +110,26 @@ export class AuditChain {
       prevHash = recordHash;
       return row;
     });
+    return { rows, head: prevHash, nextSeq: seq };
+  }
+
+  private async write(records: readonly LdvRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const { rows, head, nextSeq } = this.link(records);
     try {
       await insertAuditRecords(this.sql, rows);
     } catch (error) {
-      this.chainId = randomUUID();
-      this.nextSeq = 1;
-      this.head = genesisHash(this.chainId);
+      this.startNewChain();
       throw error;
     }
-    this.head = prevHash;
-    this.nextSeq = seq;
+    this.head = head;
+    this.nextSeq = nextSeq;
+  }
+
+  private startNewChain(): void {
+    if (this.nextSeq > 1) this.retired.push(this.currentHead());
+    this.chainId = randomUUID();
+    this.nextSeq = 1;
+    this.head = genesisHash(this.chainId);
   }
 }

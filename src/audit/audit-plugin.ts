@@ -19,8 +19,7 @@ const POLICY_CODES = new Set(['FORBIDDEN', 'PURPOSE_MISMATCH', 'CONSENT_REQUIRED
  * response is sent. If that write fails, the response is replaced by an AUDIT_UNAVAILABLE error
  * without any data: no access without a trace (fail closed).
  */
-export function auditPlugin(prisma: PrismaClient, sql: SqlRunner, purposes: ReadonlyMap<string, string>): ApolloServerPlugin<RequestContext> {
-  const chain = new AuditChain(sql);
+export function auditPlugin(prisma: PrismaClient, sql: SqlRunner, purposes: ReadonlyMap<string, string>, chain = new AuditChain(sql)): ApolloServerPlugin<RequestContext> {
   let register: ProcessingActivityRegister = new Map();
   return {
     async serverWillStart() {
@@ -30,6 +29,7 @@ export function auditPlugin(prisma: PrismaClient, sql: SqlRunner, purposes: Read
       const startTime = new Date();
       contextValue.processingActivityId = register.get(contextValue.caller.purpose);
       const foreignOperation = foreignOperationFrom(request.http?.headers.get('traceparent'), contextValue.traceId, contextValue.caller.organisationId);
+      contextValue.auditScope = { chain, startTime, foreignOperation };
       return {
         async willSendResponse({ contextValue, response, operationName, operation }) {
           if (response.body.kind !== 'single') return;

@@ -24,10 +24,10 @@ GRANT USAGE, CREATE ON SCHEMA public TO ontschot_runtime;
 -- The case registration and consents: the hub reads and writes them (seed, consent lifecycle).
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ontschot_runtime;
 
--- The access log, its purge checkpoints and the register of processing activities: append and read,
+-- The access log, its purge checkpoints, its sealed chain heads and the register of processing activities: append and read,
 -- never change or remove. Only the owner (audit:purge) deletes, and only expired records.
-REVOKE UPDATE, DELETE, TRUNCATE ON audit_record, audit_checkpoint, processing_activity FROM ontschot_runtime;
-GRANT SELECT, INSERT ON audit_record, audit_checkpoint, processing_activity TO ontschot_runtime;
+REVOKE UPDATE, DELETE, TRUNCATE ON audit_record, audit_checkpoint, audit_seal, processing_activity FROM ontschot_runtime;
+GRANT SELECT, INSERT ON audit_record, audit_checkpoint, audit_seal, processing_activity TO ontschot_runtime;
 
 -- Migrations are the owner's: the runtime only reads which ones were applied.
 REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON "_prisma_migrations" FROM ontschot_runtime;

@@ -33,6 +33,8 @@ export interface GatewayConfig {
   adapters: Record<Domain, AdapterEndpoint>;
   /** Limits at the gateway's edge (src/edge); absent: the defaults of loadEdgeConfig. */
   edge?: EdgeConfig;
+  /** Sealing the access-log chain heads (src/audit/chain-sealer.ts). */
+  auditSeal: { intervalMs: number; file: string };
 }
 
 export const DEFAULT_PORTS = {
@@ -87,6 +89,8 @@ export const ENVIRONMENT_VARIABLES: Record<string, string> = {
   RATE_LIMIT_PER_MINUTE: 'Requests per professional (token sub) per minute, in memory per gateway process; 0 = off (default 300)',
   TRUSTED_DOCUMENTS_FILE: 'JSON file { "<sha256>": "<document>" }: when set, only these registered operations run (clients send documentId)',
   SHUTDOWN_GRACE_MS: 'On SIGTERM/SIGINT: how long requests in flight may take to finish before connections are cut (default 10000); the process exits at most 5 s later',
+  AUDIT_SEAL_INTERVAL_MS: "How often the gateway seals its access-log chain head with the hub key, when it moved (default 60000; 0 = only at shutdown)",
+  AUDIT_SEAL_FILE: 'Append-only file outside the database where the gateway also writes each seal; audit:verify reads it (default ONTSCHOT_DATA_DIR/audit-seals.jsonl)',
 };
 
 /** What a stand-alone adapter needs: where to listen and which partner system to translate. */
@@ -134,11 +138,12 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       { url: env[ADAPTER_URL_VARIABLES[domain]] ?? `http://127.0.0.1:${DEFAULT_PORTS.adapters[domain]}/graphql`, timeBudgetMs },
     ]),
   ) as Record<Domain, AdapterEndpoint>;
+  const dataDir = path.resolve(env.ONTSCHOT_DATA_DIR ?? '.ontschot');
   return {
     host,
     port: integerFromEnv(env, 'PORT', DEFAULT_PORTS.gateway),
     databaseUrl: env.DATABASE_URL || undefined,
-    dataDir: path.resolve(env.ONTSCHOT_DATA_DIR ?? '.ontschot'),
+    dataDir,
     policyFile: path.resolve(env.POLICY_FILE ?? 'schema/field-policies.yaml'),
     auth: {
       jwksUrl: env.AUTH_JWKS_URL || undefined,
@@ -148,5 +153,9 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     },
     adapters,
     edge: loadEdgeConfig(env),
+    auditSeal: {
+      intervalMs: integerFromEnv(env, 'AUDIT_SEAL_INTERVAL_MS', 60_000),
+      file: path.resolve(env.AUDIT_SEAL_FILE || path.join(dataDir, 'audit-seals.jsonl')),
+    },
   };
 }

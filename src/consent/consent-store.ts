@@ -1,9 +1,12 @@
-import type { Consent, PrismaClient } from '../db/generated/client.ts';
+import type { Consent, Prisma, PrismaClient } from '../db/generated/client.ts';
 import type { SubjectProtector } from '../crypto/subject-protection.ts';
 import type { ValidConsent } from './consent-input.ts';
 
 /** A stored consent row (prisma/schema.prisma, model Consent). */
 export type ConsentRow = Consent;
+
+/** The client, or an open transaction: changes run in the transaction that also writes their access record. */
+export type ConsentDb = PrismaClient | Prisma.TransactionClient;
 
 /** Who recorded or withdrew a consent: the professional of the request and their organisation. */
 export interface Actor {
@@ -17,7 +20,7 @@ export async function findPersonByBsn(prisma: PrismaClient, protector: SubjectPr
 }
 
 /** Stores a consent. The BSN only as look-up key and AES-GCM ciphertext, never in clear text. */
-export async function insertConsent(prisma: PrismaClient, protector: SubjectProtector, consent: ValidConsent, recordedBy: Actor): Promise<ConsentRow> {
+export async function insertConsent(prisma: ConsentDb, protector: SubjectProtector, consent: ValidConsent, recordedBy: Actor): Promise<ConsentRow> {
   return prisma.consent.create({
     data: {
       subjectKey: protector.lookupKey(consent.bsn),
@@ -37,7 +40,7 @@ export async function insertConsent(prisma: PrismaClient, protector: SubjectProt
   });
 }
 
-export async function findConsent(prisma: PrismaClient, id: string): Promise<ConsentRow | null> {
+export async function findConsent(prisma: ConsentDb, id: string): Promise<ConsentRow | null> {
   return prisma.consent.findUnique({ where: { id } });
 }
 
@@ -49,7 +52,7 @@ export async function consentsOfSubject(prisma: PrismaClient, subjectKey: string
  * Marks a consent withdrawn, once: the condition on `withdrawnAt` makes two simultaneous withdrawals
  * record only the first. Returns the updated row, or null when there was nothing (left) to withdraw.
  */
-export async function markWithdrawn(prisma: PrismaClient, id: string, by: Actor, reason: string | null, at: Date): Promise<ConsentRow | null> {
+export async function markWithdrawn(prisma: ConsentDb, id: string, by: Actor, reason: string | null, at: Date): Promise<ConsentRow | null> {
   const { count } = await prisma.consent.updateMany({
     where: { id, withdrawnAt: null },
     data: { withdrawnAt: at, withdrawnBy: by.subject, withdrawnByOrganisationId: by.organisationId, withdrawalReason: reason },

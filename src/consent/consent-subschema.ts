@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { makeExecutableSchema } from '@graphql-tools/schema';
+import type { GraphQLResolveInfo } from 'graphql';
 import { createLocalJWKSet } from 'jose';
 import { JSONResolver } from 'graphql-scalars';
 import type { RequestContext } from '../request/request-context.ts';
@@ -9,6 +10,7 @@ import { checkConsentReceipt, signConsentReceipt } from './consent-receipt.ts';
 import { toFhirConsent } from './consent-fhir.ts';
 import { consentStatus } from './consent-record.ts';
 import { recordConsentAccess, recordReceiptCheck } from './consent-access-log.ts';
+import { changeWithAccessRecord } from '../audit/audited-change.ts';
 import { isValidBsn } from '../domain/bsn.ts';
 
 const CONSENT_SDL = readFileSync(new URL('../../schema/consent.graphql', import.meta.url), 'utf8');
@@ -49,21 +51,27 @@ export function createConsentSubschema() {
         },
       },
       Mutation: {
-        recordConsent: async (_root, { input }: { input: RecordConsentInput }, ctx) => {
+        // Each change and its access record are one transaction (src/audit/audited-change.ts): if the
+        // record cannot be written, nothing changes and the answer is AUDIT_UNAVAILABLE.
+        recordConsent: async (_root, { input }: { input: RecordConsentInput }, ctx, info) => {
           const valid = validateRecordConsentInput(input, ctx.policies);
           const person = await findPersonByBsn(ctx.prisma, ctx.protector, valid.bsn);
           if (!person) throw badUserInput('input.bsn', 'no person with this BSN is known to the hub');
-          const consent = await insertConsent(ctx.prisma, ctx.protector, valid, actorOf(ctx));
-          await recordConsentAccess(ctx, 'Mutation.recordConsent', person);
+          const access = { coordinate: 'Mutation.recordConsent', personId: person.id, operationName: operationNameOf(info) };
+          const consent = await changeWithAccessRecord(ctx, access, (tx) => insertConsent(tx, ctx.protector, valid, actorOf(ctx)));
           return { consent, receipt: await signConsentReceipt(ctx.hubKey, consent) };
         },
-        withdrawConsent: async (_root, { id, reason }: { id: string; reason?: string | null }, ctx) => {
+        withdrawConsent: async (_root, { id, reason }: { id: string; reason?: string | null }, ctx, info) => {
           const text = validateWithdrawalReason(reason);
-          const withdrawn = await markWithdrawn(ctx.prisma, id, actorOf(ctx), text, new Date());
-          if (!withdrawn) throw badUserInput('id', (await findConsent(ctx.prisma, id)) ? 'this consent was already withdrawn' : 'no consent with this id');
-          const person = await ctx.prisma.person.findUnique({ where: { bsnHash: withdrawn.subjectKey }, select: { id: true } });
-          await recordConsentAccess(ctx, 'Mutation.withdrawConsent', person);
-          return withdrawn;
+          const existing = await findConsent(ctx.prisma, id);
+          if (!existing) throw badUserInput('id', 'no consent with this id');
+          const person = await ctx.prisma.person.findUnique({ where: { bsnHash: existing.subjectKey }, select: { id: true } });
+          const access = { coordinate: 'Mutation.withdrawConsent', personId: person?.id, operationName: operationNameOf(info) };
+          return changeWithAccessRecord(ctx, access, async (tx) => {
+            const withdrawn = await markWithdrawn(tx, id, actorOf(ctx), text, new Date());
+            if (!withdrawn) throw badUserInput('id', 'this consent was already withdrawn');
+            return withdrawn;
+          });
         },
       },
       Consent: {
@@ -77,6 +85,11 @@ export function createConsentSubschema() {
       },
     },
   });
+}
+
+/** The LDV `name` of the record: the operation's name, or its type for an anonymous operation. */
+function operationNameOf(info: GraphQLResolveInfo): string {
+  return info.operation.name?.value ?? info.operation.operation;
 }
 
 function actorOf(ctx: RequestContext) {

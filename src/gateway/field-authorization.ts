@@ -96,6 +96,8 @@ function safeError(error: unknown): GraphQLError {
     const { argument, index } = extensions;
     return new GraphQLError((error as Error).message, { extensions: { code: 'BAD_USER_INPUT', ...(argument !== undefined ? { argument } : {}), ...(index !== undefined ? { index } : {}) } });
   }
+  // A change refused because its access record could not be written with it (src/audit/audited-change.ts).
+  if (extensions.code === 'AUDIT_UNAVAILABLE') return new GraphQLError((error as Error).message, { extensions: { code: 'AUDIT_UNAVAILABLE', http: { status: 503 } } });
   if (typeof extensions.source === 'string') {
     return new GraphQLError(`Source '${extensions.source}' is unavailable`, { extensions: { code: 'SOURCE_UNAVAILABLE', source: extensions.source } });
   }

@@ -17,6 +17,8 @@ import { AuthenticationError, createTokenVerifier, type TokenVerifier } from '..
 import type { Caller } from '../auth/caller.ts';
 import type { PolicySet } from '../policy/policy-types.ts';
 import { auditPlugin } from '../audit/audit-plugin.ts';
+import { AuditChain } from '../audit/audit-chain.ts';
+import { ChainSealer, chainSealPlugin } from '../audit/chain-sealer.ts';
 import { requestLog } from '../observability/request-log.ts';
 import { logger } from '../observability/logger.ts';
 import { listen, shutdownGrace } from '../net/http-server.ts';
@@ -67,6 +69,10 @@ export async function startGateway(deps: GatewayDependencies): Promise<RunningGa
   const schema = applyFieldAuthorization(buildStitchedSchema(executors), policies);
 
   const edge = createGatewayEdge(config.edge ?? loadEdgeConfig({}), { withoutLimits: deps.withoutEdgeLimitsForBenchmark });
+  // One chain per gateway process: the access-log plugin appends to it, the sealer signs its head.
+  const auditChain = new AuditChain(deps.sql);
+  const auditPlugins = [auditPlugin(prisma, deps.sql, policies.purposes, auditChain), chainSealPlugin(new ChainSealer(auditChain, hubKey, prisma, config.auditSeal))];
+
   const app = express();
   app.disable('x-powered-by');
   app.use(requestLog());
@@ -80,7 +86,7 @@ export async function startGateway(deps: GatewayDependencies): Promise<RunningGa
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     formatError: formatPublicError,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: shutdownGrace() }), ApolloServerPluginLandingPageDisabled(), ...edge.apollo.plugins, ...(deps.withoutAuditForBenchmark ? [] : [auditPlugin(prisma, deps.sql, policies.purposes)])],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: shutdownGrace() }), ApolloServerPluginLandingPageDisabled(), ...edge.apollo.plugins, ...(deps.withoutAuditForBenchmark ? [] : auditPlugins)],
   });
   await apollo.start();
 

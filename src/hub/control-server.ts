@@ -8,7 +8,7 @@
  * new on every start and kept in the folder's owner file (mode 0600): whoever can read it could open the
  * database files anyway. Neither endpoint returns personal data.
  *
- *   POST /audit/verify                          → the chain verifier's result
+ *   POST /audit/verify { externalSeals? }       → the chain verifier's result
  *   POST /audit/purge  {"retentionDays": 1825}  → what was purged
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
@@ -44,7 +44,17 @@ export async function startControlServer(deps: { prisma: PrismaClient; hubKey: H
     if (body === undefined) return send(res, 413, { error: 'BAD_REQUEST', message: 'Request body too large' });
 
     if (req.url === '/audit/verify') {
-      const result = await verifyAuditChain(deps.prisma, deps.hubKey.jwks);
+      // The command may send the seals it read outside the database (the seal file), as JWS strings.
+      let externalSeals: unknown;
+      try {
+        externalSeals = (JSON.parse(body || '{}') as { externalSeals?: unknown }).externalSeals ?? [];
+      } catch {
+        return send(res, 400, { error: 'BAD_REQUEST', message: 'body must be JSON' });
+      }
+      if (!Array.isArray(externalSeals) || !externalSeals.every((seal) => typeof seal === 'string')) {
+        return send(res, 400, { error: 'BAD_REQUEST', message: 'externalSeals must be a list of signed seals' });
+      }
+      const result = await verifyAuditChain(deps.prisma, deps.hubKey.jwks, { externalSeals });
       log.info({ intact: result.intact, checked: result.checked }, 'access log verified on request of a local command');
       return send(res, 200, result);
     }

@@ -10,6 +10,7 @@ import { AccessLog, type Subject } from '../audit/access-log.ts';
 import type { HubSigningKey } from '../auth/hub-signing-key.ts';
 import type { PolicySet } from '../policy/policy-types.ts';
 import type { Decision } from '../policy/decide.ts';
+import type { AuditScope } from '../audit/audited-change.ts';
 
 /** An object's data subject; or accounted for by the root field that returned it; or not known (fail closed). */
 export const ACCOUNTED_BY_ROOT = 'accounted-by-root';
@@ -35,6 +36,8 @@ export interface RequestContext {
   decisions: Map<string, Promise<Decision>>;
   /** Whose data an object in the result is (objects below Person and Household, and below root fields). */
   subjects: WeakMap<object, Owner>;
+  /** Set by the access-log plugin: lets a mutation write its record in its own transaction (src/audit/audited-change.ts). */
+  auditScope?: AuditScope;
 }
 
 export function createRequestContext(deps: { prisma: PrismaClient; protector: SubjectProtector; policies: PolicySet; hubKey: HubSigningKey }, caller: Caller, traceparent?: string): RequestContext {

@@ -41,7 +41,7 @@ describeWithPostgres('the hub runtime role on PostgreSQL', (database) => {
     expect(rows).toEqual([{ who: 'ontschot_runtime', n: 3 }]);
   });
 
-  it('is refused UPDATE, DELETE and TRUNCATE on the access log and its checkpoints', async () => {
+  it('is refused UPDATE, DELETE and TRUNCATE on the access log, its checkpoints and seals, and may add seals', async () => {
     for (const statement of [
       `UPDATE audit_record SET purpose = 'x'`,
       'DELETE FROM audit_record',
@@ -49,11 +49,18 @@ describeWithPostgres('the hub runtime role on PostgreSQL', (database) => {
       `UPDATE audit_checkpoint SET signed = 'x'`,
       'DELETE FROM audit_checkpoint',
       `UPDATE processing_activity SET description = 'x'`,
+      `UPDATE audit_seal SET signed = 'x'`,
+      'DELETE FROM audit_seal',
+      'TRUNCATE audit_seal',
     ]) {
       await expect(runtime.query(statement), statement).rejects.toMatchObject({ code: '42501' });
     }
     const { rows } = await runtime.query('SELECT count(*)::int AS n FROM audit_record');
     expect(rows[0].n).toBe(3);
+    // What the gateway's sealer does as this role: add a seal (rolled back here).
+    await runtime.query('BEGIN');
+    await runtime.query(`INSERT INTO audit_seal (id, chain_id, seq, signed) VALUES ('probe', 'probe', 1, 'probe')`);
+    await runtime.query('ROLLBACK');
   });
 
   it('cannot purge; the owner can', async () => {

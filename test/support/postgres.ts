@@ -57,6 +57,13 @@ export async function createTestDatabase(adminUrl: string = ADMIN_URL): Promise<
       const client = await connectAdmin(adminUrl);
       if (!client) return;
       try {
+        // pg's pool.end() resolves before its backends have exited; FORCE would terminate them and the
+        // pool would raise the termination as an uncaught error. Let closed sessions finish first.
+        for (let wait = 0; wait < 40; wait++) {
+          const { rows } = await client.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+          if (rows[0].n === 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
         // WITH (FORCE) (PG 13+) terminates sessions a test left open (e.g. a pool not yet ended).
         await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       } finally {

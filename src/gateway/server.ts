@@ -23,6 +23,11 @@ import { buildStitchedSchema } from './gateway-schema.ts';
 import { applyFieldAuthorization } from './field-authorization.ts';
 import { createRequestContext, type RequestContext } from '../request/request-context.ts';
 import { createUpstreamExecutor } from './upstream-executor.ts';
+import { createAdmissionControl } from '../edge/admission.ts';
+import { DEFAULT_ADMISSION } from '../edge/admission-settings.ts';
+import { healthRoutes } from '../health/health-routes.ts';
+import { createReadiness } from '../health/readiness.ts';
+import { databaseUnavailablePlugin } from '../health/database-unavailable-plugin.ts';
 
 export interface GatewayDependencies {
   config: GatewayConfig;
@@ -37,6 +42,8 @@ export interface GatewayDependencies {
   hubKey: HubSigningKey;
   /** ONLY for bench/audit-overhead.ts, to measure what the access log costs; never set by the hub itself. */
   withoutAuditForBenchmark?: true;
+  /** ONLY for bench/load.ts: turns the edge's limits (admission control) off, to compare with them on. */
+  withoutEdgeLimitsForBenchmark?: true;
 }
 
 export interface RunningGateway {
@@ -49,7 +56,7 @@ const JWKS_PATH = '/.well-known/jwks.json';
 
 /** Codes whose messages are ours and safe to show; anything else is reported as an internal error. */
 const PUBLIC_CODES = new Set([
-  'UNAUTHENTICATED', 'FORBIDDEN', 'PURPOSE_MISMATCH', 'CONSENT_REQUIRED', 'CONSENT_UNAVAILABLE', 'SOURCE_UNAVAILABLE', 'AUDIT_UNAVAILABLE',
+  'UNAUTHENTICATED', 'FORBIDDEN', 'PURPOSE_MISMATCH', 'CONSENT_REQUIRED', 'CONSENT_UNAVAILABLE', 'SOURCE_UNAVAILABLE', 'AUDIT_UNAVAILABLE', 'DATABASE_UNAVAILABLE',
   'BAD_USER_INPUT', 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE',
 ]);
@@ -70,7 +77,7 @@ export async function startGateway(deps: GatewayDependencies): Promise<RunningGa
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     formatError: formatPublicError,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), ...(deps.withoutAuditForBenchmark ? [] : [auditPlugin(prisma, deps.sql, policies.purposes)])],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), databaseUnavailablePlugin(), ...(deps.withoutAuditForBenchmark ? [] : [auditPlugin(prisma, deps.sql, policies.purposes)])],
   });
   await apollo.start();
 
@@ -78,10 +85,14 @@ export async function startGateway(deps: GatewayDependencies): Promise<RunningGa
   app.get('/healthz', (_req, res) => {
     res.status(verifyToken ? 200 : 503).json({ status: verifyToken ? 'ok' : 'starting' });
   });
+  let identityProviderJwksUrl: string | undefined;
+  app.use(healthRoutes(createReadiness({ sql: deps.sql, adapterUrls: Object.fromEntries(DOMAINS.map((d) => [d, config.adapters[d].url])) as Record<Domain, string>, identityProviderJwksUrl: () => identityProviderJwksUrl, hubKey, timeoutMs: 1500 })));
+  const admission = createAdmissionControl(config.admission ?? DEFAULT_ADMISSION);
   if (demoIssuer) app.get(JWKS_PATH, (_req, res) => res.json(demoIssuer.jwks));
   app.get(HUB_JWKS_PATH, (_req, res) => res.json(hubKey.jwks));
   app.use(
     '/graphql',
+    ...(deps.withoutEdgeLimitsForBenchmark ? [] : [admission.middleware]),
     express.json({ limit: '100kb' }),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
@@ -111,7 +122,9 @@ export async function startGateway(deps: GatewayDependencies): Promise<RunningGa
 
   const url = await listen(httpServer, config.host, config.port);
   const jwksUrl = config.auth.jwksUrl ?? `${url}${JWKS_PATH}`;
-  verifyToken = createTokenVerifier({ keys: createRemoteJWKSet(new URL(jwksUrl)), issuer: config.auth.issuer, audience: config.auth.audience });
+  identityProviderJwksUrl = jwksUrl;
+  // A slow identity provider must not hold requests for jose's default 5 s.
+  verifyToken = createTokenVerifier({ keys: createRemoteJWKSet(new URL(jwksUrl), { timeoutDuration: 2_000 }), issuer: config.auth.issuer, audience: config.auth.audience });
   logger.info({ url: `${url}/graphql` }, 'gateway listening');
 
   return {

@@ -82,7 +82,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   try {
     // Check the policy file first: an invalid policy stops start-up before anything listens.
     const policies = loadPolicyFile(config.policyFile, publicSchemaForPolicyCheck());
-    const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, fresh: options.fresh, onQuery: options.onDatabaseQuery });
+    const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, fresh: options.fresh, onQuery: options.onDatabaseQuery, timeouts: config.databaseTimeouts });
     closers.push(() => database.close());
     if (config.databaseUrl && !process.env.HUB_DATA_KEY) {
       // Without it, the BSN look-up keys in PostgreSQL depend on a demo key file in the data folder.

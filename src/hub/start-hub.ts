@@ -39,6 +39,8 @@ export interface HubOptions {
   onDatabaseQuery?: (sql: string) => void;
   /** ONLY for bench/audit-overhead.ts: a gateway without the access log, to measure its cost. */
   withoutAuditForBenchmark?: true;
+  /** ONLY for bench/load.ts: a gateway without the edge's limits, to compare with them on. */
+  withoutEdgeLimitsForBenchmark?: true;
 }
 
 export interface RunningHub {
@@ -122,7 +124,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       };
     }
 
-    const gateway = await startGateway({ config: gatewayConfig, prisma: database.prisma, sql: database.runner, protector, policies, demoIssuer, hubKey, withoutAuditForBenchmark: options.withoutAuditForBenchmark });
+    const gateway = await startGateway({ config: gatewayConfig, prisma: database.prisma, sql: database.runner, protector, policies, demoIssuer, hubKey, withoutAuditForBenchmark: options.withoutAuditForBenchmark, withoutEdgeLimitsForBenchmark: options.withoutEdgeLimitsForBenchmark });
     closers.push(() => gateway.close());
     return { gateway, database, demoIssuer, hubKey, partners, adapters, close: closeAll };
   } catch (error) {

@@ -1,0 +1,188 @@
+/**
+ * Overload: what callers get from one gateway when more of them ask at once than the machine can
+ * serve, with the edge's admission control off and on, side by side in one run. Per concurrency level
+ * it prints the share of complete case screens, of 503s (OVERLOADED, told to retry) and of degraded
+ * answers (any SOURCE_UNAVAILABLE: partner data withheld), other failures, the complete answers per
+ * second, and p50/p99 latency of all answers.
+ *
+ *   npm run bench:load [-- --concurrency 16,50,200 --duration-s 10 --partner-latency-ms 20]
+ *
+ * Partners and adapters run in their own processes (bench/partner-processes.ts), the gateway in another
+ * (bench/load-gateway.ts, a fresh one per run, so an open circuit breaker of one run does not leak into
+ * the next), the load generator (autocannon) in this one: all on loopback, on a throw-away PostgreSQL
+ * database on ONTSCHOT_TEST_PG_ADMIN_URL (default postgres://postgres@127.0.0.1:5432/postgres).
+ * The edge's settings are the defaults of src/edge/admission-settings.ts unless EDGE_* variables are set.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { loadDemoIssuer } from '../src/auth/demo-issuer.ts';
+import { DEMO_ISSUER, HUB_AUDIENCE, loadGatewayConfig } from '../src/config/env.ts';
+import { DEMO_PROFILES } from '../src/cli/demo-tokens.ts';
+import { HUB_JWKS_PATH } from '../src/auth/hub-signing-key.ts';
+import { freePort, spawnListening, startPartnerProcesses, type PartnerProcesses } from './partner-processes.ts';
+
+const ADMIN_URL = process.env.ONTSCHOT_TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const QUERY = `query CaseScreen($id: ID!) {
+  household(id: $id) {
+    address { street houseNumber postcode }
+    members { givenName familyName housing { rentArrearsMonths evictionStatus } debt { caseStatus totalDebt } care { inCare trajectoryKind } }
+  }
+}`;
+/** Withheld by policy on purpose (no consent): part of a complete case screen. */
+const POLICY_CODES = new Set(['CONSENT_REQUIRED', 'FORBIDDEN', 'PURPOSE_MISMATCH']);
+
+type Outcome = 'complete' | 'overloaded' | 'degraded' | 'other';
+
+interface RunResult {
+  counts: Record<Outcome, number>;
+  total: number;
+  p50: number;
+  p99: number;
+  completePerSecond: number;
+}
+
+async function adminQuery(sql: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  try {
+    await admin.query(sql);
+  } finally {
+    await admin.end();
+  }
+}
+
+function classify(status: number, body: string): Outcome {
+  if (status === 503 && body.includes('"OVERLOADED"')) return 'overloaded';
+  if (status !== 200) return 'other';
+  let parsed: { data?: { household?: unknown }; errors?: { extensions?: { code?: string } }[] };
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return 'other';
+  }
+  if (!parsed.data?.household) return 'other';
+  const codes = (parsed.errors ?? []).map((error) => error.extensions?.code ?? '');
+  if (codes.includes('SOURCE_UNAVAILABLE')) return 'degraded';
+  return codes.every((code) => POLICY_CODES.has(code)) ? 'complete' : 'other';
+}
+
+async function load(url: string, token: string, connections: number, durationS: number): Promise<RunResult> {
+  const counts: Record<Outcome, number> = { complete: 0, overloaded: 0, degraded: 0, other: 0 };
+  const result = await autocannon({
+    url,
+    connections,
+    duration: durationS,
+    timeout: 60,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query: QUERY, variables: { id: 'hh-1001' } }),
+    requests: [{ onResponse: (status: number, body: string) => void (counts[classify(status, body)] += 1) }],
+  });
+  counts.other += result.errors; // connection errors and client timeouts: no answer at all
+  const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
+  return { counts, total, p50: result.latency.p50, p99: result.latency.p99, completePerSecond: counts.complete / durationS };
+}
+
+async function startGateway(edgeLimits: 'on' | 'off', env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  return spawnListening(['bench/load-gateway.ts', edgeLimits], env);
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+async function warmUp(url: string, token: string): Promise<void> {
+  for (let i = 0; i < 40; i++) {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: QUERY, variables: { id: 'hh-1001' } }),
+    });
+    await response.arrayBuffer();
+  }
+}
+
+function percent(part: number, total: number): string {
+  return `${total === 0 ? '0.0' : ((part / total) * 100).toFixed(1)} %`.padStart(8);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      concurrency: { type: 'string', default: '16,50,200' },
+      'duration-s': { type: 'string', default: '10' },
+      'partner-latency-ms': { type: 'string', default: '20' },
+    },
+  });
+  const levels = values.concurrency.split(',').map(Number);
+  if (levels.some((level) => !Number.isInteger(level) || level < 1 || level > 1000)) throw new Error('--concurrency lists whole numbers from 1 to 1000, e.g. 16,50,200');
+  const durationS = Number(values['duration-s']);
+  if (!Number.isInteger(durationS) || durationS < 1 || durationS > 60) throw new Error('--duration-s must be a whole number of seconds from 1 to 60');
+  const partnerLatencyMs = Number(values['partner-latency-ms']);
+  if (!Number.isInteger(partnerLatencyMs) || partnerLatencyMs < 0) throw new Error('--partner-latency-ms must be a whole number of milliseconds');
+
+  const name = `ontschot_bench_${randomBytes(4).toString('hex')}`;
+  await adminQuery(`CREATE DATABASE "${name}"`);
+  const databaseUrl = new URL(ADMIN_URL);
+  databaseUrl.pathname = `/${name}`;
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'ontschot-bench-load-'));
+  let partners: PartnerProcesses | undefined;
+  let gateway: ChildProcess | undefined;
+  try {
+    // Every gateway of the run uses this port and data folder (the same hub key), so the adapters,
+    // which trust the key set served there, trust each of them.
+    const port = await freePort();
+    partners = await startPartnerProcesses(dataDir, `http://127.0.0.1:${port}${HUB_JWKS_PATH}`);
+    await partners.setLatency(partnerLatencyMs);
+    const gatewayEnv = { ...process.env, LOG_LEVEL: 'silent', HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: databaseUrl.toString(), ONTSCHOT_DATA_DIR: dataDir, ...partners.gatewayEnv };
+    const graphqlUrl = `http://127.0.0.1:${port}/graphql`;
+    const config = loadGatewayConfig(gatewayEnv);
+
+    const results = new Map<string, RunResult>();
+    for (const connections of levels) {
+      for (const edgeLimits of ['off', 'on'] as const) {
+        gateway = await startGateway(edgeLimits, gatewayEnv);
+        const issuer = await loadDemoIssuer(dataDir, DEMO_ISSUER, HUB_AUDIENCE);
+        const profile = DEMO_PROFILES.wijkcoach;
+        const token = await issuer.issueToken({ subject: profile.subject, organisationId: profile.organisationId, roles: ['wijkcoach'], purpose: profile.purpose }, 3600);
+        await warmUp(graphqlUrl, token);
+        results.set(`${connections}/${edgeLimits}`, await load(graphqlUrl, token, connections, durationS));
+        await stopProcess(gateway);
+        gateway = undefined;
+      }
+    }
+
+    const { maxConcurrent, maxQueued, queueTimeoutMs } = config.admission!;
+    console.log(`\nhousehold query (hh-1001, 3 members, 3 adapters), PostgreSQL, ${durationS} s per run, partner latency ${partnerLatencyMs} ms,`);
+    console.log(`adapter budget ${config.adapters.housing.timeBudgetMs} ms; partners, adapters, gateway and load generator in separate processes on ${os.cpus().length} cores`);
+    console.log(`admission control "on": ${maxConcurrent} concurrent, ${maxQueued} queued, ${queueTimeoutMs} ms queue timeout; "off": no limit\n`);
+    console.log('concurrency  admission   answers   complete  503 retry   degraded     other   complete/s   p50 ms   p99 ms');
+    for (const connections of levels) {
+      for (const edgeLimits of ['off', 'on'] as const) {
+        const r = results.get(`${connections}/${edgeLimits}`)!;
+        console.log(
+          `${String(connections).padStart(11)}  ${edgeLimits.padStart(9)}  ${String(r.total).padStart(8)}  ${percent(r.counts.complete, r.total)}  ${percent(r.counts.overloaded, r.total)}  ${percent(r.counts.degraded, r.total)}  ${percent(r.counts.other, r.total)}  ${r.completePerSecond.toFixed(1).padStart(11)}  ${String(r.p50).padStart(7)}  ${String(r.p99).padStart(7)}`,
+        );
+      }
+    }
+  } finally {
+    if (gateway) await stopProcess(gateway);
+    await partners?.stop();
+    await rm(dataDir, { recursive: true, force: true });
+    await adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench failed: ${(error as Error).message}`);
+  process.exitCode = 2;
+});

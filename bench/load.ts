@@ -5,12 +5,15 @@
  * answers (any SOURCE_UNAVAILABLE: partner data withheld), other failures, the complete answers per
  * second, and p50/p99 latency of all answers.
  *
- *   npm run bench:load [-- --concurrency 16,50,200 --duration-s 10 --partner-latency-ms 20]
+ *   npm run bench:load [-- --concurrency 16,50,200 --duration-s 10 --partner-latency-ms 20 --topology separate,in-process]
  *
- * Partners and adapters run in their own processes (bench/partner-processes.ts), the gateway in another
- * (bench/load-gateway.ts, a fresh one per run, so an open circuit breaker of one run does not leak into
- * the next), the load generator (autocannon) in this one: all on loopback, on a throw-away PostgreSQL
- * database on ONTSCHOT_TEST_PG_ADMIN_URL (default postgres://postgres@127.0.0.1:5432/postgres).
+ * The gateway runs in its own process (bench/load-gateway.ts, a fresh one per run, so an open circuit
+ * breaker of one run does not leak into the next), the load generator (autocannon) in this one. Topology
+ * `separate`: partners and adapters in their own processes (bench/partner-processes.ts), as in
+ * docker-compose.yml; `in-process`: in the gateway's process, sharing its event loop (`npm start`). All on
+ * loopback, on a throw-away PostgreSQL database on ONTSCHOT_TEST_PG_ADMIN_URL (default
+ * postgres://postgres@127.0.0.1:5432/postgres). autocannon sends a connection's next request as soon as
+ * the last is answered, a 503 too: callers that ignore Retry-After, the worst case for the limiter.
  * The edge's settings are the defaults of src/edge/admission-settings.ts unless EDGE_* variables are set.
  */
 import type { ChildProcess } from 'node:child_process';
@@ -41,9 +44,15 @@ type Outcome = 'complete' | 'overloaded' | 'degraded' | 'other';
 
 interface RunResult {
   counts: Record<Outcome, number>;
+  /** What the answers counted as `other` were, e.g. "HTTP 503 AUDIT_UNAVAILABLE", "no answer". */
+  otherReasons: Map<string, number>;
   total: number;
+  /** Of all answers (a 503 OVERLOADED is fast). */
   p50: number;
   p99: number;
+  /** Of the complete case screens only: what a served caller waited. */
+  completeP50: number;
+  completeP99: number;
   completePerSecond: number;
 }
 
@@ -57,23 +66,36 @@ async function adminQuery(sql: string): Promise<void> {
   }
 }
 
-function classify(status: number, body: string): Outcome {
-  if (status === 503 && body.includes('"OVERLOADED"')) return 'overloaded';
-  if (status !== 200) return 'other';
-  let parsed: { data?: { household?: unknown }; errors?: { extensions?: { code?: string } }[] };
+function classify(status: number, body: string): { outcome: Outcome; reason?: string } {
+  let parsed: { data?: { household?: unknown }; errors?: { extensions?: { code?: string } }[] } = {};
   try {
     parsed = JSON.parse(body);
   } catch {
-    return 'other';
+    return { outcome: 'other', reason: `HTTP ${status}, not JSON` };
   }
-  if (!parsed.data?.household) return 'other';
   const codes = (parsed.errors ?? []).map((error) => error.extensions?.code ?? '');
-  if (codes.includes('SOURCE_UNAVAILABLE')) return 'degraded';
-  return codes.every((code) => POLICY_CODES.has(code)) ? 'complete' : 'other';
+  if (status === 503 && codes.includes('OVERLOADED')) return { outcome: 'overloaded' };
+  if (status === 200 && parsed.data?.household) {
+    if (codes.includes('SOURCE_UNAVAILABLE')) return { outcome: 'degraded' };
+    if (codes.every((code) => POLICY_CODES.has(code))) return { outcome: 'complete' };
+  }
+  return { outcome: 'other', reason: `HTTP ${status} ${[...new Set(codes.filter((code) => !POLICY_CODES.has(code)))].join(',')}`.trim() };
+}
+
+interface Timed {
+  sentAt: number;
+}
+
+function percentile(samples: number[], p: number): number {
+  if (samples.length === 0) return NaN;
+  const sorted = [...samples].sort((a, b) => a - b);
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]);
 }
 
 async function load(url: string, token: string, connections: number, durationS: number): Promise<RunResult> {
   const counts: Record<Outcome, number> = { complete: 0, overloaded: 0, degraded: 0, other: 0 };
+  const otherReasons = new Map<string, number>();
+  const completeMs: number[] = [];
   const result = await autocannon({
     url,
     connections,
@@ -82,15 +104,44 @@ async function load(url: string, token: string, connections: number, durationS: 
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({ query: QUERY, variables: { id: 'hh-1001' } }),
-    requests: [{ onResponse: (status: number, body: string) => void (counts[classify(status, body)] += 1) }],
+    requests: [
+      {
+        // One request in flight per connection (no pipelining): the context times it.
+        setupRequest: (request: autocannon.Request, context: object) => {
+          (context as Timed).sentAt = performance.now();
+          return request;
+        },
+        onResponse: (status: number, body: string, context: object) => {
+          const { outcome, reason } = classify(status, body);
+          counts[outcome] += 1;
+          if (outcome === 'complete') completeMs.push(performance.now() - (context as Timed).sentAt);
+          if (reason) otherReasons.set(reason, (otherReasons.get(reason) ?? 0) + 1);
+        },
+      },
+    ],
   });
-  counts.other += result.errors; // connection errors and client timeouts: no answer at all
+  // Connection errors and client timeouts: no answer at all.
+  if (result.errors > 0) {
+    counts.other += result.errors;
+    otherReasons.set('no answer', result.errors);
+  }
   const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
-  return { counts, total, p50: result.latency.p50, p99: result.latency.p99, completePerSecond: counts.complete / durationS };
+  return {
+    counts,
+    otherReasons,
+    total,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    completeP50: percentile(completeMs, 50),
+    completeP99: percentile(completeMs, 99),
+    completePerSecond: counts.complete / durationS,
+  };
 }
 
-async function startGateway(edgeLimits: 'on' | 'off', env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  return spawnListening(['bench/load-gateway.ts', edgeLimits], env);
+type Topology = 'separate' | 'in-process';
+
+async function startGateway(edgeLimits: 'on' | 'off', topology: Topology, partnerLatencyMs: number, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  return spawnListening(['bench/load-gateway.ts', edgeLimits, topology, String(partnerLatencyMs)], env);
 }
 
 async function stopProcess(child: ChildProcess): Promise<void> {
@@ -121,8 +172,11 @@ async function main(): Promise<void> {
       concurrency: { type: 'string', default: '16,50,200' },
       'duration-s': { type: 'string', default: '10' },
       'partner-latency-ms': { type: 'string', default: '20' },
+      topology: { type: 'string', default: 'separate,in-process' },
     },
   });
+  const topologies = values.topology.split(',') as Topology[];
+  if (topologies.some((topology) => topology !== 'separate' && topology !== 'in-process')) throw new Error('--topology lists separate and/or in-process');
   const levels = values.concurrency.split(',').map(Number);
   if (levels.some((level) => !Number.isInteger(level) || level < 1 || level > 1000)) throw new Error('--concurrency lists whole numbers from 1 to 1000, e.g. 16,50,200');
   const durationS = Number(values['duration-s']);
@@ -130,6 +184,10 @@ async function main(): Promise<void> {
   const partnerLatencyMs = Number(values['partner-latency-ms']);
   if (!Number.isInteger(partnerLatencyMs) || partnerLatencyMs < 0) throw new Error('--partner-latency-ms must be a whole number of milliseconds');
 
+  for (const topology of topologies) await runTopology(topology, levels, durationS, partnerLatencyMs);
+}
+
+async function runTopology(topology: Topology, levels: number[], durationS: number, partnerLatencyMs: number): Promise<void> {
   const name = `ontschot_bench_${randomBytes(4).toString('hex')}`;
   await adminQuery(`CREATE DATABASE "${name}"`);
   const databaseUrl = new URL(ADMIN_URL);
@@ -141,16 +199,18 @@ async function main(): Promise<void> {
     // Every gateway of the run uses this port and data folder (the same hub key), so the adapters,
     // which trust the key set served there, trust each of them.
     const port = await freePort();
-    partners = await startPartnerProcesses(dataDir, `http://127.0.0.1:${port}${HUB_JWKS_PATH}`);
-    await partners.setLatency(partnerLatencyMs);
-    const gatewayEnv = { ...process.env, LOG_LEVEL: 'silent', HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: databaseUrl.toString(), ONTSCHOT_DATA_DIR: dataDir, ...partners.gatewayEnv };
+    if (topology === 'separate') {
+      partners = await startPartnerProcesses(dataDir, `http://127.0.0.1:${port}${HUB_JWKS_PATH}`);
+      await partners.setLatency(partnerLatencyMs);
+    }
+    const gatewayEnv = { ...process.env, LOG_LEVEL: 'silent', HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: databaseUrl.toString(), ONTSCHOT_DATA_DIR: dataDir, ...partners?.gatewayEnv };
     const graphqlUrl = `http://127.0.0.1:${port}/graphql`;
     const config = loadGatewayConfig(gatewayEnv);
 
     const results = new Map<string, RunResult>();
     for (const connections of levels) {
       for (const edgeLimits of ['off', 'on'] as const) {
-        gateway = await startGateway(edgeLimits, gatewayEnv);
+        gateway = await startGateway(edgeLimits, topology, partnerLatencyMs, gatewayEnv);
         const issuer = await loadDemoIssuer(dataDir, DEMO_ISSUER, HUB_AUDIENCE);
         const profile = DEMO_PROFILES.wijkcoach;
         const token = await issuer.issueToken({ subject: profile.subject, organisationId: profile.organisationId, roles: ['wijkcoach'], purpose: profile.purpose }, 3600);
@@ -163,17 +223,24 @@ async function main(): Promise<void> {
 
     const { maxConcurrent, maxQueued, queueTimeoutMs } = config.admission!;
     console.log(`\nhousehold query (hh-1001, 3 members, 3 adapters), PostgreSQL, ${durationS} s per run, partner latency ${partnerLatencyMs} ms,`);
-    console.log(`adapter budget ${config.adapters.housing.timeBudgetMs} ms; partners, adapters, gateway and load generator in separate processes on ${os.cpus().length} cores`);
+    const where = topology === 'separate' ? 'partners and adapters in their own processes' : "partners and adapters in the gateway's process";
+    console.log(`adapter budget ${config.adapters.housing.timeBudgetMs} ms; ${where}; gateway and load generator in separate processes; ${os.cpus().length} cores`);
     console.log(`admission control "on": ${maxConcurrent} concurrent, ${maxQueued} queued, ${queueTimeoutMs} ms queue timeout; "off": no limit\n`);
-    console.log('concurrency  admission   answers   complete  503 retry   degraded     other   complete/s   p50 ms   p99 ms');
+    console.log('                                                                                      all answers    complete only');
+    console.log('concurrency  admission   answers   complete  503 retry   degraded     other   complete/s   p50 ms   p99 ms   p50 ms   p99 ms');
     for (const connections of levels) {
       for (const edgeLimits of ['off', 'on'] as const) {
         const r = results.get(`${connections}/${edgeLimits}`)!;
         console.log(
-          `${String(connections).padStart(11)}  ${edgeLimits.padStart(9)}  ${String(r.total).padStart(8)}  ${percent(r.counts.complete, r.total)}  ${percent(r.counts.overloaded, r.total)}  ${percent(r.counts.degraded, r.total)}  ${percent(r.counts.other, r.total)}  ${r.completePerSecond.toFixed(1).padStart(11)}  ${String(r.p50).padStart(7)}  ${String(r.p99).padStart(7)}`,
+          `${String(connections).padStart(11)}  ${edgeLimits.padStart(9)}  ${String(r.total).padStart(8)}  ${percent(r.counts.complete, r.total)}  ${percent(r.counts.overloaded, r.total)}  ${percent(r.counts.degraded, r.total)}  ${percent(r.counts.other, r.total)}  ${r.completePerSecond.toFixed(1).padStart(11)}  ${String(r.p50).padStart(7)}  ${String(r.p99).padStart(7)}  ${String(r.completeP50).padStart(7)}  ${String(r.completeP99).padStart(7)}`,
         );
       }
     }
+    const others = levels.flatMap((connections) => (['off', 'on'] as const).flatMap((edgeLimits) => {
+      const reasons = [...results.get(`${connections}/${edgeLimits}`)!.otherReasons].map(([reason, n]) => `${reason} ×${n}`);
+      return reasons.length ? [`  ${connections} ${edgeLimits}: ${reasons.join('; ')}`] : [];
+    }));
+    if (others.length) console.log(`\nother (neither a complete, degraded nor OVERLOADED answer):\n${others.join('\n')}`);
   } finally {
     if (gateway) await stopProcess(gateway);
     await partners?.stop();

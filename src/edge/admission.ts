@@ -23,9 +23,17 @@ export function createAdmissionControl(settings: AdmissionSettings): AdmissionCo
   const queue = new PQueue({ concurrency: settings.maxConcurrent });
   const retryAfterSeconds = String(Math.max(1, Math.ceil(settings.queueTimeoutMs / 1000)));
 
+  // Under a flood a line per refusal would cost more than the refusal: one line per second at most.
+  let refusedSinceLog = 0;
+  let lastLog = 0;
   const refuse = (res: Response, reason: 'queue full' | 'queue timeout') => {
-    logger.warn({ reason, active: queue.pending, queued: queue.size }, 'request refused: gateway overloaded');
-    if (res.headersSent || res.destroyed) return;
+    if (res.headersSent || res.destroyed) return; // the caller hung up while waiting
+    refusedSinceLog += 1;
+    if (performance.now() - lastLog >= 1_000) {
+      logger.warn({ reason, refused: refusedSinceLog, active: queue.pending, queued: queue.size }, 'requests refused: gateway overloaded');
+      refusedSinceLog = 0;
+      lastLog = performance.now();
+    }
     res
       .status(503)
       .set('retry-after', retryAfterSeconds)

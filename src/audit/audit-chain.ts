@@ -22,11 +22,21 @@ export class AuditChain {
   private nextSeq = 1;
   private head = genesisHash(this.chainId);
   private queue: Promise<unknown> = Promise.resolve();
+  private failures = 0;
 
   constructor(private readonly sql: SqlRunner) {}
 
+  /**
+   * An append that waited behind a write that failed fails at once, without writing: it would meet the
+   * same locked table or lost database, and failing them one lock timeout after another would make the
+   * last caller wait for all of them.
+   */
   append(records: readonly LdvRecord[]): Promise<void> {
-    const appended = this.queue.then(() => this.write(records));
+    const failuresBefore = this.failures;
+    const appended = this.queue.then(() => {
+      if (this.failures > failuresBefore) throw new Error('the access log write before this one failed');
+      return this.write(records);
+    });
     this.queue = appended.catch(() => undefined);
     return appended;
   }
@@ -45,6 +55,7 @@ export class AuditChain {
     try {
       await insertAuditRecords(this.sql, rows);
     } catch (error) {
+      this.failures += 1;
       this.chainId = randomUUID();
       this.nextSeq = 1;
       this.head = genesisHash(this.chainId);

@@ -279,6 +279,20 @@ describeWithPostgres('fail-closed matrix: every dependency down, slow or locked'
     expect(ready.body.status).toBe('ready');
     console.log(results.join('\n'));
   }, 90_000);
+
+  it('a locked access-log table fails concurrent requests in time as well, not one lock timeout after another', async () => {
+    const release = await lockTable('audit_record');
+    let answers: Awaited<ReturnType<typeof ask>>[];
+    try {
+      answers = await Promise.all(Array.from({ length: 6 }, ask));
+    } finally {
+      await release();
+    }
+    for (const { response } of answers) expect([response.status, codes(response.body)]).toEqual([503, ['AUDIT_UNAVAILABLE']]);
+    // Writes queue on the gateway's hash chain: each may wait for the one before it, but not for six.
+    expect(Math.max(...answers.map((answer) => answer.ms))).toBeLessThan(2 * TIMEOUTS.lockMs + 1_000);
+    expect((await ask()).response.status).toBe(200);
+  }, 30_000);
 });
 
 function codes(body: GraphQLResponse['body']): string[] {

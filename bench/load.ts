@@ -5,15 +5,16 @@
  * answers (any SOURCE_UNAVAILABLE: partner data withheld), other failures, the complete answers per
  * second, and p50/p99 latency of all answers.
  *
- *   npm run bench:load [-- --concurrency 16,50,200 --duration-s 10 --partner-latency-ms 20 --topology separate,in-process]
+ *   npm run bench:load [-- --concurrency 16,50,200 --duration-s 8 --partner-latency-ms 20 --topology separate,in-process]
  *
  * The gateway runs in its own process (bench/load-gateway.ts, a fresh one per run, so an open circuit
  * breaker of one run does not leak into the next), the load generator (autocannon) in this one. Topology
  * `separate`: partners and adapters in their own processes (bench/partner-processes.ts), as in
  * docker-compose.yml; `in-process`: in the gateway's process, sharing its event loop (`npm start`). All on
  * loopback, on a throw-away PostgreSQL database on ONTSCHOT_TEST_PG_ADMIN_URL (default
- * postgres://postgres@127.0.0.1:5432/postgres). autocannon sends a connection's next request as soon as
- * the last is answered, a 503 too: callers that ignore Retry-After, the worst case for the limiter.
+ * postgres://postgres@127.0.0.1:5432/postgres). Admission control runs twice: with autocannon, which sends
+ * a connection's next request as soon as the last is answered, a 503 too (callers that ignore
+ * Retry-After, the worst case for the limiter), and with callers that wait Retry-After after a 503.
  * The edge's settings are the defaults of src/edge/admission-settings.ts unless EDGE_* variables are set.
  */
 import type { ChildProcess } from 'node:child_process';
@@ -140,6 +141,61 @@ async function load(url: string, token: string, connections: number, durationS: 
 
 type Topology = 'separate' | 'in-process';
 
+/**
+ * Callers that honour Retry-After: each of `callers` asks, and after a 503 OVERLOADED waits the seconds
+ * it was told before asking again (Node's fetch; autocannon cannot wait per connection).
+ */
+async function loadWithRetryAfter(url: string, token: string, callers: number, durationS: number): Promise<RunResult> {
+  const counts: Record<Outcome, number> = { complete: 0, overloaded: 0, degraded: 0, other: 0 };
+  const otherReasons = new Map<string, number>();
+  const completeMs: number[] = [];
+  const allMs: number[] = [];
+  const deadline = performance.now() + durationS * 1000;
+  const caller = async () => {
+    while (performance.now() < deadline) {
+      const sentAt = performance.now();
+      let outcome: Outcome;
+      let retryAfterS = 0;
+      try {
+        const response = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify({ query: QUERY, variables: { id: 'hh-1001' } }),
+          signal: AbortSignal.timeout(60_000),
+        });
+        retryAfterS = Math.min(Number(response.headers.get('retry-after')) || 1, 10);
+        const classified = classify(response.status, await response.text());
+        outcome = classified.outcome;
+        if (classified.reason) otherReasons.set(classified.reason, (otherReasons.get(classified.reason) ?? 0) + 1);
+      } catch {
+        outcome = 'other';
+        otherReasons.set('no answer', (otherReasons.get('no answer') ?? 0) + 1);
+      }
+      const ms = performance.now() - sentAt;
+      counts[outcome] += 1;
+      allMs.push(ms);
+      if (outcome === 'complete') completeMs.push(ms);
+      if (outcome === 'overloaded') await new Promise((resolve) => setTimeout(resolve, retryAfterS * 1000));
+    }
+  };
+  await Promise.all(Array.from({ length: callers }, caller));
+  const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
+  return {
+    counts,
+    otherReasons,
+    total,
+    p50: percentile(allMs, 50),
+    p99: percentile(allMs, 99),
+    completeP50: percentile(completeMs, 50),
+    completeP99: percentile(completeMs, 99),
+    completePerSecond: counts.complete / durationS,
+  };
+}
+
+/** off: no admission control; on: with it, callers that retry at once (autocannon); on+wait: callers that wait Retry-After. */
+const MODES = ['off', 'on', 'on+wait'] as const;
+type Mode = (typeof MODES)[number];
+
 async function startGateway(edgeLimits: 'on' | 'off', topology: Topology, partnerLatencyMs: number, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
   return spawnListening(['bench/load-gateway.ts', edgeLimits, topology, String(partnerLatencyMs)], env);
 }
@@ -170,7 +226,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       concurrency: { type: 'string', default: '16,50,200' },
-      'duration-s': { type: 'string', default: '10' },
+      'duration-s': { type: 'string', default: '8' },
       'partner-latency-ms': { type: 'string', default: '20' },
       topology: { type: 'string', default: 'separate,in-process' },
     },
@@ -209,13 +265,13 @@ async function runTopology(topology: Topology, levels: number[], durationS: numb
 
     const results = new Map<string, RunResult>();
     for (const connections of levels) {
-      for (const edgeLimits of ['off', 'on'] as const) {
-        gateway = await startGateway(edgeLimits, topology, partnerLatencyMs, gatewayEnv);
+      for (const mode of MODES) {
+        gateway = await startGateway(mode === 'off' ? 'off' : 'on', topology, partnerLatencyMs, gatewayEnv);
         const issuer = await loadDemoIssuer(dataDir, DEMO_ISSUER, HUB_AUDIENCE);
         const profile = DEMO_PROFILES.wijkcoach;
         const token = await issuer.issueToken({ subject: profile.subject, organisationId: profile.organisationId, roles: ['wijkcoach'], purpose: profile.purpose }, 3600);
         await warmUp(graphqlUrl, token);
-        results.set(`${connections}/${edgeLimits}`, await load(graphqlUrl, token, connections, durationS));
+        results.set(`${connections}/${mode}`, mode === 'on+wait' ? await loadWithRetryAfter(graphqlUrl, token, connections, durationS) : await load(graphqlUrl, token, connections, durationS));
         await stopProcess(gateway);
         gateway = undefined;
       }
@@ -225,20 +281,21 @@ async function runTopology(topology: Topology, levels: number[], durationS: numb
     console.log(`\nhousehold query (hh-1001, 3 members, 3 adapters), PostgreSQL, ${durationS} s per run, partner latency ${partnerLatencyMs} ms,`);
     const where = topology === 'separate' ? 'partners and adapters in their own processes' : "partners and adapters in the gateway's process";
     console.log(`adapter budget ${config.adapters.housing.timeBudgetMs} ms; ${where}; gateway and load generator in separate processes; ${os.cpus().length} cores`);
-    console.log(`admission control "on": ${maxConcurrent} concurrent, ${maxQueued} queued, ${queueTimeoutMs} ms queue timeout; "off": no limit\n`);
+    console.log(`admission control "on": ${maxConcurrent} concurrent, ${maxQueued} queued, ${queueTimeoutMs} ms queue timeout; "off": no limit`);
+    console.log('"on": callers ask again as soon as they are answered, 503 too (autocannon); "on+wait": callers wait Retry-After after a 503\n');
     console.log('                                                                                      all answers    complete only');
     console.log('concurrency  admission   answers   complete  503 retry   degraded     other   complete/s   p50 ms   p99 ms   p50 ms   p99 ms');
     for (const connections of levels) {
-      for (const edgeLimits of ['off', 'on'] as const) {
-        const r = results.get(`${connections}/${edgeLimits}`)!;
+      for (const mode of MODES) {
+        const r = results.get(`${connections}/${mode}`)!;
         console.log(
-          `${String(connections).padStart(11)}  ${edgeLimits.padStart(9)}  ${String(r.total).padStart(8)}  ${percent(r.counts.complete, r.total)}  ${percent(r.counts.overloaded, r.total)}  ${percent(r.counts.degraded, r.total)}  ${percent(r.counts.other, r.total)}  ${r.completePerSecond.toFixed(1).padStart(11)}  ${String(r.p50).padStart(7)}  ${String(r.p99).padStart(7)}  ${String(r.completeP50).padStart(7)}  ${String(r.completeP99).padStart(7)}`,
+          `${String(connections).padStart(11)}  ${mode.padStart(9)}  ${String(r.total).padStart(8)}  ${percent(r.counts.complete, r.total)}  ${percent(r.counts.overloaded, r.total)}  ${percent(r.counts.degraded, r.total)}  ${percent(r.counts.other, r.total)}  ${r.completePerSecond.toFixed(1).padStart(11)}  ${String(r.p50).padStart(7)}  ${String(r.p99).padStart(7)}  ${String(r.completeP50).padStart(7)}  ${String(r.completeP99).padStart(7)}`,
         );
       }
     }
-    const others = levels.flatMap((connections) => (['off', 'on'] as const).flatMap((edgeLimits) => {
-      const reasons = [...results.get(`${connections}/${edgeLimits}`)!.otherReasons].map(([reason, n]) => `${reason} ×${n}`);
-      return reasons.length ? [`  ${connections} ${edgeLimits}: ${reasons.join('; ')}`] : [];
+    const others = levels.flatMap((connections) => MODES.flatMap((mode) => {
+      const reasons = [...results.get(`${connections}/${mode}`)!.otherReasons].map(([reason, n]) => `${reason} ×${n}`);
+      return reasons.length ? [`  ${connections} ${mode}: ${reasons.join('; ')}`] : [];
     }));
     if (others.length) console.log(`\nother (neither a complete, degraded nor OVERLOADED answer):\n${others.join('\n')}`);
   } finally {

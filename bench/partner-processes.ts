@@ -61,7 +61,13 @@ export async function startPartnerProcesses(dataDir: string, hubJwksUrl: string)
 
 /** Spawns `serve.ts <args>` and waits until it says it is listening. */
 function serve(args: string[], env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/serve.ts', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawnListening(['src/cli/serve.ts', ...args], env);
+}
+
+/** Spawns a TypeScript script (`<file> <args>`) and waits until it prints that it is listening. */
+export function spawnListening(scriptAndArgs: string[], env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  const args = scriptAndArgs.slice(1);
+  const child = spawn(process.execPath, ['--import', 'tsx', ...scriptAndArgs], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let output = '';
     const timer = setTimeout(() => reject(new Error(`serve ${args.join(' ')} did not start: ${output.slice(-300)}`)), 30_000);

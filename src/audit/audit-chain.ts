@@ -34,11 +34,22 @@ export class AuditChain {
   private head = genesisHash(this.chainId);
   private queue: Promise<unknown> = Promise.resolve();
   private retired: ChainHead[] = [];
+  /** Failed writes so far: an append queued behind one fails at once (see `append`). */
+  private failures = 0;
 
   constructor(private readonly sql: SqlRunner) {}
 
+  /**
+   * An append that waited behind a write that failed fails at once, without writing: it would meet the
+   * same locked table or lost database, and failing them one lock timeout after another would make the
+   * last caller wait for all of them.
+   */
   append(records: readonly LdvRecord[]): Promise<void> {
-    return this.exclusively(() => this.write(records));
+    const failuresBefore = this.failures;
+    return this.exclusively(() => {
+      if (this.failures > failuresBefore) throw new Error('the access log write before this one failed');
+      return this.write(records);
+    });
   }
 
   /**
@@ -66,7 +77,10 @@ export class AuditChain {
       } catch (error) {
         // Written, then the transaction failed (its COMMIT, or work after the append): whether the
         // database kept the records is unknown, so continue on a new chain rather than risk a fork.
-        if (linked) this.startNewChain();
+        if (linked) {
+          this.failures += 1;
+          this.startNewChain();
+        }
         throw error;
       }
       if (linked) {
@@ -119,6 +133,7 @@ export class AuditChain {
     try {
       await insertAuditRecords(this.sql, rows);
     } catch (error) {
+      this.failures += 1;
       this.startNewChain();
       throw error;
     }

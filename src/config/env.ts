@@ -2,6 +2,8 @@ import path from 'node:path';
 import { DOMAINS, type Domain } from '../domain/partner-domains.ts';
 import { type EdgeConfig, loadEdgeConfig } from '../edge/edge-config.ts';
 import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS } from '../auth/token-verifier.ts';
+import type { DatabaseTimeouts } from '../db/connect.ts';
+import { DEFAULT_ADMISSION, type AdmissionSettings } from '../edge/admission-settings.ts';
 
 /**
  * All configuration comes from environment variables (documented in README.md and docker-compose.yml).
@@ -35,6 +37,10 @@ export interface GatewayConfig {
   edge?: EdgeConfig;
   /** Sealing the access-log chain heads (src/audit/chain-sealer.ts). */
   auditSeal: { intervalMs: number; file: string };
+  /** Edge admission control (src/edge/admission.ts); absent: the defaults. */
+  admission?: AdmissionSettings;
+  /** PostgreSQL time limits (src/db/connect.ts); absent: none. */
+  databaseTimeouts?: DatabaseTimeouts;
 }
 
 export const DEFAULT_PORTS = {
@@ -78,6 +84,12 @@ export const ENVIRONMENT_VARIABLES: Record<string, string> = {
   ADAPTER_LOG_KEY: '32 bytes, base64: pseudonymises data subjects in the processing log; when unset a DEMO key is generated in ONTSCHOT_DATA_DIR',
   SEED_DEMO_DATA: 'Set to false to start without the demo households and consents',
   LOG_LEVEL: 'pino log level (default info; silent under tests)',
+  EDGE_MAX_CONCURRENT_REQUESTS: 'GraphQL requests the gateway works on at once (default 8); more wait in a queue',
+  EDGE_MAX_QUEUED_REQUESTS: 'GraphQL requests that may wait for a slot (default 32); more are answered 503 OVERLOADED with Retry-After',
+  EDGE_QUEUE_TIMEOUT_MS: 'How long a request may wait for a slot before it is answered 503 OVERLOADED with Retry-After (default 1000)',
+  DATABASE_STATEMENT_TIMEOUT_MS: 'PostgreSQL statement_timeout of the hub\'s pool (default 3000)',
+  DATABASE_LOCK_TIMEOUT_MS: 'PostgreSQL lock_timeout of the hub\'s pool: a locked table fails the request in time (default 1000)',
+  DATABASE_CONNECT_TIMEOUT_MS: 'How long the hub waits for a PostgreSQL connection, new or from the pool (default 2000)',
   AUDIT_RETENTION_DAYS: 'How long access records are kept before `npm run audit:purge` removes them (default 1825 days)',
   AUTH_MAX_TOKEN_LIFETIME_SECONDS: 'Longest token lifetime (exp - iat) the gateway accepts (default 86400); tokens issued in the future are refused too',
   GRAPHQL_MAX_DEPTH: 'Deepest selection a query may have (default 10)',
@@ -157,5 +169,22 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       intervalMs: integerFromEnv(env, 'AUDIT_SEAL_INTERVAL_MS', 60_000),
       file: path.resolve(env.AUDIT_SEAL_FILE || path.join(dataDir, 'audit-seals.jsonl')),
     },
+    admission: {
+      maxConcurrent: positiveIntegerFromEnv(env, 'EDGE_MAX_CONCURRENT_REQUESTS', DEFAULT_ADMISSION.maxConcurrent),
+      maxQueued: integerFromEnv(env, 'EDGE_MAX_QUEUED_REQUESTS', DEFAULT_ADMISSION.maxQueued),
+      queueTimeoutMs: integerFromEnv(env, 'EDGE_QUEUE_TIMEOUT_MS', DEFAULT_ADMISSION.queueTimeoutMs),
+    },
+    databaseTimeouts: {
+      statementMs: positiveIntegerFromEnv(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 3000),
+      lockMs: positiveIntegerFromEnv(env, 'DATABASE_LOCK_TIMEOUT_MS', 1000),
+      connectMs: positiveIntegerFromEnv(env, 'DATABASE_CONNECT_TIMEOUT_MS', 2000),
+    },
   };
+}
+
+/** For limits where 0 would mean "refuse everything" or (for PostgreSQL) "no limit at all". */
+function positiveIntegerFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = integerFromEnv(env, name, fallback);
+  if (value === 0) throw new Error(`${name} must be a positive integer`);
+  return value;
 }

@@ -33,6 +33,22 @@ export interface OpenDatabaseOptions {
   folderOwner?: { kind: OwnerKind; command: string };
   /** PGlite only: another process took the folder's lock away (see data-folder-lock.ts). */
   onLockCompromised?: (error: Error) => void;
+  /** PostgreSQL only: bounds on every pooled connection (the hub sets them; CLIs may run long scans). */
+  timeouts?: DatabaseTimeouts;
+}
+
+/**
+ * Time limits for the pool, so a locked table (VACUUM FULL, ALTER TABLE) or a database that stops
+ * answering fails a request in time instead of stalling it: the access-log write then fails closed with
+ * AUDIT_UNAVAILABLE, a consent read with CONSENT_UNAVAILABLE, anything else with DATABASE_UNAVAILABLE.
+ */
+export interface DatabaseTimeouts {
+  /** Server side: any statement running longer is cancelled (`statement_timeout`). */
+  statementMs: number;
+  /** Server side: waiting longer for a lock cancels the statement (`lock_timeout`). */
+  lockMs: number;
+  /** Opening a connection, or waiting for a free one in the pool. */
+  connectMs: number;
 }
 
 export interface HubDatabase {
@@ -51,7 +67,17 @@ export interface HubDatabase {
 }
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<HubDatabase> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl, options.migrationsDir, options.onQuery) : openPGlite(options);
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options.migrationsDir, options.onQuery, options.timeouts) : openPGlite(options);
+}
+
+function poolTimeouts(timeouts: DatabaseTimeouts): pg.PoolConfig {
+  return {
+    statement_timeout: timeouts.statementMs,
+    lock_timeout: timeouts.lockMs,
+    // Client side as well: a server that stops answering (a cut network) never cancels anything itself.
+    query_timeout: timeouts.statementMs + 1_000,
+    connectionTimeoutMillis: timeouts.connectMs,
+  };
 }
 
 /** A Prisma client on a driver adapter, reporting each query to `onQuery` when given. */
@@ -62,16 +88,18 @@ function createClient(adapter: NonNullable<ConstructorParameters<typeof PrismaCl
   return prisma;
 }
 
-async function openPostgres(databaseUrl: string, migrationsDir?: string, onQuery?: (sql: string) => void): Promise<HubDatabase> {
-  const pool = new pg.Pool({ connectionString: databaseUrl });
+async function openPostgres(databaseUrl: string, migrationsDir?: string, onQuery?: (sql: string) => void, timeouts?: DatabaseTimeouts): Promise<HubDatabase> {
+  const pool = new pg.Pool({ connectionString: databaseUrl, ...(timeouts ? poolTimeouts(timeouts) : {}) });
   try {
-    // Migrations need one session (BEGIN/COMMIT, advisory lock), so borrow a single connection.
-    const client = await pool.connect();
+    // Migrations need one session (BEGIN/COMMIT, advisory lock) and may run long (an index on a big
+    // table): their own connection, without the request-time limits of the pool.
+    const client = new pg.Client({ connectionString: databaseUrl, ...(timeouts ? { connectionTimeoutMillis: timeouts.connectMs } : {}) });
     let applied: string[];
     try {
+      await client.connect();
       ({ applied } = await applyMigrations(pgRunner(client), migrationsDir));
     } finally {
-      client.release();
+      await client.end().catch(() => undefined);
     }
     // We own the pool: PrismaPg leaves an external pool open on $disconnect (disposeExternalPool: false).
     const prisma = createClient(new PrismaPg(pool), onQuery);

@@ -102,5 +102,5 @@ function safeError(error: unknown): GraphQLError {
     return new GraphQLError(`Source '${extensions.source}' is unavailable`, { extensions: { code: 'SOURCE_UNAVAILABLE', source: extensions.source } });
   }
   logger.error({ errorName: (error as Error)?.name, code: extensions.code }, 'unexpected error while resolving a field');
-  return new GraphQLError('Internal error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+  return new GraphQLError('Internal error', { originalError: error instanceof Error ? error : undefined, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
 }

@@ -30,6 +30,11 @@ import { ReservedResponseKeysRule } from './subject-keys.ts';
 import { createGatewayEdge } from '../edge/gateway-edge.ts';
 import { EDGE_PUBLIC_CODES } from '../edge/edge-errors.ts';
 import { loadEdgeConfig } from '../edge/edge-config.ts';
+import { createAdmissionControl } from '../edge/admission.ts';
+import { DEFAULT_ADMISSION } from '../edge/admission-settings.ts';
+import { healthRoutes } from '../health/health-routes.ts';
+import { createReadiness } from '../health/readiness.ts';
+import { databaseUnavailablePlugin } from '../health/database-unavailable-plugin.ts';
 
 export interface GatewayDependencies {
   config: GatewayConfig;
@@ -44,7 +49,7 @@ export interface GatewayDependencies {
   hubKey: HubSigningKey;
   /** ONLY for bench/audit-overhead.ts, to measure what the access log costs; never set by the hub itself. */
   withoutAuditForBenchmark?: true;
-  /** ONLY for bench/: the edge's depth, alias, cost, token and rate limits off, to compare before and after. */
+  /** ONLY for bench/: the edge's limits off (depth, alias, cost, token and rate limits; admission control), to compare before and after. */
   withoutEdgeLimitsForBenchmark?: true;
 }
 
@@ -58,7 +63,7 @@ const JWKS_PATH = '/.well-known/jwks.json';
 
 /** Codes whose messages are ours and safe to show; anything else is reported as an internal error. */
 const PUBLIC_CODES = new Set([
-  'UNAUTHENTICATED', 'FORBIDDEN', 'PURPOSE_MISMATCH', 'CONSENT_REQUIRED', 'CONSENT_UNAVAILABLE', 'SOURCE_UNAVAILABLE', 'AUDIT_UNAVAILABLE',
+  'UNAUTHENTICATED', 'FORBIDDEN', 'PURPOSE_MISMATCH', 'CONSENT_REQUIRED', 'CONSENT_UNAVAILABLE', 'SOURCE_UNAVAILABLE', 'AUDIT_UNAVAILABLE', 'DATABASE_UNAVAILABLE',
   'BAD_USER_INPUT', 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE', ...EDGE_PUBLIC_CODES,
 ]);
@@ -86,7 +91,7 @@ export async function startGateway(deps: GatewayDependencies): Promise<RunningGa
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     formatError: formatPublicError,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: shutdownGrace() }), ApolloServerPluginLandingPageDisabled(), ...edge.apollo.plugins, ...(deps.withoutAuditForBenchmark ? [] : auditPlugins)],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: shutdownGrace() }), ApolloServerPluginLandingPageDisabled(), databaseUnavailablePlugin(), ...edge.apollo.plugins, ...(deps.withoutAuditForBenchmark ? [] : auditPlugins)],
   });
   await apollo.start();
 
@@ -94,11 +99,15 @@ export async function startGateway(deps: GatewayDependencies): Promise<RunningGa
   app.get('/healthz', (_req, res) => {
     res.status(verifyToken ? 200 : 503).json({ status: verifyToken ? 'ok' : 'starting' });
   });
+  let identityProviderJwksUrl: string | undefined;
+  app.use(healthRoutes(createReadiness({ sql: deps.sql, adapterUrls: Object.fromEntries(DOMAINS.map((d) => [d, config.adapters[d].url])) as Record<Domain, string>, identityProviderJwksUrl: () => identityProviderJwksUrl, hubKey, timeoutMs: 1500 })));
+  const admission = createAdmissionControl(config.admission ?? DEFAULT_ADMISSION);
   if (demoIssuer) app.get(JWKS_PATH, (_req, res) => res.json(demoIssuer.jwks));
   app.get(HUB_JWKS_PATH, (_req, res) => res.json(hubKey.jwks));
   app.use(
     '/graphql',
     edge.refuseAllButPost,
+    ...(deps.withoutEdgeLimitsForBenchmark ? [] : [admission.middleware]),
     express.json({ limit: '100kb' }),
     edge.trustedDocuments,
     expressMiddleware(apollo, {
@@ -131,7 +140,14 @@ export async function startGateway(deps: GatewayDependencies): Promise<RunningGa
 
   const url = await listen(httpServer, config.host, config.port);
   const jwksUrl = config.auth.jwksUrl ?? `${url}${JWKS_PATH}`;
-  verifyToken = createTokenVerifier({ keys: createRemoteJWKSet(new URL(jwksUrl)), issuer: config.auth.issuer, audience: config.auth.audience, maxLifetimeSeconds: config.auth.maxTokenLifetimeSeconds });
+  identityProviderJwksUrl = jwksUrl;
+  // A slow identity provider must not hold requests for jose's default 5 s.
+  verifyToken = createTokenVerifier({
+    keys: createRemoteJWKSet(new URL(jwksUrl), { timeoutDuration: 2_000 }),
+    issuer: config.auth.issuer,
+    audience: config.auth.audience,
+    maxLifetimeSeconds: config.auth.maxTokenLifetimeSeconds,
+  });
   logger.info({ url: `${url}/graphql` }, 'gateway listening');
 
   return {

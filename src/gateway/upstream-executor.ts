@@ -1,12 +1,13 @@
 import { buildSchema, GraphQLError } from 'graphql';
 import { buildHTTPExecutor } from '@graphql-tools/executor-http';
 import type { ExecutionRequest, ExecutionResult, Executor } from '@graphql-tools/utils';
-import { ConsecutiveBreaker, circuitBreaker, handleAll, BrokenCircuitError } from 'cockatiel';
+import { ConsecutiveBreaker, circuitBreaker, handleWhen, BrokenCircuitError } from 'cockatiel';
 import type { AdapterEndpoint } from '../config/env.ts';
 import { loadDomainSdl, type Domain } from '../domain/partner-domains.ts';
 import { logger } from '../observability/logger.ts';
 import type { RequestContext } from '../request/request-context.ts';
 import { createSigningFetch } from './upstream-signing-fetch.ts';
+import { eventLoopLag } from '../health/event-loop-lag.ts';
 
 /**
  * The gateway's HTTP link to one adapter. Every request carries a short-lived hub-signed token (for this
@@ -17,6 +18,11 @@ import { createSigningFetch } from './upstream-signing-fetch.ts';
  * comes back as a GraphQL error with code SOURCE_UNAVAILABLE and the source's name, never the adapter's
  * own message. A circuit breaker (cockatiel) stops asking an adapter that failed five times in a row,
  * for a few seconds, so a dead partner does not slow every request.
+ *
+ * The time budget starts when the adapter call starts (signing, ~0.2 ms, is inside it; a request's wait in the edge's
+ * queue is long over by then). Only failures the adapter caused count for the breaker: a call that ran
+ * out of time while the gateway's own event loop lagged (local overload: the answer may well have been
+ * there, unread) is still SOURCE_UNAVAILABLE for that request, but does not open the circuit.
  */
 export function createUpstreamExecutor(domain: Domain, endpoint: AdapterEndpoint): Executor {
   const contract = buildSchema(loadDomainSdl(domain));
@@ -28,7 +34,13 @@ export function createUpstreamExecutor(domain: Domain, endpoint: AdapterEndpoint
     // Each request is signed for its own caller: two callers' identical queries must not share one.
     deduplicateInflightRequests: false,
   });
-  const breaker = circuitBreaker(handleAll, { halfOpenAfter: 5_000, breaker: new ConsecutiveBreaker(5) });
+  const breaker = circuitBreaker(
+    handleWhen((error) => !(error instanceof LocalOverload)),
+    { halfOpenAfter: 5_000, breaker: new ConsecutiveBreaker(5) },
+  );
+  const lag = eventLoopLag();
+  // A loop this late for one tick makes a few ticks of answer handling miss the budget.
+  const localLagThresholdMs = Math.max(50, endpoint.timeBudgetMs / 10);
   const unavailable = (reason: string): ExecutionResult => {
     logger.warn({ source: domain, reason }, 'adapter unavailable');
     return { errors: [sourceUnavailable(domain)] };
@@ -40,9 +52,15 @@ export function createUpstreamExecutor(domain: Domain, endpoint: AdapterEndpoint
       const context = request.context as RequestContext | undefined;
       if (!context?.caller || !context.hubKey) throw new MissingRequestContext();
       const result = (await breaker.execute(async () => {
+        const callStarted = performance.now();
         const answer = (await http(request)) as ExecutionResult;
-        // Transport failures come back as results without data; count them as failures for the breaker.
-        if (answer.data == null && answer.errors?.length) throw new UpstreamFailure();
+        // Transport failures come back as results without data; count them as failures for the breaker,
+        // unless they are timeouts of our own making.
+        if (answer.data == null && answer.errors?.length) {
+          const ranOutOfTime = performance.now() - callStarted >= endpoint.timeBudgetMs * 0.9;
+          if (ranOutOfTime && lag.maxSince(callStarted) >= localLagThresholdMs) throw new LocalOverload();
+          throw new UpstreamFailure();
+        }
         return answer;
       })) as ExecutionResult;
       if (!result.errors?.length) return result;
@@ -51,12 +69,15 @@ export function createUpstreamExecutor(domain: Domain, endpoint: AdapterEndpoint
     } catch (error) {
       if (error instanceof BrokenCircuitError) return unavailable('circuit open');
       if (error instanceof MissingRequestContext) return unavailable('no caller to sign for');
+      if (error instanceof LocalOverload) return unavailable('timed out while the gateway was overloaded (not counted against the adapter)');
       return unavailable(error instanceof UpstreamFailure ? 'failed' : 'transport error');
     }
   }) as Executor;
 }
 
 class UpstreamFailure extends Error {}
+/** A timeout while the gateway's event loop lagged: the breaker's policy lets it pass uncounted. */
+class LocalOverload extends Error {}
 class MissingRequestContext extends Error {}
 
 export function sourceUnavailable(domain: Domain, path?: readonly (string | number)[]): GraphQLError {

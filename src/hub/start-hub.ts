@@ -94,6 +94,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       dataDir: config.dataDir,
       fresh: options.fresh,
       onQuery: options.onDatabaseQuery,
+      timeouts: config.databaseTimeouts,
       folderOwner: { kind: 'hub', command: options.embeddedPartners ? 'serve all' : 'serve gateway' },
       onLockCompromised: (error) => logger.error({ errorName: error.name }, 'another process took over the data folder lock'),
     });

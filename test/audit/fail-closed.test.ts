@@ -28,8 +28,12 @@ describeWithPostgres('fail closed when the database goes away during a request',
     // The household is read from the database first; the slow housing partner keeps the request open
     // while the database disappears, so the access log write is what fails.
     hub.partners.housing!.setLatency(800);
+    hub.partners.housing!.resetCount();
     const pending = hub.query(token, QUERY, { id: 'hh-1001' });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Once the partner is asked, the household has been read: wait for that (a fixed sleep loses the race
+    // on a busy machine, and the read itself then fails with DATABASE_UNAVAILABLE instead).
+    const deadline = Date.now() + 5_000;
+    while (hub.partners.housing!.requestCount() === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
     await admin.query(`ALTER DATABASE "${database().name}" WITH ALLOW_CONNECTIONS false`);
     await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [database().name]);
     let response;

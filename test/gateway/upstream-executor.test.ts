@@ -1,0 +1,84 @@
+import http from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from 'graphql';
+import type { ExecutionResult } from '@graphql-tools/utils';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createUpstreamExecutor } from '../../src/gateway/upstream-executor.ts';
+import { loadHubSigningKey, type HubSigningKey } from '../../src/auth/hub-signing-key.ts';
+import { closeServer, listen } from '../../src/net/http-server.ts';
+
+const BUDGET_MS = 300;
+
+/** An adapter stand-in that answers every POST after `delayMs`, counting what reached it. */
+async function startAdapter() {
+  const state = { delayMs: 0, received: 0 };
+  const server = http.createServer((req, res) => {
+    state.received += 1;
+    req.resume();
+    setTimeout(() => {
+      if (!res.destroyed) res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: { __typename: 'Query' } }));
+    }, state.delayMs);
+  });
+  const url = await listen(server, '127.0.0.1', 0);
+  return { state, url: `${url}/graphql`, close: () => closeServer(server) };
+}
+
+function blockEventLoop(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until) {
+    // busy: what a gateway with too much work does to every timer and socket in the process
+  }
+}
+
+describe('upstream executor: the circuit breaker counts only what the adapter caused', () => {
+  let dataDir: string;
+  let hubKey: HubSigningKey;
+  let adapter: Awaited<ReturnType<typeof startAdapter>>;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'ontschot-executor-'));
+    hubKey = await loadHubSigningKey(dataDir, {});
+  });
+  afterEach(async () => adapter?.close());
+  afterAll(async () => rm(dataDir, { recursive: true, force: true }));
+
+  const call = (executor: ReturnType<typeof createUpstreamExecutor>) =>
+    executor({
+      document: parse('{ __typename }'),
+      context: { caller: { subject: 'tester', organisationId: 'wijkteam-oost', roles: ['wijkcoach'], purpose: 'wijkteam-ondersteuning' }, hubKey, traceId: 'a'.repeat(32), spanId: 'b'.repeat(16) },
+    }) as Promise<ExecutionResult>;
+  const codes = (result: ExecutionResult) => (result.errors ?? []).map((error) => error.extensions?.code);
+
+  it('opens after five adapter timeouts: the sixth call is refused without reaching the adapter', async () => {
+    adapter = await startAdapter();
+    const executor = createUpstreamExecutor('housing', { url: adapter.url, timeBudgetMs: BUDGET_MS });
+    adapter.state.delayMs = 1_000;
+    for (let i = 0; i < 5; i++) expect(codes(await call(executor))).toEqual(['SOURCE_UNAVAILABLE']);
+    adapter.state.delayMs = 0;
+    const reached = adapter.state.received;
+    expect(codes(await call(executor))).toEqual(['SOURCE_UNAVAILABLE']);
+    expect(adapter.state.received).toBe(reached);
+  });
+
+  it('stays closed after timeouts caused by its own blocked event loop: the next call reaches the adapter and succeeds', async () => {
+    adapter = await startAdapter();
+    const executor = createUpstreamExecutor('housing', { url: adapter.url, timeBudgetMs: BUDGET_MS });
+    adapter.state.delayMs = 50; // well within the budget
+    for (let i = 0; i < 6; i++) {
+      const before = adapter.state.received;
+      const pending = call(executor);
+      // (An open circuit would never send it: then stop waiting, and the last call below fails.)
+      const deadline = performance.now() + 2_000;
+      while (adapter.state.received === before && performance.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
+      // The adapter has the request and answers in 50 ms; the gateway cannot read it for longer than the budget.
+      blockEventLoop(BUDGET_MS + 150);
+      expect(codes(await pending)).toEqual(['SOURCE_UNAVAILABLE']);
+    }
+    const reached = adapter.state.received;
+    const result = await call(executor);
+    expect(result.errors).toBeUndefined();
+    expect(result.data).toEqual({ __typename: 'Query' });
+    expect(adapter.state.received).toBe(reached + 1);
+  });
+});

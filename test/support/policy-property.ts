@@ -25,7 +25,7 @@ import { loadHubDataKey } from '../../src/crypto/hub-data-key.ts';
 import { isValidBsn } from '../../src/domain/bsn.ts';
 import { DOMAINS, type Domain } from '../../src/domain/partner-domains.ts';
 import type { OracleCaller, OracleConsent, PolicyOracle, Verdict } from './policy-oracle.ts';
-import type { TestHub } from './hub.ts';
+import type { GraphQLResponse, TestHub } from './hub.ts';
 
 const WITHHELD_CODES = new Set(['FORBIDDEN', 'PURPOSE_MISMATCH', 'CONSENT_REQUIRED', 'CONSENT_UNAVAILABLE']);
 const PEOPLE = allDemoPeople();
@@ -319,6 +319,11 @@ export async function runPropertyCase(harness: PropertyHarness, testCase: Proper
       if (selection.children) walk(fieldValue, selection.children, childType(typeName, selection.field), entity, `${path}.${selection.key}`);
     }
   };
+  // A query the edge refuses whole (too many directives, aliases, ...) is an answer too: nothing may then
+  // have been read, released, asked of a partner or looked up.
+  if (response.status === 400 && (response.body.errors ?? []).every((error) => EDGE_LIMIT_CODES.has(String(error.extensions?.code)))) {
+    return refusedWhole(harness, response.body, testCase);
+  }
   const data = response.body.data;
   if (response.status !== 200) violations.push(`status ${response.status}: ${JSON.stringify(response.body.errors?.[0]?.extensions?.code)}`);
   const rootEntity = rootEntityOf(testCase.target);
@@ -383,6 +388,21 @@ export async function runPropertyCase(harness: PropertyHarness, testCase: Proper
       }
     }
   }
+  return violations;
+}
+
+/** The codes of the gateway's query limits (README, "Limits at the edge"), written here, not imported. */
+const EDGE_LIMIT_CODES = new Set(['QUERY_TOO_DEEP', 'TOO_MANY_ALIASES', 'QUERY_TOO_COSTLY', 'TOO_MANY_TOKENS', 'TOO_MANY_DIRECTIVES']);
+
+async function refusedWhole(harness: PropertyHarness, body: GraphQLResponse['body'], testCase: PropertyCase): Promise<string[]> {
+  const violations: string[] = [];
+  if (body.data != null) violations.push('a query refused at the edge still carried data');
+  for (const domain of DOMAINS) {
+    if (harness.hub.partners[domain]!.receivedRequests().length > 0) violations.push(`partner ${domain} was asked for a query refused at the edge`);
+  }
+  const traceId = body.extensions?.traceId;
+  const records = typeof traceId === 'string' ? await harness.hub.database.prisma.auditRecord.count({ where: { traceId } }) : 0;
+  if (records > 0) violations.push(`a query refused at the edge left ${records} access record(s): it should have read nothing (${testCase.root.field})`);
   return violations;
 }
 

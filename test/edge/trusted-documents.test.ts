@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,8 +9,16 @@ import { loadTrustedDocuments, sha256 } from '../../src/edge/trusted-documents.t
 const HOUSEHOLD = 'query Household($id: ID!) { household(id: $id) { id address { street } } }';
 const HASH = sha256(HOUSEHOLD);
 
+/** Folders made by documentsFile, removed when the file's tests are done. */
+const folders: string[] = [];
+afterAll(() => {
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+});
+
 function documentsFile(content: unknown): string {
-  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'ontschot-trusted-')), 'documents.json');
+  const folder = mkdtempSync(path.join(os.tmpdir(), 'ontschot-trusted-'));
+  folders.push(folder);
+  const file = path.join(folder, 'documents.json');
   writeFileSync(file, JSON.stringify(content));
   return file;
 }

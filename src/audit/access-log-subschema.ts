@@ -6,7 +6,7 @@ import { isValidBsn } from '../domain/bsn.ts';
 import type { RequestContext } from '../request/request-context.ts';
 import { allAccessRecordsOf, findAccessRecords, MAX_PAGE_SIZE, type AccessRecordFilter } from './access-record-query.ts';
 import { buildSubjectAccessReport } from './subject-access-report.ts';
-import type { ProtectedSubject } from './access-log.ts';
+import type { ProtectedSubject, SubjectKind } from './access-log.ts';
 import { missedLookupKey } from './missed-lookup.ts';
 import { decideForSubject } from '../request/field-decision.ts';
 
@@ -40,7 +40,8 @@ export function createAccessLogSubschema() {
           if (!Number.isInteger(args.offset) || args.offset < 0) throw badInput('offset must be 0 or more');
           const filter = args.filter ?? {};
           const page = await findAccessRecords(ctx.prisma, toFilter(filter, ctx), { limit: args.limit, offset: args.offset });
-          await recordOfficerRead(ctx, 'Query.accessRecords', page.records, () => missedLookupKey(ctx.protector, 'SEARCH', searchTerms(filter, args)));
+          const handedOut = page.records.map((record) => ({ kind: record.subjectKind as SubjectKind, subjectKey: record.subjectKey, subjectEncrypted: record.subjectEncrypted }));
+          await recordOfficerRead(ctx, 'Query.accessRecords', handedOut, () => missedLookupKey(ctx.protector, 'SEARCH', searchTerms(filter, args)));
           return { ...page, limit: args.limit, offset: args.offset };
         },
         subjectAccessReport: async (_root, { bsn }: { bsn: string }, ctx) => {
@@ -48,7 +49,7 @@ export function createAccessLogSubschema() {
           const subjectKey = ctx.protector.lookupKey(bsn);
           const known = await ctx.prisma.person.findUnique({ where: { bsnHash: subjectKey }, select: { id: true } });
           // The report is about this BSN whether or not the registration knows it: one record under its key.
-          const subject = { kind: known ? 'PERSON' : 'BSN', subjectKey, subjectEncrypted: ctx.protector.encrypt(bsn) } as const;
+          const subject: ProtectedSubject = { kind: known ? 'PERSON' : 'BSN', subjectKey, subjectEncrypted: ctx.protector.encrypt(bsn) };
           await recordOfficerRead(ctx, 'Query.subjectAccessReport', [subject], () => subject);
           return buildSubjectAccessReport(await allAccessRecordsOf(ctx.prisma, subjectKey), ctx.policies);
         },
@@ -82,16 +83,13 @@ const BSN_KINDS = new Set(['PERSON', 'BSN']);
 async function recordOfficerRead(
   ctx: AccessLogContext,
   coordinate: string,
-  subjects: readonly { subjectKind?: string; kind?: string; subjectKey: string; subjectEncrypted: string }[],
+  subjects: readonly ProtectedSubject[],
   nothingFound: () => ProtectedSubject,
 ): Promise<void> {
   const decision = await decideForSubject(ctx as RequestContext, coordinate, undefined);
   const released = decision.allowed ? { coordinate, basis: decision.basis } : undefined;
   if (subjects.length === 0) ctx.accessLog.recordKeyed(nothingFound(), coordinate);
-  for (const subject of subjects) {
-    const kind = (subject.subjectKind ?? subject.kind ?? 'PERSON') as ProtectedSubject['kind'];
-    ctx.accessLog.recordKeyed({ kind, subjectKey: subject.subjectKey, subjectEncrypted: subject.subjectEncrypted }, coordinate, released);
-  }
+  for (const subject of subjects) ctx.accessLog.recordKeyed(subject, coordinate, released);
 }
 
 /** The search as one string, for the keyed hash of a search that found nothing (the BSN only encrypted). */

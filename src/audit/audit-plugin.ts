@@ -1,10 +1,9 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
 import type { PrismaClient } from '../db/generated/client.ts';
-import type { SqlRunner } from '../db/migrate.ts';
 import { logger } from '../observability/logger.ts';
 import type { RequestContext } from '../request/request-context.ts';
-import { AuditChain } from './audit-chain.ts';
+import type { AuditChain } from './audit-chain.ts';
 import { writeAuditRecords } from './audit-writer.ts';
 import { foreignOperationFrom } from './foreign-operation.ts';
 import { syncProcessingActivities, type ProcessingActivityRegister } from './processing-activities.ts';
@@ -19,7 +18,7 @@ const POLICY_CODES = new Set(['FORBIDDEN', 'PURPOSE_MISMATCH', 'CONSENT_REQUIRED
  * response is sent. If that write fails, the response is replaced by an AUDIT_UNAVAILABLE error
  * without any data: no access without a trace (fail closed).
  */
-export function auditPlugin(prisma: PrismaClient, sql: SqlRunner, purposes: ReadonlyMap<string, string>, chain = new AuditChain(sql)): ApolloServerPlugin<RequestContext> {
+export function auditPlugin(prisma: PrismaClient, purposes: ReadonlyMap<string, string>, chain: AuditChain): ApolloServerPlugin<RequestContext> {
   let register: ProcessingActivityRegister = new Map();
   return {
     async serverWillStart() {

@@ -4,7 +4,7 @@ import type { SqlRunner } from '../db/migrate.ts';
 import { logger } from '../observability/logger.ts';
 import { decideForSubject } from '../request/field-decision.ts';
 import type { RequestContext } from '../request/request-context.ts';
-import { AccessLog } from './access-log.ts';
+import { AccessLog, type ProtectedSubject } from './access-log.ts';
 import type { AuditChain } from './audit-chain.ts';
 import { buildLdvRecords } from './audit-writer.ts';
 import type { ForeignOperation, LdvRecord } from './record-hash.ts';
@@ -19,8 +19,11 @@ export interface AuditScope {
 export interface AuditedAccess {
   /** The root field, e.g. `Mutation.withdrawConsent`: its policy decision is the record's basis. */
   coordinate: string;
-  /** Whose data the change is about; without a person the change is made without a record. */
-  personId: string | undefined;
+  /**
+   * Whose data the change is about: a person of the case registration, or, when the registration no longer
+   * knows them (a consent outlives its person), the subject as the consent row protects it. Never nobody.
+   */
+  subject: { personId: string } | { protectedSubject: ProtectedSubject };
   /** The operation name (or type) for the record's LDV `name`. */
   operationName: string;
 }
@@ -67,10 +70,14 @@ export async function changeWithAccessRecord<T>(context: RequestContext, access:
 }
 
 async function recordsFor(context: RequestContext, scope: AuditScope, access: AuditedAccess): Promise<LdvRecord[]> {
-  if (!access.personId) return [];
-  const subject = { kind: 'person', id: access.personId } as const;
   const accessLog = new AccessLog();
-  accessLog.record(subject, await decideForSubject(context, access.coordinate, subject));
+  if ('personId' in access.subject) {
+    const subject = { kind: 'person', id: access.subject.personId } as const;
+    accessLog.record(subject, await decideForSubject(context, access.coordinate, subject));
+  } else {
+    const decision = await decideForSubject(context, access.coordinate, undefined);
+    accessLog.recordKeyed(access.subject.protectedSubject, access.coordinate, decision.allowed ? { coordinate: access.coordinate, basis: decision.basis } : undefined);
+  }
   return buildLdvRecords({
     ...context,
     foreignOperation: scope.foreignOperation,

@@ -2,6 +2,8 @@ import { decideForSubject } from '../request/field-decision.ts';
 import type { RequestContext } from '../request/request-context.ts';
 import { missedLookupKey } from '../audit/missed-lookup.ts';
 import type { ConsentRow } from './consent-store.ts';
+import type { ProtectedSubject } from '../audit/access-log.ts';
+import type { SubjectProtector } from '../crypto/subject-protection.ts';
 
 /**
  * Records in the request's access log that a consent operation touched this person's data. The gateway
@@ -20,15 +22,17 @@ export async function recordConsentAccess(context: RequestContext, coordinate: s
 }
 
 /**
- * A receipt check reads whether a consent, and so the consent of one person, still holds: recorded under
- * that person (from the stored consent), or, when the consent is gone or the receipt names none, under
- * the consent id it claims.
+ * Whose consent a stored consent row is, as the row protects it (the person's keyed hash and encrypted
+ * BSN, even when the case registration no longer knows them). A consent that is gone, or a row from
+ * before encrypted subjects, is named by its id's keyed hash.
  */
+export function consentSubject(protector: SubjectProtector, consentId: string, stored: ConsentRow | null): ProtectedSubject {
+  return stored?.subjectEncrypted
+    ? { kind: 'PERSON', subjectKey: stored.subjectKey, subjectEncrypted: stored.subjectEncrypted }
+    : missedLookupKey(protector, 'CONSENT_ID', consentId);
+}
+
+/** A receipt check reads whether a consent, and so the consent of one person, still holds. */
 export function recordReceiptCheck(context: RequestContext, consentId: string, stored: ConsentRow | null): void {
-  const coordinate = 'Query.verifyConsentReceipt';
-  if (stored?.subjectEncrypted) {
-    context.accessLog.recordKeyed({ kind: 'PERSON', subjectKey: stored.subjectKey, subjectEncrypted: stored.subjectEncrypted }, coordinate);
-  } else {
-    context.accessLog.recordKeyed(missedLookupKey(context.protector, 'CONSENT_ID', consentId), coordinate);
-  }
+  context.accessLog.recordKeyed(consentSubject(context.protector, consentId, stored), 'Query.verifyConsentReceipt');
 }

@@ -9,7 +9,7 @@ import { consentsOfSubject, findConsent, findPersonByBsn, insertConsent, markWit
 import { checkConsentReceipt, signConsentReceipt } from './consent-receipt.ts';
 import { toFhirConsent } from './consent-fhir.ts';
 import { consentStatus } from './consent-record.ts';
-import { recordConsentAccess, recordReceiptCheck } from './consent-access-log.ts';
+import { consentSubject, recordConsentAccess, recordReceiptCheck } from './consent-access-log.ts';
 import { changeWithAccessRecord } from '../audit/audited-change.ts';
 import { isValidBsn } from '../domain/bsn.ts';
 
@@ -57,7 +57,7 @@ export function createConsentSubschema() {
           const valid = validateRecordConsentInput(input, ctx.policies);
           const person = await findPersonByBsn(ctx.prisma, ctx.protector, valid.bsn);
           if (!person) throw badUserInput('input.bsn', 'no person with this BSN is known to the hub');
-          const access = { coordinate: 'Mutation.recordConsent', personId: person.id, operationName: operationNameOf(info) };
+          const access = { coordinate: 'Mutation.recordConsent', subject: { personId: person.id }, operationName: operationNameOf(info) };
           const consent = await changeWithAccessRecord(ctx, access, (tx) => insertConsent(tx, ctx.protector, valid, actorOf(ctx)));
           return { consent, receipt: await signConsentReceipt(ctx.hubKey, consent) };
         },
@@ -66,7 +66,7 @@ export function createConsentSubschema() {
           const existing = await findConsent(ctx.prisma, id);
           if (!existing) throw badUserInput('id', 'no consent with this id');
           const person = await ctx.prisma.person.findUnique({ where: { bsnHash: existing.subjectKey }, select: { id: true } });
-          const access = { coordinate: 'Mutation.withdrawConsent', personId: person?.id, operationName: operationNameOf(info) };
+          const access = { coordinate: 'Mutation.withdrawConsent', subject: person ? { personId: person.id } : { protectedSubject: consentSubject(ctx.protector, existing.id, existing) }, operationName: operationNameOf(info) };
           return changeWithAccessRecord(ctx, access, async (tx) => {
             const withdrawn = await markWithdrawn(tx, id, actorOf(ctx), text, new Date());
             if (!withdrawn) throw badUserInput('id', 'this consent was already withdrawn');

@@ -28,18 +28,18 @@ export interface InvalidString {
 
 export function findInvalidString(document: DocumentNode, variables: Record<string, unknown> | undefined): InvalidString | undefined {
   let found: InvalidString | undefined;
+  // Only the variables the operation declares are checked (their names are GraphQL names, never a
+  // client's BSN); others are never read.
+  const declared = new Set<string>();
   visit(document, {
     Argument(node) {
       found ??= inLiteral(node.value, node.name.value, (path) => `argument "${path}"`);
     },
     VariableDefinition(node) {
+      declared.add(node.variable.name.value);
       if (node.defaultValue) found ??= inLiteral(node.defaultValue, node.variable.name.value, (path) => `the default of variable "$${path}"`);
     },
   });
-  // Only the variables the operation declares (their names are GraphQL names, never a client's BSN);
-  // others are never read.
-  const declared = new Set<string>();
-  visit(document, { VariableDefinition: (node) => void declared.add(node.variable.name.value) });
   for (const name of declared) {
     if (variables && Object.hasOwn(variables, name)) {
       found ??= inJson(variables[name], name, (path) => (path === name ? `variable "$${name}"` : `variable "$${name}" at "${path}"`));

@@ -76,7 +76,7 @@ export async function startGateway(deps: GatewayDependencies): Promise<RunningGa
   const edge = createGatewayEdge(config.edge ?? loadEdgeConfig({}), { withoutLimits: deps.withoutEdgeLimitsForBenchmark });
   // One chain per gateway process: the access-log plugin appends to it, the sealer signs its head.
   const auditChain = new AuditChain(deps.sql);
-  const auditPlugins = [auditPlugin(prisma, deps.sql, policies.purposes, auditChain), chainSealPlugin(new ChainSealer(auditChain, hubKey, prisma, config.auditSeal))];
+  const auditPlugins = [auditPlugin(prisma, policies.purposes, auditChain), chainSealPlugin(new ChainSealer(auditChain, hubKey, prisma, config.auditSeal))];
 
   const app = express();
   app.disable('x-powered-by');

@@ -8,6 +8,8 @@ import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import pg from 'pg';
 import { verifyAuditChain } from '../../src/audit/chain-verifier.ts';
 import { allDemoPeople } from '../../src/demo/population.ts';
+import { createSubjectProtector } from '../../src/crypto/subject-protection.ts';
+import { loadHubDataKey } from '../../src/crypto/hub-data-key.ts';
 import { describeWithPostgres } from '../support/postgres.ts';
 import { startTestHub, type TestHub } from '../support/hub.ts';
 
@@ -152,5 +154,19 @@ describeWithPostgres('a consent change and its access record are one transaction
   it('leaves no gap or fork in the chain after rolled-back appends: audit:verify finds it intact', async () => {
     const result = await verifyAuditChain(hub.database.prisma, hub.hubKey.jwks);
     expect(result).toMatchObject({ intact: true, checked: await count('audit_record'), chains: 2 });
+  });
+
+  it('records the withdrawal of a consent whose person the registration no longer knows, under the consent\'s own subject', async () => {
+    const riet = allDemoPeople().find((person) => person.givenName === 'Riet')!;
+    const recorded = await hub.query(token, RECORD, { input: { ...input, bsn: riet.bsn, category: 'wonen', evidenceReference: 'DMS-2026-009890' } });
+    const consentId = recorded.body.data!.recordConsent.consent.id;
+    const protector = createSubjectProtector(await loadHubDataKey(hub.dataDir));
+    await db.query('DELETE FROM person WHERE bsn_hash = $1', [protector.lookupKey(riet.bsn)]);
+
+    const withdrawn = await hub.query(token, WITHDRAW, { id: consentId, reason: 'Inwoner verhuisd' });
+    expect(withdrawn.status).toBe(200);
+    expect(withdrawn.body.data!.withdrawConsent.status).toBe('WITHDRAWN');
+    const { rows } = await db.query('SELECT subject_kind, subject_key, fields_released FROM audit_record WHERE trace_id = $1', [withdrawn.body.extensions!.traceId]);
+    expect(rows).toEqual([{ subject_kind: 'PERSON', subject_key: protector.lookupKey(riet.bsn), fields_released: ['Mutation.withdrawConsent'] }]);
   });
 });

@@ -10,18 +10,16 @@
  * Uses throw-away databases on ONTSCHOT_TEST_PG_ADMIN_URL (default postgres://postgres@127.0.0.1:5432/postgres).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
+import { createBenchDatabase } from './bench-database.ts';
 import { loadGatewayConfig } from '../src/config/env.ts';
 import { startHub } from '../src/hub/start-hub.ts';
 import { DEMO_PROFILES } from '../src/cli/demo-tokens.ts';
 
-const ADMIN_URL = process.env.ONTSCHOT_TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 type Mode = 'limits-off' | 'limits-on';
 
 /** Child: one hub on its own database, prints "<graphql url> <token>" and waits to be stopped. */
@@ -42,16 +40,6 @@ async function serve(mode: Mode, databaseUrl: string, dataDir: string): Promise<
   process.on('SIGTERM', () => void hub.close().finally(() => process.exit(0)));
 }
 
-async function adminQuery(sql: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  try {
-    await admin.query(sql);
-  } finally {
-    await admin.end();
-  }
-}
-
 function rssMiB(pid: number): number {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return match ? Number(match[1]) / 1024 : Number.NaN;
@@ -66,14 +54,11 @@ function percentile(samples: number[], p: number): number {
 interface FloodResult { mode: Mode; answeredMs: number; statuses: string; healthP50: number; healthMax: number; healthPolls: number; rssBefore: number; rssPeak: number }
 
 async function flood(mode: Mode, aliases: number, parallel: number, timeoutMs: number): Promise<FloodResult> {
-  const name = `ontschot_bench_${randomBytes(4).toString('hex')}`;
-  await adminQuery(`CREATE DATABASE "${name}"`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
+  const database = await createBenchDatabase();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'ontschot-bench-'));
   let child: ChildProcess | undefined;
   try {
-    child = spawn(process.execPath, ['--import', 'tsx', 'bench/alias-flood.ts', '--child', mode, '--database-url', url.toString(), '--data-dir', dataDir], {
+    child = spawn(process.execPath, ['--import', 'tsx', 'bench/alias-flood.ts', '--child', mode, '--database-url', database.url, '--data-dir', dataDir], {
       env: { ...process.env, LOG_LEVEL: 'silent' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -141,7 +126,7 @@ async function flood(mode: Mode, aliases: number, parallel: number, timeoutMs: n
       if (child.exitCode === null) child.kill('SIGKILL');
     }
     await rm(dataDir, { recursive: true, force: true });
-    await adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await database.drop();
   }
 }
 

@@ -11,35 +11,23 @@
  *
  * Uses a throw-away database on ONTSCHOT_TEST_PG_ADMIN_URL (default postgres://postgres@127.0.0.1:5432/postgres).
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
+import { createBenchDatabase } from './bench-database.ts';
 import { loadGatewayConfig } from '../src/config/env.ts';
 import { startHub, type RunningHub } from '../src/hub/start-hub.ts';
 import { DEMO_PROFILES } from '../src/cli/demo-tokens.ts';
 import { HUB_JWKS_PATH } from '../src/auth/hub-signing-key.ts';
 import { freePort, startPartnerProcesses, type PartnerProcesses } from './partner-processes.ts';
 
-const ADMIN_URL = process.env.ONTSCHOT_TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const QUERY = `query CaseScreen($id: ID!) {
   household(id: $id) {
     address { street houseNumber postcode }
     members { givenName familyName housing { rentArrearsMonths evictionStatus } debt { caseStatus totalDebt } care { inCare trajectoryKind } }
   }
 }`;
-
-async function adminQuery(sql: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  try {
-    await admin.query(sql);
-  } finally {
-    await admin.end();
-  }
-}
 
 type Topology = 'in-process' | 'separate';
 
@@ -86,10 +74,7 @@ async function main(): Promise<void> {
   if (topologies.some((topology) => topology !== 'in-process' && topology !== 'separate')) throw new Error('--topology lists in-process and/or separate');
 
   for (const topology of topologies) {
-    const name = `ontschot_bench_${randomBytes(4).toString('hex')}`;
-    await adminQuery(`CREATE DATABASE "${name}"`);
-    const url = new URL(ADMIN_URL);
-    url.pathname = `/${name}`;
+    const database = await createBenchDatabase();
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'ontschot-bench-'));
     const hubs: RunningHub[] = [];
     let partners: PartnerProcesses | undefined;
@@ -98,9 +83,9 @@ async function main(): Promise<void> {
       // adapters that trust one gateway's hub key set trust the other's too.
       const auditedPort = await freePort();
       if (topology === 'separate') partners = await startPartnerProcesses(dataDir, `http://127.0.0.1:${auditedPort}${HUB_JWKS_PATH}`);
-      const audited = await startBenchHub(url.toString(), dataDir, false, partners?.gatewayEnv, auditedPort);
+      const audited = await startBenchHub(database.url, dataDir, false, partners?.gatewayEnv, auditedPort);
       hubs.push(audited);
-      const unaudited = await startBenchHub(url.toString(), dataDir, true, partners?.gatewayEnv);
+      const unaudited = await startBenchHub(database.url, dataDir, true, partners?.gatewayEnv);
       hubs.push(unaudited);
       const profile = DEMO_PROFILES.wijkcoach;
       const token = await audited.demoIssuer!.issueToken({ subject: profile.subject, organisationId: profile.organisationId, roles: ['wijkcoach'], purpose: profile.purpose }, 3600);
@@ -130,7 +115,7 @@ async function main(): Promise<void> {
       for (const hub of hubs.reverse()) await hub.close().catch(() => undefined);
       await partners?.stop();
       await rm(dataDir, { recursive: true, force: true });
-      await adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await database.drop();
     }
   }
 }

@@ -18,20 +18,18 @@
  * The edge's settings are the defaults of src/edge/admission-settings.ts unless EDGE_* variables are set.
  */
 import type { ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import pg from 'pg';
+import { createBenchDatabase } from './bench-database.ts';
 import { loadDemoIssuer } from '../src/auth/demo-issuer.ts';
 import { DEMO_ISSUER, HUB_AUDIENCE, loadGatewayConfig } from '../src/config/env.ts';
 import { DEMO_PROFILES } from '../src/cli/demo-tokens.ts';
 import { HUB_JWKS_PATH } from '../src/auth/hub-signing-key.ts';
 import { freePort, spawnListening, startPartnerProcesses, type PartnerProcesses } from './partner-processes.ts';
 
-const ADMIN_URL = process.env.ONTSCHOT_TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const QUERY = `query CaseScreen($id: ID!) {
   household(id: $id) {
     address { street houseNumber postcode }
@@ -55,16 +53,6 @@ interface RunResult {
   completeP50: number;
   completeP99: number;
   completePerSecond: number;
-}
-
-async function adminQuery(sql: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  try {
-    await admin.query(sql);
-  } finally {
-    await admin.end();
-  }
 }
 
 function classify(status: number, body: string): { outcome: Outcome; reason?: string } {
@@ -244,10 +232,7 @@ async function main(): Promise<void> {
 }
 
 async function runTopology(topology: Topology, levels: number[], durationS: number, partnerLatencyMs: number): Promise<void> {
-  const name = `ontschot_bench_${randomBytes(4).toString('hex')}`;
-  await adminQuery(`CREATE DATABASE "${name}"`);
-  const databaseUrl = new URL(ADMIN_URL);
-  databaseUrl.pathname = `/${name}`;
+  const database = await createBenchDatabase();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'ontschot-bench-load-'));
   let partners: PartnerProcesses | undefined;
   let gateway: ChildProcess | undefined;
@@ -262,7 +247,7 @@ async function runTopology(topology: Topology, levels: number[], durationS: numb
     // All load comes with one demo professional's token, where real load is many professionals each well
     // within their own limit: the per-professional rate limit (src/edge/rate-limit.ts) is off here, so
     // what is measured is admission control.
-    const gatewayEnv = { ...process.env, LOG_LEVEL: 'silent', HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: databaseUrl.toString(), ONTSCHOT_DATA_DIR: dataDir, RATE_LIMIT_PER_MINUTE: '0', ...partners?.gatewayEnv };
+    const gatewayEnv = { ...process.env, LOG_LEVEL: 'silent', HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: database.url, ONTSCHOT_DATA_DIR: dataDir, RATE_LIMIT_PER_MINUTE: '0', ...partners?.gatewayEnv };
     const graphqlUrl = `http://127.0.0.1:${port}/graphql`;
     const config = loadGatewayConfig(gatewayEnv);
 
@@ -305,7 +290,7 @@ async function runTopology(topology: Topology, levels: number[], durationS: numb
     if (gateway) await stopProcess(gateway);
     await partners?.stop();
     await rm(dataDir, { recursive: true, force: true });
-    await adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await database.drop();
   }
 }
 

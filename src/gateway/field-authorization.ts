@@ -8,6 +8,18 @@ import { ACCOUNTED_BY_ROOT, type Owner, type RequestContext, UNKNOWN } from '../
 import { logger } from '../observability/logger.ts';
 
 /**
+ * Root fields that return personal data of something other than a Person or Household, and whose
+ * resolvers write the access records of what they return themselves (the consent API, the access log
+ * for privacy officers). A new root field that returns personal data
+ * of anything but a Person or Household must record it and be listed here; test/gateway/public-schema.test.ts
+ * keeps this list and the schema in step.
+ */
+export const ROOTS_RECORDING_THEIR_OWN_SUBJECTS: ReadonlySet<string> = new Set([
+  'Query.consentsOf', 'Query.accessRecords', 'Query.subjectAccessReport',
+  'Mutation.recordConsent', 'Mutation.withdrawConsent',
+]);
+
+/**
  * Wraps every field of the gateway schema with its policy decision. A withheld field resolves to `null`
  * with an error at its path (code FORBIDDEN, PURPOSE_MISMATCH, CONSENT_REQUIRED or CONSENT_UNAVAILABLE, with
  * the category and what would make it visible); its resolver is never called. Every decision about personal data is
@@ -38,9 +50,10 @@ export function applyFieldAuthorization(schema: GraphQLSchema, policies: PolicyS
           throw safeError(error);
         }
         if (value instanceof Error) throw safeError(value);
-        // What a root field returns is accounted for by its own resolver (look-ups, consents, the access
-        // log record their subjects themselves); Person and Household objects carry the hub's id anyway.
-        if (returnsObject) markOwner(value, subject ?? (isRoot || owner === ACCOUNTED_BY_ROOT ? ACCOUNTED_BY_ROOT : UNKNOWN), context);
+        // Person and Household objects carry the hub's id; below them the subject is inherited. What the
+        // roots listed below return is accounted for by their own resolvers; any other root's objects have
+        // no known subject, so their personal fields are withheld (fail closed).
+        if (returnsObject) markOwner(value, subject ?? (owner === ACCOUNTED_BY_ROOT || ROOTS_RECORDING_THEIR_OWN_SUBJECTS.has(coordinate) ? ACCOUNTED_BY_ROOT : UNKNOWN), context);
         return value;
       };
       return { ...fieldConfig, resolve };

@@ -31,6 +31,8 @@ export interface SubjectAccess {
   withheld: Map<string, string>;
   /** The look-up fields (Query.personByBsn, ...) that led to this subject. */
   lookups: Set<string>;
+  /** The break-the-glass grant data of this subject was released under, if any. */
+  breakGlassGrantId?: string;
 }
 
 export interface KeyedAccess {
@@ -54,11 +56,17 @@ export class AccessLog {
     const entry = this.entry(subject);
     if (decision.allowed) entry.released.set(decision.coordinate, decision.consentId ? `consent:${decision.consentId}` : decision.basis);
     else entry.withheld.set(decision.coordinate, decision.code);
+    if (decision.allowed && decision.breakGlassGrantId) entry.breakGlassGrantId ??= decision.breakGlassGrantId;
   }
 
-  /** A look-up field (`Query.household`, `Query.personByBsn`, ...) found this subject: a read, whatever is selected. */
-  recordLookup(subject: Subject, lookup: string): void {
-    this.entry(subject).lookups.add(lookup);
+  /**
+   * A look-up field (`Query.household`, `Query.personByBsn`, ...) found this subject: a read, whatever is
+   * selected. Under a break-the-glass grant the record names it.
+   */
+  recordLookup(subject: Subject, lookup: string, breakGlassGrantId?: string): void {
+    const entry = this.entry(subject);
+    entry.lookups.add(lookup);
+    if (breakGlassGrantId) entry.breakGlassGrantId ??= breakGlassGrantId;
   }
 
   /**

@@ -28,6 +28,7 @@ const COLUMNS: readonly [string, string, (record: ChainedRecord) => unknown][] =
   ['fields_released', '::text[]', (r) => r.fieldsReleased],
   ['fields_withheld', '::text[]', (r) => r.fieldsWithheld],
   ['field_bases', '::jsonb', (r) => (r.fieldBases ? JSON.stringify(r.fieldBases) : null)],
+  ['break_glass_grant_id', '', (r) => r.breakGlassGrantId ?? null],
   ['chain_id', '', (r) => r.chainId],
   ['chain_seq', '::integer', (r) => r.chainSeq],
   ['prev_hash', '', (r) => r.prevHash],

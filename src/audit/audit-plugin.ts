@@ -9,7 +9,7 @@ import { foreignOperationFrom } from './foreign-operation.ts';
 import { syncProcessingActivities, type ProcessingActivityRegister } from './processing-activities.ts';
 
 /** Errors that are policy at work (a field withheld as designed), not a failed processing. */
-const POLICY_CODES = new Set(['FORBIDDEN', 'PURPOSE_MISMATCH', 'CONSENT_REQUIRED']);
+const POLICY_CODES = new Set(['FORBIDDEN', 'PURPOSE_MISMATCH', 'NOT_INVOLVED', 'CONSENT_REQUIRED']);
 
 /**
  * The gateway's access log. At start-up it syncs the register of processing activities with the policy

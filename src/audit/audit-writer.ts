@@ -31,6 +31,7 @@ interface SubjectEntry {
   released: Map<string, string>;
   withheld: Set<string>;
   lookups: Set<string>;
+  breakGlassGrantId?: string;
 }
 
 /**
@@ -66,6 +67,7 @@ export async function buildLdvRecords(request: AuditedRequest): Promise<LdvRecor
       for (const [coordinate, basis] of access.released) entry.released.set(coordinate, basis);
       for (const coordinate of access.withheld.keys()) entry.withheld.add(coordinate);
       for (const lookup of access.lookups) entry.lookups.add(lookup);
+      if (access.breakGlassGrantId) entry.breakGlassGrantId ??= access.breakGlassGrantId;
     }
   }
   for (const access of request.accessLog.keyedSubjects()) {
@@ -74,7 +76,7 @@ export async function buildLdvRecords(request: AuditedRequest): Promise<LdvRecor
     for (const lookup of access.lookups) entry.lookups.add(lookup);
   }
   const { caller } = request;
-  return [...entries.values()].map(({ kind, subjectKey, subjectEncrypted, released, withheld, lookups }) => {
+  return [...entries.values()].map(({ kind, subjectKey, subjectEncrypted, released, withheld, lookups, breakGlassGrantId }) => {
     const fieldsReleased = [...released.keys()].sort();
     return {
       // UUID v7 (time first): the primary-key index grows at its end instead of at a random page per record.
@@ -100,6 +102,7 @@ export async function buildLdvRecords(request: AuditedRequest): Promise<LdvRecor
       fieldsReleased,
       fieldsWithheld: [...withheld].sort(),
       fieldBases: Object.fromEntries(fieldsReleased.map((coordinate) => [coordinate, released.get(coordinate)!])),
+      breakGlassGrantId: breakGlassGrantId ?? null,
     };
   });
 }

@@ -27,6 +27,8 @@ export interface LdvRecord {
   fieldsReleased: string[];
   fieldsWithheld: string[];
   fieldBases: Record<string, string> | null;
+  /** The break-the-glass grant the access was made under (src/break-glass), or null. */
+  breakGlassGrantId?: string | null;
 }
 
 /** The calling party's operation, from an incoming W3C traceparent (LDV `foreign_operation`). */
@@ -51,8 +53,8 @@ export function genesisHash(chainId: string): string {
  * The record's hash: SHA-256 over its RFC 8785 canonical JSON (stable key order, one number and date
  * form), including the previous record's hash. The sequence number is left out on purpose: order is
  * proven by the prev-hash links, so a changed sequence shows up as a reordering, not as an alteration.
- * The database's own write time (occurred_at) is informative only and not covered. `subjectKind` and
- * `lookups` are covered when they differ from their defaults (PERSON, none), so that records written
+ * The database's own write time (occurred_at) is informative only and not covered. `subjectKind`,
+ * `lookups` and `breakGlassGrantId` are covered when they differ from their defaults (PERSON, none, none), so that records written
  * before they existed keep their hashes, while changing them on a newer record still breaks its hash.
  */
 export function hashRecord(record: LdvRecord & Omit<ChainLink, 'chainSeq'>): string {
@@ -79,6 +81,7 @@ export function hashRecord(record: LdvRecord & Omit<ChainLink, 'chainSeq'>): str
     fieldsReleased: record.fieldsReleased,
     fieldsWithheld: record.fieldsWithheld,
     fieldBases: record.fieldBases,
+    ...(record.breakGlassGrantId ? { breakGlassGrantId: record.breakGlassGrantId } : {}),
     chainId: record.chainId,
     prevHash: record.prevHash,
   });

@@ -16,8 +16,9 @@ const PURPOSE_SYSTEM = `${HUB_FHIR}/CodeSystem/purpose`;
 const DATA_CATEGORY_SYSTEM = `${HUB_FHIR}/CodeSystem/data-category`;
 
 /** consent-state-codes (required binding): a withdrawn or expired consent is no longer in force. */
-const FHIR_STATUS: Record<ConsentStatus, 'active' | 'inactive'> = {
+const FHIR_STATUS: Record<ConsentStatus, 'active' | 'inactive' | 'proposed'> = {
   ACTIVE: 'active',
+  PENDING_CONFIRMATION: 'proposed', // recorded, waiting for the second professional (four eyes)
   NOT_YET_VALID: 'active', // agreed and in force; provision.period says from when it applies
   WITHDRAWN: 'inactive',
   EXPIRED: 'inactive',

@@ -8,19 +8,22 @@ export interface ConsentRecord {
   validFrom: Date;
   validUntil: Date | null;
   withdrawnAt: Date | null;
+  /** Null while a special-category consent waits for its second professional (four eyes): not active yet. */
+  confirmedAt: Date | null;
 }
 
 /** Where a consent stands at a moment. A withdrawal counts at once and outranks expiry. */
-export type ConsentStatus = 'ACTIVE' | 'WITHDRAWN' | 'EXPIRED' | 'NOT_YET_VALID';
+export type ConsentStatus = 'ACTIVE' | 'WITHDRAWN' | 'EXPIRED' | 'NOT_YET_VALID' | 'PENDING_CONFIRMATION';
 
 export function consentStatus(consent: ConsentRecord, now: Date): ConsentStatus {
   if (consent.withdrawnAt !== null) return 'WITHDRAWN';
+  if (consent.confirmedAt === null) return 'PENDING_CONFIRMATION';
   if (consent.validUntil !== null && consent.validUntil <= now) return 'EXPIRED';
   if (consent.validFrom > now) return 'NOT_YET_VALID';
   return 'ACTIVE';
 }
 
-/** Active: started, not expired, not withdrawn. Withdrawal takes effect at once. */
+/** Active: confirmed, started, not expired, not withdrawn. Withdrawal takes effect at once. */
 export function isActiveConsent(consent: ConsentRecord, now: Date): boolean {
   return consentStatus(consent, now) === 'ACTIVE';
 }

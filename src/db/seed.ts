@@ -7,6 +7,12 @@ import { createHash } from 'node:crypto';
 import type { SubjectProtector } from '../crypto/subject-protection.ts';
 import { DEMO_CONSENTS, DEMO_HOUSEHOLDS } from '../demo/population.ts';
 import type { PrismaClient } from './generated/client.ts';
+import { findOrganisation } from '../domain/organisations.ts';
+
+/** The purpose a demo organisation is involved for, unless the population names one. */
+function usualPurposeOf(organisationId: string): string {
+  return findOrganisation(organisationId)?.kind === 'WIJKTEAM' ? 'wijkteam-ondersteuning' : 'vroegsignalering-schulden';
+}
 
 export interface SeedCounts {
   households: number;
@@ -47,8 +53,19 @@ export async function seedDemoData(prisma: PrismaClient, protector: SubjectProte
 
       for (const involvement of household.involvement) {
         const id = deterministicUuid(`involvement|${household.id}|${involvement.organisationId}`);
-        const data = { householdId: household.id, organisationId: involvement.organisationId, since: involvement.since };
-        await tx.involvement.upsert({ where: { id }, create: { id, ...data }, update: data });
+        const data = {
+          householdId: household.id,
+          organisationId: involvement.organisationId,
+          since: involvement.since,
+          purpose: involvement.purpose ?? usualPurposeOf(involvement.organisationId),
+          endsAt: involvement.endsAt ? new Date(involvement.endsAt) : null,
+          registeredBy: 'demo-seed',
+          registeredByOrganisationId: household.regisseur.organisationId,
+        };
+        // An involvement registered or ended while the demo runs must survive a re-seed: only rows from before
+        // involvements had a purpose (registered_by 'seed', the migration's default) are filled in.
+        await tx.involvement.upsert({ where: { id }, create: { id, ...data }, update: {} });
+        await tx.involvement.updateMany({ where: { id, registeredBy: 'seed' }, data });
       }
 
       for (const person of household.members) {
@@ -90,6 +107,10 @@ export async function seedDemoData(prisma: PrismaClient, protector: SubjectProte
           evidenceMethod: consent.evidence.method,
           evidenceReference: consent.evidence.reference,
           recordedBy: consent.recordedBy,
+          // Demo consents were confirmed by a second professional of the wijkteam when recorded.
+          confirmedAt: new Date(consent.validFrom),
+          confirmedBy: 'demo-seed',
+          confirmedByOrganisationId: consent.granteeOrganisationId,
         },
       });
       counts.consents++;

@@ -73,8 +73,21 @@ export interface DemoHousehold {
   id: string;
   address: { street: string; houseNumber: number; houseNumberSuffix?: string; postcode: string; city: string };
   regisseur: { name: string; phone: string; organisationId: string };
-  involvement: { organisationId: string; since: string }[];
+  involvement: DemoInvolvement[];
   members: DemoPerson[];
+}
+
+/**
+ * An organisation's involvement with a household. The purpose defaults to the usual one of the
+ * organisation's kind (src/db/seed.ts): wijkteam-ondersteuning for a wijkteam,
+ * vroegsignalering-schulden for the housing corporation and debt relief in this demo.
+ */
+export interface DemoInvolvement {
+  organisationId: string;
+  since: string;
+  purpose?: string;
+  /** ISO date-time at which it ended; absent: still active. */
+  endsAt?: string;
 }
 
 export interface DemoConsent {
@@ -227,6 +240,41 @@ export const DEMO_HOUSEHOLDS: readonly DemoHousehold[] = [
         debt: { caseNumber: 'SHV-2026-0288', status: 'INTAKE', totalDebt: 2650.0, creditorCount: 2, paymentArrangement: false, budgetManagement: false, registeredOn: '2026-08-25' },
       },
       { id: 'p-2015', bsn: '999975973', givenName: 'Riet', familyName: 'Smit-Peters', birthDate: '1951-03-27' },
+    ],
+  },
+  // Need to know: a household of wijkteam West, which wijkteam Oost may not see (NOT_INVOLVED).
+  {
+    id: 'hh-1008',
+    address: { street: 'Kanaalweg', houseNumber: 18, postcode: '3526KL', city: 'Utrecht' },
+    regisseur: { name: 'Noor Visser', phone: '030-0000201', organisationId: 'wijkteam-west' },
+    involvement: [
+      { organisationId: 'wijkteam-west', since: '2026-05-12' },
+      { organisationId: 'woonstichting-de-linde', since: '2018-03-01' },
+    ],
+    members: [
+      {
+        id: 'p-2016', bsn: '999980002', givenName: 'Sevda', familyName: 'Yilmaz', birthDate: '1987-12-08',
+        housing: { contractNumber: 'HC-80318', tenancyStartDate: '2018-03-01', monthlyRent: 702.15, arrearsAmount: 1404.3, arrearsMonths: 2, nuisanceReports: 0, eviction: 'NONE' },
+        care: { patientNumber: 'GGZ-80112', trajectory: 'BASIC_GGZ', active: true, startDate: '2026-04-01', responsiblePractitioner: HENDRIKS, crisisPlan: false },
+      },
+      { id: 'p-2017', bsn: '999980014', givenName: 'Emre', familyName: 'Yilmaz', birthDate: '2012-07-21' },
+    ],
+  },
+  // Need to know: a household no organisation is involved with any more (wijkteam Oost's ended); the
+  // debt worker's early signal (Wgs) still works, nothing else does.
+  {
+    id: 'hh-1009',
+    address: { street: 'Vleutenseweg', houseNumber: 240, postcode: '3532HR', city: 'Utrecht' },
+    regisseur: { name: 'Sanne de Boer', phone: '030-0000101', organisationId: 'wijkteam-oost' },
+    involvement: [
+      { organisationId: 'wijkteam-oost', since: '2024-02-01', endsAt: '2025-08-31T22:00:00Z' },
+    ],
+    members: [
+      {
+        id: 'p-2018', bsn: '999980026', givenName: 'Kees', familyName: 'Brouwer', birthDate: '1971-02-14',
+        housing: { contractNumber: 'HC-90240', tenancyStartDate: '2009-06-01', monthlyRent: 688.5, arrearsAmount: 2065.5, arrearsMonths: 3, nuisanceReports: 2, eviction: 'NONE' },
+        debt: { caseNumber: 'SHV-2024-0112', status: 'CLOSED', totalDebt: 0, creditorCount: 0, paymentArrangement: false, budgetManagement: false, registeredOn: '2024-03-11' },
+      },
     ],
   },
 ];

@@ -49,6 +49,7 @@ function explanation(context: RequestContext, decision: Decision) {
       kind: option.kind.toUpperCase(),
       description: option.kind === 'legal' ? (context.policies.legalBases.get(option.basis)?.description ?? null) : null,
       requiredConsent: option.requiredConsent ?? null,
+      requiredInvolvement: option.requiredInvolvement ?? null,
     })),
   };
 }

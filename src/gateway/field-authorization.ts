@@ -21,7 +21,7 @@ export const ROOTS_RECORDING_THEIR_OWN_SUBJECTS: ReadonlySet<string> = new Set([
 
 /**
  * Wraps every field of the gateway schema with its policy decision. A withheld field resolves to `null`
- * with an error at its path (code FORBIDDEN, PURPOSE_MISMATCH, CONSENT_REQUIRED or CONSENT_UNAVAILABLE, with
+ * with an error at its path (code FORBIDDEN, PURPOSE_MISMATCH, NOT_INVOLVED, CONSENT_REQUIRED or CONSENT_UNAVAILABLE, with
  * the category and what would make it visible); its resolver is never called. Every decision about personal data is
  * recorded in the request's access log. Errors from partner sources become SOURCE_UNAVAILABLE.
  */
@@ -92,8 +92,11 @@ function withheldError(decision: Extract<Decision, { allowed: false }>): GraphQL
       code: decision.code,
       ...(decision.category ? { category: decision.category } : {}),
       ...(decision.requiredConsent ? { requiredConsent: decision.requiredConsent } : {}),
+      ...(decision.requiredInvolvement ? { requiredInvolvement: decision.requiredInvolvement } : {}),
       // What would make the field visible: each basis the policy names, with its roles and purposes.
-      visibleWith: decision.options.map(({ basis, roles, purposes, outcome, requiredConsent }) => ({ basis, roles, purposes, outcome, ...(requiredConsent ? { requiredConsent } : {}) })),
+      visibleWith: decision.options.map(({ basis, roles, purposes, outcome, requiredConsent, requiredInvolvement }) => ({
+        basis, roles, purposes, outcome, ...(requiredConsent ? { requiredConsent } : {}), ...(requiredInvolvement ? { requiredInvolvement } : {}),
+      })),
     },
   });
 }

@@ -6,11 +6,12 @@ import type { SubjectProtector } from '../crypto/subject-protection.ts';
 import { isValidBsn } from '../domain/bsn.ts';
 import { findOrganisation } from '../domain/organisations.ts';
 import type { HouseholdLoaders, HouseholdRow, PersonRow } from './household-loaders.ts';
-import type { AccessLog } from '../audit/access-log.ts';
+import type { AccessLog, Subject } from '../audit/access-log.ts';
 import { missedLookupKey } from '../audit/missed-lookup.ts';
+import { type GuardContext, lookupStanding, notInvolvedLookup } from '../involvement/involvement-guard.ts';
 
 /** What the hub's own resolvers need from the request context. */
-export interface HubDataContext {
+export interface HubDataContext extends GuardContext {
   prisma: PrismaClient;
   protector: SubjectProtector;
   households: HouseholdLoaders;
@@ -44,14 +45,13 @@ export function createHubSubschema() {
         },
         householdByMemberBsn: async (_root, { bsn }: { bsn: string }, ctx) => {
           const person = await personByBsn(bsn, ctx, 'Query.householdByMemberBsn');
-          if (!person) return null;
           // The answer tells that this person is a client; the other members count once their data is selected.
-          ctx.accessLog.recordLookup({ kind: 'person', id: person.id }, 'Query.householdByMemberBsn');
+          if (!person || !(await foundIfInvolved(ctx, { kind: 'person', id: person.id }, person.householdId, 'Query.householdByMemberBsn'))) return null;
           return ctx.households.household.load(person.householdId);
         },
         personByBsn: async (_root, { bsn }: { bsn: string }, ctx) => {
           const person = await personByBsn(bsn, ctx, 'Query.personByBsn');
-          if (person) ctx.accessLog.recordLookup({ kind: 'person', id: person.id }, 'Query.personByBsn');
+          if (!person || !(await foundIfInvolved(ctx, { kind: 'person', id: person.id }, person.householdId, 'Query.personByBsn'))) return null;
           return person;
         },
         householdByAddress: async (_root, args: { postcode: string; houseNumber: number; houseNumberSuffix?: string | null }, ctx) => {
@@ -68,7 +68,7 @@ export function createHubSubschema() {
             ctx.accessLog.recordKeyed(missedLookupKey(ctx.protector, 'ADDRESS', address), 'Query.householdByAddress');
             return null;
           }
-          ctx.accessLog.recordLookup({ kind: 'household', id: row.id }, 'Query.householdByAddress');
+          if (!(await foundIfInvolved(ctx, { kind: 'household', id: row.id }, row.id, 'Query.householdByAddress'))) return null;
           return ctx.households.household.load(row.id);
         },
       },
@@ -101,6 +101,18 @@ async function personByBsn(bsn: string, ctx: HubDataContext, lookup: string): Pr
   if (person) ctx.households.person.prime(person.id, person);
   else ctx.accessLog.recordKeyed(missedLookupKey(ctx.protector, 'BSN', bsn), lookup);
   return person;
+}
+
+/**
+ * A look-up by BSN or address found someone. A caller whose organisation is not involved with their
+ * household gets the answer for someone unknown (null, nothing else), and the attempt is recorded under
+ * the person as a withheld look-up (NOT_INVOLVED). Returns whether the look-up may answer.
+ */
+async function foundIfInvolved(ctx: HubDataContext, subject: Subject, householdId: string, lookup: string): Promise<boolean> {
+  const standing = await lookupStanding(ctx, householdId);
+  ctx.accessLog.recordLookup(subject, lookup, standing.allowed ? standing.breakGlassGrantId : undefined);
+  if (!standing.allowed) ctx.accessLog.record(subject, notInvolvedLookup(lookup));
+  return standing.allowed;
 }
 
 async function lookUpHousehold(ctx: HubDataContext, lookup: string, id: string): Promise<HouseholdRow | null> {

@@ -1,6 +1,7 @@
 import type { Caller } from '../auth/caller.ts';
 import { type ConsentRecord, isActiveConsent } from '../consent/consent-record.ts';
 import type { Basis, FieldPolicy, PolicySet } from './policy-types.ts';
+import { basisNeedsInvolvement, NOT_ABOUT_A_HOUSEHOLD, type Standing } from './need-to-know.ts';
 
 /**
  * The policy decision for one field of one person, with its explanation. Pure: the caller, the policy and
@@ -9,10 +10,10 @@ import type { Basis, FieldPolicy, PolicySet } from './policy-types.ts';
  * fields in the answer.
  */
 
-export type WithheldCode = 'FORBIDDEN' | 'PURPOSE_MISMATCH' | 'CONSENT_REQUIRED' | 'CONSENT_UNAVAILABLE';
+export type WithheldCode = 'FORBIDDEN' | 'PURPOSE_MISMATCH' | 'NOT_INVOLVED' | 'CONSENT_REQUIRED' | 'CONSENT_UNAVAILABLE';
 
 /** Why one basis does or does not make the field visible for this caller and person. */
-export type BasisOutcome = 'SATISFIED' | 'ROLE_NOT_COVERED' | 'PURPOSE_NOT_COVERED' | 'CONSENT_MISSING' | 'CONSENT_STORE_UNAVAILABLE';
+export type BasisOutcome = 'SATISFIED' | 'ROLE_NOT_COVERED' | 'PURPOSE_NOT_COVERED' | 'NOT_INVOLVED' | 'CONSENT_MISSING' | 'CONSENT_STORE_UNAVAILABLE';
 
 /** One way the field could be visible: a basis with the roles and purposes it covers for this field. */
 export interface AccessOption {
@@ -25,6 +26,13 @@ export interface AccessOption {
   outcome: BasisOutcome;
   /** For a consent basis: the consent that would have to be recorded (for the caller's organisation). */
   requiredConsent?: RequiredConsent;
+  /** For a basis that needs involvement (policy: needToKnow): the involvement that would have to be registered. */
+  requiredInvolvement?: RequiredInvolvement;
+}
+
+export interface RequiredInvolvement {
+  organisationId: string;
+  purpose: string;
 }
 
 export interface RequiredConsent {
@@ -34,7 +42,16 @@ export interface RequiredConsent {
 }
 
 export type Decision =
-  | { allowed: true; coordinate: string; category?: string; basis: string; consentId?: string; options: readonly AccessOption[] }
+  | {
+      allowed: true;
+      coordinate: string;
+      category?: string;
+      basis: string;
+      consentId?: string;
+      /** Released under a break-the-glass grant instead of an involvement: every record of it names the grant. */
+      breakGlassGrantId?: string;
+      options: readonly AccessOption[];
+    }
   | {
       allowed: false;
       coordinate: string;
@@ -44,6 +61,8 @@ export type Decision =
       reason: string;
       /** For CONSENT_REQUIRED: the consent that would make the field visible. */
       requiredConsent?: RequiredConsent;
+      /** For NOT_INVOLVED: the involvement that would make the field visible. */
+      requiredInvolvement?: RequiredInvolvement;
       /** Every basis the policy names for this field and what it needs. */
       options: readonly AccessOption[];
     };
@@ -62,37 +81,88 @@ export function dependsOnConsent(policies: PolicySet, field: FieldPolicy, caller
   return field.bases.some((basis) => basis.kind === 'consent' && outcome(basis) === 'SATISFIED');
 }
 
-/** The full decision for one field of one person. `consents` is only read when a consent basis applies. */
-export function decideField(policies: PolicySet, field: FieldPolicy, caller: Caller, consents: ConsentLookup, now = new Date()): Decision {
+/**
+ * Whether the decision for this caller depends on where the caller stands with the household: a basis
+ * that covers the caller's role and purpose needs involvement (policy: needToKnow). Only then is the
+ * standing read.
+ */
+export function dependsOnInvolvement(policies: PolicySet, field: FieldPolicy, caller: Caller): boolean {
+  return field.bases.some((basis) => basisNeedsInvolvement(policies, basis) && scopeOutcome(field, basis, caller, basis.kind === 'legal' ? policies.legalBases.get(basis.name) : undefined) === 'SATISFIED');
+}
+
+/**
+ * The full decision for one field of one person. `consents` is only read when a consent basis applies;
+ * `standing` only when a basis that covers the caller needs involvement. For a field that is not about
+ * a household (NOT_ABOUT_A_HOUSEHOLD) the row rule is left to the root's resolver.
+ */
+export function decideField(
+  policies: PolicySet,
+  field: FieldPolicy,
+  caller: Caller,
+  consents: ConsentLookup,
+  now = new Date(),
+  standing: Standing | typeof NOT_ABOUT_A_HOUSEHOLD = NOT_ABOUT_A_HOUSEHOLD,
+): Decision {
   const { coordinate, category } = field;
+  const special = category !== undefined && policies.categories.get(category)?.special === true;
+  const rowRule = (basis: Basis) => standing !== NOT_ABOUT_A_HOUSEHOLD && basisNeedsInvolvement(policies, basis);
+  const involved = standing !== NOT_ABOUT_A_HOUSEHOLD && standing.involved;
+  // Break-the-glass stands in for involvement, never for a special category (GGZ stays consent-only).
+  const grantId = standing !== NOT_ABOUT_A_HOUSEHOLD && !special ? standing.breakGlassGrantId : undefined;
+  const requiredInvolvement = { organisationId: caller.organisationId, purpose: caller.purpose };
   let match: ConsentRecord | undefined;
+  let usedGrant: string | undefined;
   const options = field.bases.map((basis): AccessOption => {
     const legal = basis.kind === 'legal' ? policies.legalBases.get(basis.name) : undefined;
     const roles = narrow(field.roles, legal?.roles);
     const purposes = narrow(field.purposes, legal?.purposes);
     const option: AccessOption = { basis: basisName(basis), kind: basis.kind, roles, purposes, outcome: scopeOutcome(field, basis, caller, legal) };
-    if (basis.kind !== 'consent') return option;
+    const notInvolved = (): AccessOption => ({ ...option, outcome: 'NOT_INVOLVED', requiredInvolvement });
+    if (basis.kind !== 'consent') {
+      if (option.outcome !== 'SATISFIED' || !rowRule(basis) || involved) return option;
+      if (grantId) {
+        usedGrant ??= grantId;
+        return option;
+      }
+      return notInvolved();
+    }
     if (option.outcome === 'SATISFIED' || option.outcome === 'PURPOSE_NOT_COVERED') {
       option.requiredConsent = { category: category!, granteeOrganisationId: caller.organisationId, purpose: option.outcome === 'SATISFIED' ? caller.purpose : (purposes ?? [])[0] };
     }
     if (option.outcome !== 'SATISFIED') return option;
+    // Without involvement, or a grant, consents are not even looked at. Under a grant a missing consent is
+    // still CONSENT_REQUIRED; a present one opens nothing special on the grant alone.
+    const withRowRule = rowRule(basis);
+    const anyGrant = standing !== NOT_ABOUT_A_HOUSEHOLD && standing.breakGlassGrantId !== undefined;
+    if (withRowRule && !involved && !anyGrant) return notInvolved();
     // Consent records are looked at only for a caller whose role and purpose the consent basis covers.
     if (consents === 'unavailable') return { ...option, outcome: 'CONSENT_STORE_UNAVAILABLE' };
     match ??= consents.find((consent) => consent.category === category && consent.granteeOrganisationId === caller.organisationId && consent.purpose === caller.purpose && isActiveConsent(consent, now));
-    return match ? option : { ...option, outcome: 'CONSENT_MISSING' };
+    if (!match) return { ...option, outcome: 'CONSENT_MISSING' };
+    if (withRowRule && !involved) {
+      if (!grantId) return notInvolved();
+      usedGrant ??= grantId;
+    }
+    return option;
   });
 
   // Prefer a basis that needs no consent, so a consent is named only when it is what releases the data.
   const released = options.find((option) => option.outcome === 'SATISFIED' && option.kind !== 'consent') ?? options.find((option) => option.outcome === 'SATISFIED');
-  if (released) return { allowed: true, coordinate, category, basis: released.basis, ...(released.kind === 'consent' ? { consentId: match!.id } : {}), options };
+  if (released) {
+    const grant = usedGrant && rowRule(field.bases[options.indexOf(released)]) && !involved ? { breakGlassGrantId: usedGrant } : {};
+    return { allowed: true, coordinate, category, basis: released.basis, ...(released.kind === 'consent' ? { consentId: match!.id } : {}), ...grant, options };
+  }
 
-  const withheld = (code: WithheldCode, reason: string, requiredConsent?: RequiredConsent): Decision => ({ allowed: false, coordinate, code, category, reason, options, ...(requiredConsent ? { requiredConsent } : {}) });
+  const withheld = (code: WithheldCode, reason: string, required: { requiredConsent?: RequiredConsent; requiredInvolvement?: RequiredInvolvement } = {}): Decision => ({ allowed: false, coordinate, code, category, reason, options, ...required });
   const consentOption = options.find((option) => option.kind === 'consent');
   if (options.some((option) => option.outcome === 'CONSENT_STORE_UNAVAILABLE')) {
     return withheld('CONSENT_UNAVAILABLE', 'The consent store cannot be reached; consent-based data is withheld');
   }
   if (consentOption?.outcome === 'CONSENT_MISSING') {
-    return withheld('CONSENT_REQUIRED', `Consent of this person is required for category '${category}'`, consentOption.requiredConsent);
+    return withheld('CONSENT_REQUIRED', `Consent of this person is required for category '${category}'`, { requiredConsent: consentOption.requiredConsent });
+  }
+  if (options.some((option) => option.outcome === 'NOT_INVOLVED')) {
+    return withheld('NOT_INVOLVED', `The caller's organisation is not involved with this household for purpose '${caller.purpose}'`, { requiredInvolvement });
   }
   if (options.some((option) => option.outcome === 'PURPOSE_NOT_COVERED')) {
     return withheld('PURPOSE_MISMATCH', `${coordinate} may not be used for purpose '${caller.purpose}'`);

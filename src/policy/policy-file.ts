@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAMLMap } from 'yaml';
 import { type GraphQLObjectType, type GraphQLSchema, isNonNullType, isObjectType } from 'graphql';
-import type { Basis, Category, FieldPolicy, LegalBasis, PolicySet } from './policy-types.ts';
+import type { Basis, BreakGlassPolicy, Category, FieldPolicy, LegalBasis, NeedToKnowPolicy, OrganisationKindPolicy, PolicySet, SupervisionPolicy } from './policy-types.ts';
+import { ORGANISATION_KINDS } from '../domain/organisations.ts';
 import { personScopedTypes } from './subject-scope.ts';
 
 /** Raised when the policy file is unreadable or invalid. Every problem names the file and the line. */
@@ -40,7 +41,7 @@ export function parsePolicies(text: string, file: string, schema: GraphQLSchema)
   const root = document.contents;
   if (!isMap(root)) throw new PolicyFileError([`${name}:1: the file must be a YAML mapping with roles, purposes, categories, legalBases and fields`]);
 
-  const known = new Set(['version', 'roles', 'purposes', 'categories', 'legalBases', 'fields']);
+  const known = new Set(['version', 'roles', 'purposes', 'categories', 'legalBases', 'organisationKinds', 'needToKnow', 'breakGlass', 'supervision', 'fields']);
   for (const pair of root.items) {
     const key = scalarText(pair.key);
     if (!key || !known.has(key)) problem(pair.key as Node, `unknown top-level key '${key}'`);
@@ -76,6 +77,103 @@ export function parsePolicies(text: string, file: string, schema: GraphQLSchema)
     const basisPurposes = nameList(value, 'purposes', purposes, 'purpose', problem, node);
     if (!basisRoles || !basisPurposes) problem(node, `legal basis '${key}' must list the roles and purposes it covers`);
     legalBases.set(key, { description: String(value.get('description')), roles: basisRoles ?? [], purposes: basisPurposes ?? [] });
+  }
+
+  const organisationKinds = new Map<string, OrganisationKindPolicy>();
+  for (const [kind, value, node] of entries(root, 'organisationKinds', problem)) {
+    if (!(ORGANISATION_KINDS as readonly string[]).includes(kind)) {
+      problem(node, `unknown organisation kind '${kind}' (use ${ORGANISATION_KINDS.join(', ')})`);
+      continue;
+    }
+    if (!isMap(value) || typeof value.get('description') !== 'string') {
+      problem(node, `organisation kind '${kind}' needs a description`);
+      continue;
+    }
+    organisationKinds.set(kind, { description: String(value.get('description')), roles: nameList(value, 'roles', roles, 'role', problem, node) ?? [] });
+  }
+  for (const kind of ORGANISATION_KINDS) {
+    if (!organisationKinds.has(kind) && root.has('organisationKinds')) problem(root.get('organisationKinds', true) as Node, `organisationKinds: say which roles kind '${kind}' may hold (an empty list if none)`);
+  }
+
+  const needToKnow = needToKnowSection(root.get('needToKnow', true));
+  const breakGlass = breakGlassSection(root.get('breakGlass', true));
+  const supervision = supervisionSection(root.get('supervision', true));
+
+  /** needToKnow: { description, involvementRequiredFor: [basis names] }. */
+  function needToKnowSection(node: unknown): NeedToKnowPolicy {
+    const empty: NeedToKnowPolicy = { description: '', involvementRequiredFor: new Set() };
+    if (!isMap(node) || typeof node.get('description') !== 'string') {
+      problem((node as Node) ?? root, `'needToKnow' needs a description and 'involvementRequiredFor' (the bases whose data needs an involvement)`);
+      return empty;
+    }
+    unknownKeys(node, 'needToKnow', ['description', 'involvementRequiredFor']);
+    const list = node.get('involvementRequiredFor', true);
+    if (!isSeq(list)) {
+      problem(node, `'needToKnow.involvementRequiredFor' must be a list of bases (consent or names from legalBases)`);
+      return empty;
+    }
+    const bases = new Set<string>();
+    for (const item of list.items) {
+      const basis = scalarText(item) ?? '';
+      if (basis !== 'consent' && !legalBases.has(basis)) problem(item as Node, `needToKnow: unknown basis '${basis}' (use consent or a name from legalBases)`);
+      else bases.add(basis);
+    }
+    return { description: String(node.get('description')), involvementRequiredFor: bases };
+  }
+
+  /** breakGlass: { description, roles, durationMinutes, minimumJustificationLength, reasons: { code: text } }. */
+  function breakGlassSection(node: unknown): BreakGlassPolicy {
+    const empty: BreakGlassPolicy = { description: '', roles: [], durationMinutes: 0, minimumJustificationLength: 0, reasons: new Map() };
+    if (!isMap(node) || typeof node.get('description') !== 'string') {
+      problem((node as Node) ?? root, `'breakGlass' needs a description, roles, durationMinutes, minimumJustificationLength and reasons`);
+      return empty;
+    }
+    unknownKeys(node, 'breakGlass', ['description', 'roles', 'durationMinutes', 'minimumJustificationLength', 'reasons']);
+    const durationMinutes = node.get('durationMinutes');
+    if (!Number.isInteger(durationMinutes) || (durationMinutes as number) < 1 || (durationMinutes as number) > 24 * 60) {
+      problem(node, `'breakGlass.durationMinutes' must be a whole number of minutes between 1 and 1440`);
+    }
+    const minimumJustificationLength = node.get('minimumJustificationLength');
+    if (!Number.isInteger(minimumJustificationLength) || (minimumJustificationLength as number) < 1 || (minimumJustificationLength as number) > 1000) {
+      problem(node, `'breakGlass.minimumJustificationLength' must be a whole number between 1 and 1000`);
+    }
+    const reasons = new Map<string, string>();
+    const reasonMap = node.get('reasons', true);
+    if (!isMap(reasonMap) || reasonMap.items.length === 0) problem(node, `'breakGlass.reasons' must map reason codes to descriptions`);
+    else {
+      for (const pair of reasonMap.items) {
+        const code = scalarText(pair.key) ?? '';
+        if (!/^[a-z][a-z0-9-]{1,49}$/.test(code)) problem(pair.key as Node, `breakGlass: reason code '${code}' must be lower case letters, digits and dashes`);
+        if (!isScalar(pair.value) || typeof pair.value.value !== 'string') problem(pair.key as Node, `breakGlass: reason '${code}' needs a description`);
+        else reasons.set(code, pair.value.value);
+      }
+    }
+    return {
+      description: String(node.get('description')),
+      roles: nameList(node, 'roles', roles, 'role', problem, node) ?? [],
+      durationMinutes: Number(durationMinutes) || 0,
+      minimumJustificationLength: Number(minimumJustificationLength) || 0,
+      reasons,
+    };
+  }
+
+  /** supervision: { description, hubWideRoles: [roles] }. */
+  function supervisionSection(node: unknown): SupervisionPolicy {
+    if (!isMap(node) || typeof node.get('description') !== 'string') {
+      problem((node as Node) ?? root, `'supervision' needs a description and 'hubWideRoles'`);
+      return { description: '', hubWideRoles: [] };
+    }
+    unknownKeys(node, 'supervision', ['description', 'hubWideRoles']);
+    const hubWideRoles = nameList(node, 'hubWideRoles', roles, 'role', problem, node);
+    if (!hubWideRoles) problem(node, `'supervision.hubWideRoles' must list the roles that supervise the hub as a whole`);
+    return { description: String(node.get('description')), hubWideRoles: hubWideRoles ?? [] };
+  }
+
+  function unknownKeys(map: YAMLMap, section: string, allowed: readonly string[]): void {
+    for (const pair of map.items) {
+      const key = scalarText(pair.key);
+      if (!key || !allowed.includes(key)) problem(pair.key as Node, `'${section}': unknown key '${key}'`);
+    }
   }
 
   const fields = new Map<string, FieldPolicy>();
@@ -182,7 +280,7 @@ export function parsePolicies(text: string, file: string, schema: GraphQLSchema)
   }
 
   if (problems.length > 0) throw new PolicyFileError(problems);
-  return { file, roles, purposes, categories, legalBases, fields };
+  return { file, roles, purposes, categories, legalBases, organisationKinds, needToKnow, breakGlass, supervision, fields };
 }
 
 type Report = (node: Node | null | undefined, message: string) => void;

@@ -34,11 +34,45 @@ export interface LegalBasis {
   purposes: readonly string[];
 }
 
+/** Which roles an organisation of one kind (src/domain/organisations.ts) may hold in a token. */
+export interface OrganisationKindPolicy {
+  description: string;
+  roles: readonly string[];
+}
+
+/**
+ * Need to know (of whom): data released on one of these bases needs an active involvement of the
+ * caller's organisation with the household, for the caller's purpose. `consent` may be listed too.
+ */
+export interface NeedToKnowPolicy {
+  description: string;
+  involvementRequiredFor: ReadonlySet<string>;
+}
+
+/** Break-the-glass: who may declare an emergency, for how long, for which reasons, with how much text. */
+export interface BreakGlassPolicy {
+  description: string;
+  roles: readonly string[];
+  durationMinutes: number;
+  minimumJustificationLength: number;
+  reasons: ReadonlyMap<string, string>;
+}
+
+/** Who supervises what: hub-wide roles see all processing; other officers their own organisation's. */
+export interface SupervisionPolicy {
+  description: string;
+  hubWideRoles: readonly string[];
+}
+
 export interface PolicySet {
   file: string;
   roles: ReadonlyMap<string, string>;
   purposes: ReadonlyMap<string, string>;
   categories: ReadonlyMap<string, Category>;
   legalBases: ReadonlyMap<string, LegalBasis>;
+  organisationKinds: ReadonlyMap<string, OrganisationKindPolicy>;
+  needToKnow: NeedToKnowPolicy;
+  breakGlass: BreakGlassPolicy;
+  supervision: SupervisionPolicy;
   fields: ReadonlyMap<string, FieldPolicy>;
 }

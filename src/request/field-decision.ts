@@ -1,12 +1,14 @@
 import type { Subject } from '../audit/access-log.ts';
-import { type ConsentLookup, decideField, dependsOnConsent, type Decision } from '../policy/decide.ts';
+import { type ConsentLookup, decideField, dependsOnConsent, dependsOnInvolvement, type Decision } from '../policy/decide.ts';
+import { NOT_ABOUT_A_HOUSEHOLD, type Standing } from '../policy/need-to-know.ts';
 import type { RequestContext } from './request-context.ts';
 
 /**
  * The decision for one field about one subject in this request. Pruning (what the gateway asks
  * adapters for) and withholding (what the answer shows) both ask here, so they cannot disagree; the
  * answer is kept for the rest of the request. Consent records are read only when the decision depends
- * on them, through the request's DataLoader (one database round trip for all people in the query).
+ * on them, and where the caller stands with the household (need to know) only when a basis needs it,
+ * each through a request-wide DataLoader (one database round trip for all people in the query).
  */
 export function decideForSubject(context: RequestContext, coordinate: string, subject: Subject | undefined): Promise<Decision> {
   const key = `${subject?.kind ?? '-'}:${subject?.id ?? '-'}:${coordinate}`;
@@ -23,11 +25,21 @@ async function decide(context: RequestContext, coordinate: string, subject: Subj
   const policy = policies.fields.get(coordinate);
   // A field without a policy is denied; the policy check at start-up makes this unreachable in practice.
   if (!policy) return { allowed: false, coordinate, code: 'FORBIDDEN', reason: `No policy covers ${coordinate}`, options: [] };
-  if (!dependsOnConsent(policies, policy, caller)) return decideField(policies, policy, caller, []);
+  // Fields of a household and its members follow the row rule; other fields leave it to their root resolver.
+  const standing = subject && dependsOnInvolvement(policies, policy, caller) ? await standingOf(context, subject) : NOT_ABOUT_A_HOUSEHOLD;
+  if (!dependsOnConsent(policies, policy, caller)) return decideField(policies, policy, caller, [], new Date(), standing);
   if (subject?.kind !== 'person') {
     return { allowed: false, coordinate, code: 'FORBIDDEN', category: policy.category, reason: 'No single person to check consent for', options: [] };
   }
-  return decideField(policies, policy, caller, await consentsOf(context, subject.id));
+  // Without involvement or a grant the consent records are not read at all (decideField does not look).
+  const consents = standing !== NOT_ABOUT_A_HOUSEHOLD && !standing.involved && !standing.breakGlassGrantId ? [] : await consentsOf(context, subject.id);
+  return decideField(policies, policy, caller, consents, new Date(), standing);
+}
+
+/** Where the caller stands with the subject's household. A person the registration does not know: nowhere. */
+export async function standingOf(context: RequestContext, subject: Subject): Promise<Standing> {
+  const householdId = subject.kind === 'household' ? subject.id : (await context.households.person.load(subject.id))?.householdId;
+  return householdId ? context.standing.load(householdId) : { involved: false };
 }
 
 async function consentsOf(context: RequestContext, personId: string): Promise<ConsentLookup> {

@@ -11,6 +11,8 @@ import type { HubSigningKey } from '../auth/hub-signing-key.ts';
 import type { PolicySet } from '../policy/policy-types.ts';
 import type { Decision } from '../policy/decide.ts';
 import type { AuditScope } from '../audit/audited-change.ts';
+import type { Standing } from '../policy/need-to-know.ts';
+import { createStandingLoader } from '../involvement/standing-loader.ts';
 
 /** An object's data subject; or accounted for by the root field that returned it; or not known (fail closed). */
 export const ACCOUNTED_BY_ROOT = 'accounted-by-root';
@@ -31,6 +33,8 @@ export interface RequestContext {
   hubKey: HubSigningKey;
   households: HouseholdLoaders;
   consents: DataLoader<string, ConsentRecord[]>;
+  /** Where the caller stands with a household (involvement, break-the-glass), per household id. */
+  standing: DataLoader<string, Standing>;
   accessLog: AccessLog;
   /** Policy decisions made in this request, per subject and field (src/request/field-decision.ts). */
   decisions: Map<string, Promise<Decision>>;
@@ -51,6 +55,7 @@ export function createRequestContext(deps: { prisma: PrismaClient; protector: Su
     hubKey: deps.hubKey,
     households: createHouseholdLoaders(deps.prisma),
     consents: createConsentLoader(deps.prisma),
+    standing: createStandingLoader(deps.prisma, caller),
     accessLog: new AccessLog(),
     decisions: new Map(),
     subjects: new WeakMap(),

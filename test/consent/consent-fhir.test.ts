@@ -31,6 +31,9 @@ function row(overrides: Partial<ConsentRow> = {}): ConsentRow {
     withdrawnBy: null,
     withdrawnByOrganisationId: null,
     withdrawalReason: null,
+    confirmedAt: new Date('2026-03-01T09:12:00Z'),
+    confirmedBy: null,
+    confirmedByOrganisationId: null,
     ...overrides,
   };
 }

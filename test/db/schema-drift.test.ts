@@ -20,7 +20,7 @@ const models = parsePrismaSchemaFile(SCHEMA);
 describe('schema.prisma parser', () => {
   it('sees every model with its table and mapped columns', () => {
     expect(models.map((m) => `${m.name}:${m.table}`)).toEqual([
-      'Household:household', 'Person:person', 'Involvement:involvement', 'Consent:consent', 'AuditRecord:audit_record',
+      'Household:household', 'Person:person', 'Involvement:involvement', 'BreakGlassGrant:break_glass_grant', 'Consent:consent', 'AuditRecord:audit_record',
       'AuditCheckpoint:audit_checkpoint', 'ProcessingActivity:processing_activity', 'AuditSeal:audit_seal',
     ]);
     const person = models.find((m) => m.name === 'Person')!;

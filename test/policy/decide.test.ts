@@ -16,7 +16,7 @@ const now = new Date('2026-11-23T12:00:00Z');
 function consent(overrides: Partial<ConsentRecord> = {}): ConsentRecord {
   return {
     id: 'c-1', subjectKey: 'k', category: 'ggz', granteeOrganisationId: 'wijkteam-oost', purpose: 'wijkteam-ondersteuning',
-    validFrom: new Date('2026-01-01'), validUntil: null, withdrawnAt: null, ...overrides,
+    validFrom: new Date('2026-01-01'), validUntil: null, withdrawnAt: null, confirmedAt: new Date('2026-01-01'), ...overrides,
   };
 }
 

@@ -4,7 +4,7 @@ import type { SqlRunner } from '../db/migrate.ts';
 import { logger } from '../observability/logger.ts';
 import { decideForSubject } from '../request/field-decision.ts';
 import type { RequestContext } from '../request/request-context.ts';
-import { AccessLog, type ProtectedSubject } from './access-log.ts';
+import { AccessLog, type ProtectedSubject, type Subject } from './access-log.ts';
 import type { AuditChain } from './audit-chain.ts';
 import { buildLdvRecords } from './audit-writer.ts';
 import type { ForeignOperation, LdvRecord } from './record-hash.ts';
@@ -20,12 +20,15 @@ export interface AuditedAccess {
   /** The root field, e.g. `Mutation.withdrawConsent`: its policy decision is the record's basis. */
   coordinate: string;
   /**
-   * Whose data the change is about: a person of the case registration, or, when the registration no longer
-   * knows them (a consent outlives its person), the subject as the consent row protects it. Never nobody.
+   * Whose data the change is about: a person of the case registration, a household (a record for each
+   * member), or, when the registration no longer knows them (a consent outlives its person), the subject
+   * as the consent row protects it. Never nobody.
    */
-  subject: { personId: string } | { protectedSubject: ProtectedSubject };
+  subject: { personId: string } | { householdId: string } | { protectedSubject: ProtectedSubject };
   /** The operation name (or type) for the record's LDV `name`. */
   operationName: string;
+  /** The break-the-glass grant the change was made under, if any: the record names it. */
+  breakGlassGrantId?: string;
 }
 
 /** Prisma's bounds for the transaction: it holds the access-log chain, so it must stay short. */
@@ -71,9 +74,11 @@ export async function changeWithAccessRecord<T>(context: RequestContext, access:
 
 async function recordsFor(context: RequestContext, scope: AuditScope, access: AuditedAccess): Promise<LdvRecord[]> {
   const accessLog = new AccessLog();
-  if ('personId' in access.subject) {
-    const subject = { kind: 'person', id: access.subject.personId } as const;
-    accessLog.record(subject, await decideForSubject(context, access.coordinate, subject));
+  if ('personId' in access.subject || 'householdId' in access.subject) {
+    const subject: Subject = 'personId' in access.subject ? { kind: 'person', id: access.subject.personId } : { kind: 'household', id: access.subject.householdId };
+    // The root's own decision (who may make this change), recorded as what was released about the subject.
+    accessLog.record(subject, await decideForSubject(context, access.coordinate, undefined));
+    if (access.breakGlassGrantId) accessLog.recordLookup(subject, access.coordinate, access.breakGlassGrantId);
   } else {
     const decision = await decideForSubject(context, access.coordinate, undefined);
     accessLog.recordKeyed(access.subject.protectedSubject, access.coordinate, decision.allowed ? { coordinate: access.coordinate, basis: decision.basis } : undefined);

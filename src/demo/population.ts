@@ -299,6 +299,11 @@ export const DEMO_CONSENTS: readonly DemoConsent[] = [
   },
 ];
 
+/** The demo households an organisation is actively involved with (need to know: what its professionals may see). */
+export function demoHouseholdsOf(organisationId: string): DemoHousehold[] {
+  return DEMO_HOUSEHOLDS.filter((household) => household.involvement.some((entry) => entry.organisationId === organisationId && !entry.endsAt));
+}
+
 export function allDemoPeople(): DemoPerson[] {
   return DEMO_HOUSEHOLDS.flatMap((household) => household.members);
 }

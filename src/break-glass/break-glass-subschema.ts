@@ -47,23 +47,15 @@ export function createBreakGlassSubschema() {
           const existing = await findActiveGrantOf(ctx.prisma, ctx.caller, householdId, now);
           if (existing) {
             // Declared before and still running: the same grant, handed out again, and that is a read under it.
-            ctx.accessLog.record(subject, await decideForSubject(ctx, DECLARE, subject));
+            ctx.accessLog.record(subject, await decideForSubject(ctx, DECLARE, undefined));
             ctx.accessLog.recordLookup(subject, DECLARE, existing.id);
             return grantView(existing, ctx.policies);
           }
           const grant = { ...valid, id: randomUUID(), grantedAt: now, expiresAt: new Date(now.getTime() + ctx.policies.breakGlass.durationMinutes * 60_000) };
-          // The declaration is the first processing under the grant: its access record is decided with
-          // the grant in place (released under it, not withheld as NOT_INVOLVED). Undone if nothing is stored.
-          ctx.standing.clear(householdId).prime(householdId, { involved: false, breakGlassGrantId: grant.id });
-          try {
-            const access = { coordinate: DECLARE, subject: { householdId }, operationName: operationNameOf(info), breakGlassGrantId: grant.id };
-            const row = await changeWithAccessRecord(ctx, access, (tx) => insertGrant(tx, ctx.caller, grant));
-            return grantView(row, ctx.policies);
-          } catch (error) {
-            ctx.standing.clear(householdId);
-            ctx.decisions.delete(`household:${householdId}:${DECLARE}`); // src/request/field-decision.ts's key
-            throw error;
-          }
+          // The record of the declaration names the grant: it is the first processing under it.
+          const access = { coordinate: DECLARE, subject: { householdId }, operationName: operationNameOf(info), breakGlassGrantId: grant.id };
+          const row = await changeWithAccessRecord(ctx, access, (tx) => insertGrant(tx, ctx.caller, grant));
+          return grantView(row, ctx.policies);
         },
         closeBreakGlassReview: async (_root, { input }: { input: CloseBreakGlassReviewInput }, ctx, info) => {
           requireRole(ctx.caller, rolesOfPolicy(ctx.policies, CLOSE), CLOSE);

@@ -108,8 +108,11 @@ describeWithPostgres('break-the-glass: emergency access to one household', (data
     });
 
     it('declaring again while it runs returns the same grant, not a second one', async () => {
-      const again = await declare(westCoach, { householdId: 'hh-1001', reasonCode: 'crisisdienst' });
+      const { traceId, headers } = traced();
+      const again = await declare(westCoach, { householdId: 'hh-1001', reasonCode: 'crisisdienst' }, headers);
       expect(again.body.data!.declareEmergencyAccess).toMatchObject({ id: grantId, reasonCode: 'acuut-veiligheidsrisico' });
+      // Handing the grant out again is a read under it.
+      await expectEveryRecordCarries(traceId, grantId, 3);
       expect(await hub.database.prisma.breakGlassGrant.count({ where: { householdId: 'hh-1001', professional: 'lotte.west' } })).toBe(1);
     });
 

@@ -54,7 +54,14 @@ export function createBreakGlassSubschema() {
           const grant = { ...valid, id: randomUUID(), grantedAt: now, expiresAt: new Date(now.getTime() + ctx.policies.breakGlass.durationMinutes * 60_000) };
           // The record of the declaration names the grant: it is the first processing under it.
           const access = { coordinate: DECLARE, subject: { householdId }, operationName: operationNameOf(info), breakGlassGrantId: grant.id };
-          const row = await changeWithAccessRecord(ctx, access, (tx) => insertGrant(tx, ctx.caller, grant));
+          const row = await changeWithAccessRecord(ctx, access, async (tx) => {
+            // Audited changes take turns on the access-log chain, so this second look sees a grant a parallel
+            // request of the same caller stored a moment ago: never two grants, never a record of one not stored.
+            if (await findActiveGrantOf(tx, ctx.caller, householdId, now)) {
+              throw badUserInput('input.householdId', 'you declared an emergency for this household a moment ago; declare again to get that grant');
+            }
+            return insertGrant(tx, ctx.caller, grant);
+          });
           return grantView(row, ctx.policies);
         },
         closeBreakGlassReview: async (_root, { input }: { input: CloseBreakGlassReviewInput }, ctx, info) => {

@@ -194,6 +194,23 @@ describeWithPostgres('break-the-glass: emergency access to one household', (data
     });
   });
 
+  describe('declarations in parallel (hh-1006)', () => {
+    it('give one grant, never two', async () => {
+      const responses = await Promise.all(Array.from({ length: 4 }, () => declare(westCoach, { householdId: 'hh-1006' })));
+      const grants = await hub.database.prisma.breakGlassGrant.findMany({ where: { householdId: 'hh-1006' } });
+      expect(grants).toHaveLength(1);
+      for (const response of responses) {
+        const grant = response.body.data?.declareEmergencyAccess;
+        if (grant) expect(grant.id).toBe(grants[0].id);
+        else expect(response.body.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'input.householdId' });
+      }
+      // Records name only the grant that exists.
+      const { rows } = await db.query("SELECT DISTINCT break_glass_grant_id FROM audit_record WHERE 'Mutation.declareEmergencyAccess' = ANY(lookups) AND break_glass_grant_id IS NOT NULL");
+      const known = new Set((await hub.database.prisma.breakGlassGrant.findMany({ select: { id: true } })).map((row) => row.id));
+      for (const row of rows) expect(known.has(row.break_glass_grant_id)).toBe(true);
+    });
+  });
+
   describe('who may declare, and for what', () => {
     it('a wijkcoach whose organisation is involved needs no emergency access: BAD_USER_INPUT, no grant', async () => {
       const oostCoach = await hub.token({ role: 'wijkcoach', organisationId: 'wijkteam-oost', subject: 'sanne.deboer' });

@@ -71,9 +71,11 @@ function reportAccess(record: AuditRecord, policies: PolicySet): ReportAccess {
   const roles = record.roles.map((role) => policies.roles.get(role) ?? role);
   const when = DATE_TIME.format(record.endTime);
   const who = `${organisation} (${roles.join(', ') || 'onbekende rol'})`;
+  // Under break-the-glass the organisation was not involved: the resident may know, and that it is reviewed.
+  const emergency = record.breakGlassGrantId ? ` onder noodtoegang (zonder betrokkenheid bij uw huishouden, achteraf beoordeeld door de functionaris gegevensbescherming)` : '';
   const text = categories.length > 0
-    ? `Op ${when} heeft ${who} voor "${purposeDescription}" de volgende gegevens ingezien: ${categories.join('; ')}. Grond: ${bases.map(basisText).join('; ')}.`
-    : `Op ${when} heeft ${who} voor "${purposeDescription}" gegevens opgevraagd; er is niets getoond.`;
+    ? `Op ${when} heeft ${who}${emergency} voor "${purposeDescription}" de volgende gegevens ingezien: ${categories.join('; ')}. Grond: ${bases.map(basisText).join('; ')}.`
+    : `Op ${when} heeft ${who}${emergency} voor "${purposeDescription}" gegevens opgevraagd; er is niets getoond.`;
   return {
     when: record.endTime.toISOString(),
     organisationId: record.organisationId,

@@ -9,7 +9,7 @@ import { logger } from '../observability/logger.ts';
 
 /**
  * Root fields that return personal data of something other than a Person or Household, and whose
- * resolvers write the access records of what they return themselves (the consent API, the access log
+ * resolvers write the access records of what they return themselves (the consent API, break-the-glass, the access log
  * for privacy officers). A new root field that returns personal data
  * of anything but a Person or Household must record it and be listed here; test/gateway/public-schema.test.ts
  * keeps this list and the schema in step.
@@ -17,6 +17,7 @@ import { logger } from '../observability/logger.ts';
 export const ROOTS_RECORDING_THEIR_OWN_SUBJECTS: ReadonlySet<string> = new Set([
   'Query.consentsOf', 'Query.accessRecords', 'Query.subjectAccessReport',
   'Mutation.recordConsent', 'Mutation.withdrawConsent',
+  'Query.breakGlassReviews', 'Mutation.declareEmergencyAccess', 'Mutation.closeBreakGlassReview',
 ]);
 
 /**
@@ -117,6 +118,8 @@ function safeError(error: unknown): GraphQLError {
   if (typeof extensions.source === 'string') {
     return new GraphQLError(`Source '${extensions.source}' is unavailable`, { extensions: { code: 'SOURCE_UNAVAILABLE', source: extensions.source } });
   }
+  // A resolver's own role check (defence in depth behind the policy): FORBIDDEN, in words of our own.
+  if (extensions.code === 'FORBIDDEN') return new GraphQLError('The caller\'s role may not use this field', { extensions: { code: 'FORBIDDEN' } });
   logger.error({ errorName: (error as Error)?.name, code: extensions.code }, 'unexpected error while resolving a field');
   return new GraphQLError('Internal error', { originalError: error instanceof Error ? error : undefined, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
 }

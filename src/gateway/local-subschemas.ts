@@ -2,6 +2,7 @@ import type { GraphQLSchema } from 'graphql';
 import { createExplainAccessSubschema } from './explain-access.ts';
 import { createConsentSubschema } from '../consent/consent-subschema.ts';
 import { createAccessLogSubschema } from '../audit/access-log-subschema.ts';
+import { createBreakGlassSubschema } from '../break-glass/break-glass-subschema.ts';
 
 /**
  * The hub's own GraphQL subschemas besides the case registration (src/households/hub-subschema.ts),
@@ -12,4 +13,5 @@ export const LOCAL_SUBSCHEMAS: readonly (() => GraphQLSchema)[] = [
   createExplainAccessSubschema,
   createConsentSubschema,
   createAccessLogSubschema,
+  createBreakGlassSubschema,
 ];

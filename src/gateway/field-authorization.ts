@@ -16,7 +16,7 @@ import { logger } from '../observability/logger.ts';
  */
 export const ROOTS_RECORDING_THEIR_OWN_SUBJECTS: ReadonlySet<string> = new Set([
   'Query.consentsOf', 'Query.accessRecords', 'Query.subjectAccessReport',
-  'Mutation.recordConsent', 'Mutation.withdrawConsent',
+  'Mutation.recordConsent', 'Mutation.confirmConsent', 'Mutation.withdrawConsent',
 ]);
 
 /**

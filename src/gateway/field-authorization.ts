@@ -103,8 +103,8 @@ function withheldError(decision: Extract<Decision, { allowed: false }>): GraphQL
 
 /**
  * What a front end may see of an error from below: partner failures as SOURCE_UNAVAILABLE with the
- * source's name only, input errors as they are (their messages are ours and hold no personal data),
- * anything else as an internal error without details.
+ * source's name only, input errors and the hub's own refusals as they are (their messages are ours and
+ * hold no personal data), anything else as an internal error without details.
  */
 function safeError(error: unknown): GraphQLError {
   const extensions = error instanceof GraphQLError ? error.extensions : {};
@@ -117,6 +117,9 @@ function safeError(error: unknown): GraphQLError {
   if (typeof extensions.source === 'string') {
     return new GraphQLError(`Source '${extensions.source}' is unavailable`, { extensions: { code: 'SOURCE_UNAVAILABLE', source: extensions.source } });
   }
+  // A change the hub's own resolver refused for who the caller is (confirmConsent by its recorder, a
+  // withdrawal by an uninvolved professional): its message says who may, and holds no personal data.
+  if (extensions.code === 'FORBIDDEN') return new GraphQLError((error as Error).message, { extensions: { code: 'FORBIDDEN' } });
   logger.error({ errorName: (error as Error)?.name, code: extensions.code }, 'unexpected error while resolving a field');
   return new GraphQLError('Internal error', { originalError: error instanceof Error ? error : undefined, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
 }

@@ -33,7 +33,7 @@ export async function confirmConsent(ctx: RequestContext, id: string, operationN
   if (existing.withdrawnAt) throw badUserInput('id', 'this consent was withdrawn; record a new one');
   if (existing.confirmedAt) throw badUserInput('id', 'this consent is already confirmed');
   if (existing.granteeOrganisationId !== ctx.caller.organisationId) throw forbidden('Only a professional of the grantee organisation can confirm this consent');
-  if (existing.recordedBy === ctx.caller.subject) {
+  if (sameProfessional(existing.recordedBy, ctx.caller.subject)) {
     throw forbidden('A second professional must confirm this consent: whoever recorded it cannot also confirm it (four eyes)');
   }
   if (standing !== 'involved') throw forbidden('Only a professional whose organisation is involved with this household can confirm this consent');
@@ -44,4 +44,9 @@ export async function confirmConsent(ctx: RequestContext, id: string, operationN
     if (!confirmed) throw badUserInput('id', 'this consent was confirmed or withdrawn meanwhile');
     return confirmed;
   });
+}
+
+/** One professional, however the identity provider cased or padded the `sub` this time. */
+function sameProfessional(a: string, b: string): boolean {
+  return a.trim().toLowerCase() === b.trim().toLowerCase();
 }

@@ -79,6 +79,9 @@ describeWithPostgres('four eyes for a special-category consent', (database) => {
     expect((await hub.database.prisma.consent.findUniqueOrThrow({ where: { id: consent.id } })).confirmedAt).toBeNull();
     expect(lindasCare(await hub.query(sanne, CARE, { bsn: linda.bsn }))).toEqual({ care: null, codes: ['CONSENT_REQUIRED'] });
 
+    // Nor under a differently cased subject.
+    expect(onlyError(await hub.query(await hub.token({ subject: 'Sanne.DeBoer' }), CONFIRM, { id: consent.id }))).toMatchObject({ code: 'FORBIDDEN' });
+
     // The same professional under another organisation's token is not the grantee: for them there is no such consent.
     const otherOrganisation = await hub.query(await hub.token({ subject: 'ilse.jacobs', organisationId: 'wijkteam-west' }), CONFIRM, { id: consent.id });
     expect(onlyError(otherOrganisation)).toEqual({ code: 'BAD_USER_INPUT', argument: 'id', message: 'id: no consent with this id' });

@@ -4,6 +4,7 @@ import { missedLookupKey } from '../audit/missed-lookup.ts';
 import type { ConsentRow } from './consent-store.ts';
 import type { ProtectedSubject } from '../audit/access-log.ts';
 import type { SubjectProtector } from '../crypto/subject-protection.ts';
+import { notInvolvedLookup } from '../involvement/involvement-guard.ts';
 
 /**
  * Records in the request's access log that a consent operation touched this person's data. The gateway
@@ -35,4 +36,24 @@ export function consentSubject(protector: SubjectProtector, consentId: string, s
 /** A receipt check reads whether a consent, and so the consent of one person, still holds. */
 export function recordReceiptCheck(context: RequestContext, consentId: string, stored: ConsentRow | null): void {
   context.accessLog.recordKeyed(consentSubject(context.protector, consentId, stored), 'Query.verifyConsentReceipt');
+}
+
+/**
+ * A consent change refused because the caller's organisation is not involved with the person (or the
+ * hub does not know them): the attempt is recorded for the person (or, for nobody, under the BSN's keyed
+ * hash) as withheld NOT_INVOLVED, though the caller is told only what they would hear for an unknown BSN.
+ */
+export function recordRefusedAttempt(context: RequestContext, coordinate: string, person: { id: string } | null, bsn: string): void {
+  if (!person) {
+    context.accessLog.recordKeyed(missedLookupKey(context.protector, 'BSN', bsn), coordinate);
+    return;
+  }
+  const subject = { kind: 'person', id: person.id } as const;
+  context.accessLog.recordLookup(subject, coordinate);
+  context.accessLog.record(subject, notInvolvedLookup(coordinate));
+}
+
+/** An attempt on a consent the caller may not know of: recorded under the consent's subject, answered as an unknown id. */
+export function recordHiddenConsentAttempt(context: RequestContext, coordinate: string, stored: ConsentRow): void {
+  context.accessLog.recordKeyed(consentSubject(context.protector, stored.id, stored), coordinate);
 }

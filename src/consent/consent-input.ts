@@ -19,7 +19,8 @@ export interface RecordConsentInput {
   category: string;
   granteeOrganisationId: string;
   purpose: string;
-  validFrom: string;
+  /** Optional: now when left out. Never in the past (src/consent/consent-input.ts `parseValidFrom`). */
+  validFrom?: string | null;
   validUntil?: string | null;
 }
 
@@ -37,7 +38,17 @@ export interface ValidConsent {
   validUntil: Date | null;
 }
 
+/** `withdrawConsent(onBehalfOfResident)`: how the resident asked for the withdrawal, as evidence. */
+export interface OnBehalfOfResidentInput {
+  evidenceMethod: EvidenceMethod;
+  evidenceReference: string;
+}
+
 const MAX_TEXT = 200;
+/** A client clock a little ahead of ours is no backdating: validFrom up to this far in the past counts as now. */
+export const CLOCK_SLACK_MS = 5 * 60_000;
+/** The calendar the residents and professionals live in: a date-only validFrom of today here means now. */
+const LOCAL_TIME_ZONE = 'Europe/Amsterdam';
 const MAX_WITHDRAWAL_REASON = 500;
 
 /**
@@ -48,8 +59,13 @@ export function badUserInput(argument: string, problem: string): GraphQLError {
   return new GraphQLError(`${argument}: ${problem}`, { extensions: { code: 'BAD_USER_INPUT', argument } });
 }
 
+/** FORBIDDEN: the caller may know of the consent but not make this change. The message says who may. */
+export function forbidden(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
+}
+
 /** Checks everything that needs no database; throws the first problem as BAD_USER_INPUT. */
-export function validateRecordConsentInput(input: RecordConsentInput, policies: PolicySet): ValidConsent {
+export function validateRecordConsentInput(input: RecordConsentInput, policies: PolicySet, now = new Date()): ValidConsent {
   if (!isValidBsn(input.bsn)) throw badUserInput('input.bsn', 'invalid BSN: it must be 9 digits and pass the elfproef');
   const representativeName = input.representativeName?.trim() || null;
   if (input.givenBy === 'LEGAL_REPRESENTATIVE' && !representativeName) {
@@ -69,7 +85,7 @@ export function validateRecordConsentInput(input: RecordConsentInput, policies: 
   if (!policies.purposes.has(input.purpose)) {
     throw badUserInput('input.purpose', `unknown purpose; use one of ${[...policies.purposes.keys()].join(', ')}`);
   }
-  const validFrom = parseMoment('input.validFrom', input.validFrom);
+  const validFrom = parseValidFrom(input.validFrom, now);
   const validUntil = input.validUntil ? parseMoment('input.validUntil', input.validUntil) : null;
   if (validUntil && validUntil <= validFrom) throw badUserInput('input.validUntil', 'the period must end after it starts (validUntil after validFrom)');
   return {
@@ -84,6 +100,14 @@ export function validateRecordConsentInput(input: RecordConsentInput, policies: 
     validFrom,
     validUntil,
   };
+}
+
+/** The evidence of a withdrawal asked for by the resident through a professional who is not its grantee or recorder. */
+export function validateOnBehalfOfResident(input: OnBehalfOfResidentInput): OnBehalfOfResidentInput {
+  const evidenceReference = input.evidenceReference.trim();
+  if (!evidenceReference) throw badUserInput('onBehalfOfResident.evidenceReference', 'give the reference of the resident\'s request (document number, conversation note)');
+  checkText('onBehalfOfResident.evidenceReference', evidenceReference);
+  return { evidenceMethod: input.evidenceMethod, evidenceReference };
 }
 
 export function validateWithdrawalReason(reason: string | null | undefined): string | null {
@@ -101,6 +125,38 @@ function checkText(argument: string, text: string): void {
 
 function containsBsn(text: string): boolean {
   return (text.match(/(?<!\d)\d{9}(?!\d)/g) ?? []).some(isValidBsn);
+}
+
+/**
+ * When a consent starts to apply: now when not given. A consent is not backdated: it never covers
+ * processing that happened before the resident agreed, so a moment before now (beyond a few minutes of
+ * clock slack) is refused. A date-only value of today (in Amsterdam) means now; a later date means that
+ * date (midnight UTC, as `parseMoment`). A moment within the slack is taken as now.
+ */
+export function parseValidFrom(value: string | null | undefined, now: Date): Date {
+  if (value === null || value === undefined) return now;
+  const moment = parseMoment('input.validFrom', value);
+  if (isDateOnly(value)) {
+    const today = localDate(now);
+    const day = value.trim();
+    if (day < today) throw backdated();
+    return day === today ? now : moment;
+  }
+  if (moment.getTime() < now.getTime() - CLOCK_SLACK_MS) throw backdated();
+  return moment < now ? now : moment;
+}
+
+function backdated(): GraphQLError {
+  return badUserInput('input.validFrom', 'consent is not backdated: give today, a later moment, or leave it out (now)');
+}
+
+function isDateOnly(value: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(value.trim());
+}
+
+/** The calendar date (YYYY-MM-DD) of a moment in Amsterdam. */
+export function localDate(at: Date): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: LOCAL_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
 }
 
 const MOMENT = /^(\d{4})-(\d{2})-(\d{2})(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2}))?$/;

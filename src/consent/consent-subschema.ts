@@ -4,13 +4,16 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { createLocalJWKSet } from 'jose';
 import { JSONResolver } from 'graphql-scalars';
 import type { RequestContext } from '../request/request-context.ts';
-import { badUserInput, type RecordConsentInput, validateRecordConsentInput, validateWithdrawalReason } from './consent-input.ts';
-import { consentsOfSubject, findConsent, findPersonByBsn, insertConsent, markWithdrawn, type ConsentRow } from './consent-store.ts';
-import { checkConsentReceipt, signConsentReceipt } from './consent-receipt.ts';
+import { badUserInput, type RecordConsentInput } from './consent-input.ts';
+import { consentsOfSubject, findConsent, findPersonByBsn, type ConsentRow } from './consent-store.ts';
+import { checkConsentReceipt } from './consent-receipt.ts';
 import { toFhirConsent } from './consent-fhir.ts';
 import { consentStatus } from './consent-record.ts';
-import { consentSubject, recordConsentAccess, recordReceiptCheck } from './consent-access-log.ts';
-import { changeWithAccessRecord } from '../audit/audited-change.ts';
+import { recordConsentAccess, recordReceiptCheck } from './consent-access-log.ts';
+import { consentStandingOf, mayKnowOfConsent } from './consent-visibility.ts';
+import { recordConsent } from './consent-recording.ts';
+import { confirmConsent } from './consent-confirmation.ts';
+import { withdrawConsent, type WithdrawConsentArgs } from './consent-withdrawal.ts';
 import { isValidBsn } from '../domain/bsn.ts';
 
 const CONSENT_SDL = readFileSync(new URL('../../schema/consent.graphql', import.meta.url), 'utf8');
@@ -24,11 +27,17 @@ export function createConsentSubschema() {
     resolvers: {
       JSON: JSONResolver,
       Query: {
+        // Need to know: a caller whose organisation is not involved with the person's household (and who
+        // holds no break-the-glass grant for it) hears what they would hear for an unknown BSN, and the
+        // attempt is still recorded. A special-category consent is shown only to its grantee organisation.
         consentsOf: async (_root, { bsn }: { bsn: string }, ctx) => {
           if (!isValidBsn(bsn)) throw badUserInput('bsn', 'invalid BSN: it must be 9 digits and pass the elfproef');
           const person = await findPersonByBsn(ctx.prisma, ctx.protector, bsn);
           await recordConsentAccess(ctx, 'Query.consentsOf', person, bsn);
-          return consentsOfSubject(ctx.prisma, ctx.protector.lookupKey(bsn));
+          const standing = await consentStandingOf(ctx, person?.householdId);
+          if (!person || standing === 'none') return [];
+          const consents = await consentsOfSubject(ctx.prisma, person.bsnHash);
+          return consents.filter((consent) => mayKnowOfConsent(ctx.policies, ctx.caller, standing, consent));
         },
         verifyConsentReceipt: async (_root, { receipt }: { receipt: string }, ctx) => {
           const check = await checkConsentReceipt(receipt, createLocalJWKSet(ctx.hubKey.jwks));
@@ -53,26 +62,9 @@ export function createConsentSubschema() {
       Mutation: {
         // Each change and its access record are one transaction (src/audit/audited-change.ts): if the
         // record cannot be written, nothing changes and the answer is AUDIT_UNAVAILABLE.
-        recordConsent: async (_root, { input }: { input: RecordConsentInput }, ctx, info) => {
-          const valid = validateRecordConsentInput(input, ctx.policies);
-          const person = await findPersonByBsn(ctx.prisma, ctx.protector, valid.bsn);
-          if (!person) throw badUserInput('input.bsn', 'no person with this BSN is known to the hub');
-          const access = { coordinate: 'Mutation.recordConsent', subject: { personId: person.id }, operationName: operationNameOf(info) };
-          const consent = await changeWithAccessRecord(ctx, access, (tx) => insertConsent(tx, ctx.protector, valid, actorOf(ctx)));
-          return { consent, receipt: await signConsentReceipt(ctx.hubKey, consent) };
-        },
-        withdrawConsent: async (_root, { id, reason }: { id: string; reason?: string | null }, ctx, info) => {
-          const text = validateWithdrawalReason(reason);
-          const existing = await findConsent(ctx.prisma, id);
-          if (!existing) throw badUserInput('id', 'no consent with this id');
-          const person = await ctx.prisma.person.findUnique({ where: { bsnHash: existing.subjectKey }, select: { id: true } });
-          const access = { coordinate: 'Mutation.withdrawConsent', subject: person ? { personId: person.id } : { protectedSubject: consentSubject(ctx.protector, existing.id, existing) }, operationName: operationNameOf(info) };
-          return changeWithAccessRecord(ctx, access, async (tx) => {
-            const withdrawn = await markWithdrawn(tx, id, actorOf(ctx), text, new Date());
-            if (!withdrawn) throw badUserInput('id', 'this consent was already withdrawn');
-            return withdrawn;
-          });
-        },
+        recordConsent: (_root, { input }: { input: RecordConsentInput }, ctx, info) => recordConsent(ctx, input, operationNameOf(info)),
+        confirmConsent: (_root, { id }: { id: string }, ctx, info) => confirmConsent(ctx, id, operationNameOf(info)),
+        withdrawConsent: (_root, args: WithdrawConsentArgs, ctx, info) => withdrawConsent(ctx, args, operationNameOf(info)),
       },
       Consent: {
         status: (consent: ConsentRow) => consentStatus(consent, new Date()),
@@ -80,6 +72,7 @@ export function createConsentSubschema() {
         validUntil: (consent: ConsentRow) => iso(consent.validUntil),
         recordedAt: (consent: ConsentRow) => iso(consent.recordedAt),
         withdrawnAt: (consent: ConsentRow) => iso(consent.withdrawnAt),
+        confirmedAt: (consent: ConsentRow) => iso(consent.confirmedAt),
         fhir: (consent: ConsentRow, _args, ctx) =>
           toFhirConsent(consent, consent.subjectEncrypted ? ctx.protector.decrypt(consent.subjectEncrypted) : null, ctx.policies),
       },

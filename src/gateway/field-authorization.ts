@@ -16,7 +16,7 @@ import { logger } from '../observability/logger.ts';
  */
 export const ROOTS_RECORDING_THEIR_OWN_SUBJECTS: ReadonlySet<string> = new Set([
   'Query.consentsOf', 'Query.accessRecords', 'Query.subjectAccessReport',
-  'Mutation.recordConsent', 'Mutation.withdrawConsent',
+  'Mutation.recordConsent', 'Mutation.confirmConsent', 'Mutation.withdrawConsent',
   'Query.breakGlassReviews', 'Mutation.declareEmergencyAccess', 'Mutation.closeBreakGlassReview',
 ]);
 
@@ -104,8 +104,8 @@ function withheldError(decision: Extract<Decision, { allowed: false }>): GraphQL
 
 /**
  * What a front end may see of an error from below: partner failures as SOURCE_UNAVAILABLE with the
- * source's name only, input errors as they are (their messages are ours and hold no personal data),
- * anything else as an internal error without details.
+ * source's name only, input errors and the hub's own refusals as they are (their messages are ours and
+ * hold no personal data), anything else as an internal error without details.
  */
 function safeError(error: unknown): GraphQLError {
   const extensions = error instanceof GraphQLError ? error.extensions : {};
@@ -118,8 +118,10 @@ function safeError(error: unknown): GraphQLError {
   if (typeof extensions.source === 'string') {
     return new GraphQLError(`Source '${extensions.source}' is unavailable`, { extensions: { code: 'SOURCE_UNAVAILABLE', source: extensions.source } });
   }
-  // A resolver's own role check (defence in depth behind the policy): FORBIDDEN, in words of our own.
-  if (extensions.code === 'FORBIDDEN') return new GraphQLError('The caller\'s role may not use this field', { extensions: { code: 'FORBIDDEN' } });
+  // A change the hub's own resolver refused for who the caller is (confirmConsent by its recorder, a
+  // withdrawal by an uninvolved professional, a role check behind the policy): its message says who may,
+  // and holds no personal data (the hub's resolvers write these messages themselves).
+  if (extensions.code === 'FORBIDDEN') return new GraphQLError((error as Error).message, { extensions: { code: 'FORBIDDEN' } });
   logger.error({ errorName: (error as Error)?.name, code: extensions.code }, 'unexpected error while resolving a field');
   return new GraphQLError('Internal error', { originalError: error instanceof Error ? error : undefined, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
 }

@@ -1,6 +1,7 @@
 /**
  * `npm run consent:verify` against a running hub (PostgreSQL, real HTTP): a receipt from recordConsent is
- * genuine and its consent active, then withdrawn; a tampered receipt is not genuine (exit 1).
+ * genuine and its (GGZ) consent pending until a second professional confirms it, then active, then withdrawn;
+ * a tampered receipt is not genuine (exit 1).
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -46,7 +47,7 @@ describeWithPostgres('npm run consent:verify', (database) => {
       input: {
         bsn: sem.bsn, givenBy: 'LEGAL_REPRESENTATIVE', representativeName: 'L. Bakker (moeder, gezag)', evidenceMethod: 'DIGITAL',
         evidenceReference: 'mijnwijkteam-toestemming-9120', category: 'ggz', granteeOrganisationId: 'wijkteam-oost',
-        purpose: 'wijkteam-ondersteuning', validFrom: '2026-11-01',
+        purpose: 'wijkteam-ondersteuning',
       },
     });
     ({ receipt, consent: { id: consentId } } = response.body.data!.recordConsent);
@@ -59,7 +60,15 @@ describeWithPostgres('npm run consent:verify', (database) => {
     }
   });
 
-  it('says a receipt from a file is genuine, what it states, and that the consent is active', async () => {
+  it('says PENDING_CONFIRMATION for a GGZ consent no second professional has confirmed yet', async () => {
+    const result = await consentVerify(receipt, '--hub', hub.gateway.url, '--token', token);
+    expect(result).toMatchObject({ code: 0, stdout: expect.stringMatching(/^status: PENDING_CONFIRMATION$/m) });
+  });
+
+  it('says a receipt from a file is genuine, what it states, and that the consent is active once confirmed', async () => {
+    const colleague = await hub.token({ subject: 'ilse.jacobs' });
+    const confirmed = await hub.query(colleague, 'mutation C($id: ID!) { confirmConsent(id: $id) { status } }', { id: consentId });
+    expect(confirmed.body.data!.confirmConsent.status).toBe('ACTIVE');
     const file = path.join(folder, 'receipt.jwt');
     await writeFile(file, `${receipt}\n`);
     const result = await consentVerify(file, '--hub', hub.gateway.url, '--token', token);

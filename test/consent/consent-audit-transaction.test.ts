@@ -1,6 +1,6 @@
 /**
  * A consent change and its access record are one transaction: with the access log unwritable,
- * recordConsent and withdrawConsent change no row and answer 503 AUDIT_UNAVAILABLE, over HTTP on
+ * recordConsent, confirmConsent and withdrawConsent change no row and answer 503 AUDIT_UNAVAILABLE, over HTTP on
  * PostgreSQL. The fault is a trigger that makes every INSERT into audit_record fail, while the consent
  * table stays writable: exactly the half-failure that used to leave an unlogged ACTIVE consent behind.
  */
@@ -18,6 +18,9 @@ vi.setConfig({ testTimeout: 30_000, hookTimeout: 60_000 });
 const RECORD = /* GraphQL */ `
   mutation Record($input: RecordConsentInput!) { recordConsent(input: $input) { receipt consent { id status } } }
 `;
+const CONFIRM = /* GraphQL */ `
+  mutation Confirm($id: ID!) { confirmConsent(id: $id) { id status confirmedAt } }
+`;
 const WITHDRAW = /* GraphQL */ `
   mutation Withdraw($id: ID!, $reason: String) { withdrawConsent(id: $id, reason: $reason) { id status withdrawnAt } }
 `;
@@ -26,13 +29,14 @@ const AUDIT_UNAVAILABLE = { message: 'The access log cannot be written; nothing 
 const linda = allDemoPeople().find((person) => person.givenName === 'Linda')!;
 const input = {
   bsn: linda.bsn, givenBy: 'DATA_SUBJECT', evidenceMethod: 'WRITTEN', evidenceReference: 'DMS-2026-009876', category: 'ggz',
-  granteeOrganisationId: 'wijkteam-oost', purpose: 'wijkteam-ondersteuning', validFrom: '2026-11-01', validUntil: '2027-11-01',
+  granteeOrganisationId: 'wijkteam-oost', purpose: 'wijkteam-ondersteuning', validUntil: new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10),
 };
 
 describeWithPostgres('a consent change and its access record are one transaction', (database) => {
   let hub: TestHub;
   let db: pg.Client;
   let token: string;
+  let colleague: string; // the second professional of wijkteam-oost, who confirms GGZ consents (four eyes)
   const count = async (table: string) => (await db.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n as number;
   const recordsOfTrace = async (traceId: string) => (await db.query('SELECT name, fields_released FROM audit_record WHERE trace_id = $1', [traceId])).rows;
   const breakAccessLog = () =>
@@ -44,6 +48,7 @@ describeWithPostgres('a consent change and its access record are one transaction
   beforeAll(async () => {
     hub = await startTestHub(database());
     token = await hub.token();
+    colleague = await hub.token({ subject: 'ilse.jacobs' });
     db = new pg.Client({ connectionString: database().url });
     await db.connect();
   });
@@ -52,18 +57,24 @@ describeWithPostgres('a consent change and its access record are one transaction
     await hub?.stop();
   });
 
-  it('writes exactly one access record with a recorded or withdrawn consent (not again at the end of the request)', async () => {
+  it('writes exactly one access record with a recorded, confirmed or withdrawn consent (not again at the end of the request)', async () => {
     const recorded = await hub.query(token, RECORD, { input });
     expect(recorded.status).toBe(200);
     expect(await recordsOfTrace(recorded.body.extensions!.traceId)).toEqual([{ name: 'Record', fields_released: ['Mutation.recordConsent'] }]);
+
+    const confirmed = await hub.query(colleague, CONFIRM, { id: recorded.body.data!.recordConsent.consent.id });
+    expect(confirmed.body.data!.confirmConsent.status).toBe('ACTIVE');
+    expect(await recordsOfTrace(confirmed.body.extensions!.traceId)).toEqual([{ name: 'Confirm', fields_released: ['Mutation.confirmConsent'] }]);
 
     const withdrawn = await hub.query(token, WITHDRAW, { id: recorded.body.data!.recordConsent.consent.id });
     expect(withdrawn.body.data!.withdrawConsent.status).toBe('WITHDRAWN');
     expect(await recordsOfTrace(withdrawn.body.extensions!.traceId)).toEqual([{ name: 'Withdraw', fields_released: ['Mutation.withdrawConsent'] }]);
   });
 
-  it('with the access log unwritable, recordConsent and withdrawConsent change no row and answer AUDIT_UNAVAILABLE', async () => {
+  it('with the access log unwritable, recordConsent, confirmConsent and withdrawConsent change no row and answer AUDIT_UNAVAILABLE', async () => {
     const active = (await hub.query(token, RECORD, { input })).body.data!.recordConsent.consent.id as string;
+    expect((await hub.query(colleague, CONFIRM, { id: active })).body.data!.confirmConsent.status).toBe('ACTIVE');
+    const pending = (await hub.query(token, RECORD, { input: { ...input, evidenceReference: 'DMS-2026-009875' } })).body.data!.recordConsent.consent.id as string;
     const consentsBefore = await count('consent');
     const recordsBefore = await count('audit_record');
     await breakAccessLog();
@@ -82,6 +93,11 @@ describeWithPostgres('a consent change and its access record are one transaction
       const { rows } = await db.query('SELECT withdrawn_at, withdrawn_by, withdrawal_reason FROM consent WHERE id = $1', [active]);
       expect(rows).toEqual([{ withdrawn_at: null, withdrawn_by: null, withdrawal_reason: null }]);
       expect(await count('consent')).toBe(consentsBefore);
+
+      const confirmed = await hub.query(colleague, CONFIRM, { id: pending });
+      expect(confirmed.status).toBe(503);
+      expect(confirmed.body.errors).toEqual([{ ...AUDIT_UNAVAILABLE, path: ['confirmConsent'], locations: expect.any(Array) }]);
+      expect((await db.query('SELECT confirmed_at, confirmed_by FROM consent WHERE id = $1', [pending])).rows).toEqual([{ confirmed_at: null, confirmed_by: null }]);
       expect(await count('audit_record')).toBe(recordsBefore);
     } finally {
       await repairAccessLog();
@@ -92,6 +108,9 @@ describeWithPostgres('a consent change and its access record are one transaction
     expect(retried.status).toBe(200);
     expect(retried.body.data!.withdrawConsent.status).toBe('WITHDRAWN');
     expect(await recordsOfTrace(retried.body.extensions!.traceId)).toHaveLength(1);
+    const confirmedAfter = await hub.query(colleague, CONFIRM, { id: pending });
+    expect(confirmedAfter.body.data!.confirmConsent.status).toBe('ACTIVE');
+    expect(await recordsOfTrace(confirmedAfter.body.extensions!.traceId)).toHaveLength(1);
   });
 
   it('with the access log locked by another transaction, answers AUDIT_UNAVAILABLE while the lock is still held, and changes nothing', async () => {

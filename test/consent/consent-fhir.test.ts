@@ -31,6 +31,8 @@ function row(overrides: Partial<ConsentRow> = {}): ConsentRow {
     withdrawnBy: null,
     withdrawnByOrganisationId: null,
     withdrawalReason: null,
+    withdrawalEvidenceMethod: null,
+    withdrawalEvidenceReference: null,
     confirmedAt: new Date('2026-03-01T09:12:00Z'),
     confirmedBy: null,
     confirmedByOrganisationId: null,
@@ -43,6 +45,9 @@ const cases: [string, Partial<ConsentRow>, string][] = [
   ['not yet valid', { validFrom: new Date('2027-01-01T00:00:00Z'), validUntil: null }, 'active'],
   ['withdrawn', { withdrawnAt: new Date('2026-10-01T09:30:00Z'), withdrawnBy: 'sanne.deboer', withdrawnByOrganisationId: 'wijkteam-oost' }, 'inactive'],
   ['expired', { validFrom: new Date('2024-09-01T00:00:00Z'), validUntil: new Date('2025-06-30T00:00:00Z') }, 'inactive'],
+  ['waiting for its second professional (four eyes)', { confirmedAt: null }, 'proposed'],
+  ['withdrawn before it was confirmed', { confirmedAt: null, withdrawnAt: new Date('2026-10-01T09:30:00Z'), withdrawnBy: 'ilse.jacobs', withdrawnByOrganisationId: 'wijkteam-oost' }, 'inactive'],
+  ['confirmed by a second professional', { confirmedAt: new Date('2026-03-01T10:00:00Z'), confirmedBy: 'ilse.jacobs', confirmedByOrganisationId: 'wijkteam-oost' }, 'active'],
   ['given by a legal representative', { givenBy: 'LEGAL_REPRESENTATIVE', representativeName: 'J. de Vries (curator)', evidenceMethod: 'VERBAL' }, 'active'],
 ];
 
@@ -72,7 +77,7 @@ describe('FHIR R4 Consent export', () => {
   });
 
   it('names a legal representative as the performer, not the patient', () => {
-    const resource = toFhirConsent(row(cases[4][1]), bsn, policies, now) as any;
+    const resource = toFhirConsent(row(cases.find(([name]) => name === 'given by a legal representative')![1]), bsn, policies, now) as any;
     expect(resource.performer).toEqual([{ type: 'RelatedPerson', display: 'J. de Vries (curator)' }]);
   });
 });

@@ -1,7 +1,8 @@
 /**
- * The consent lifecycle end to end over HTTP against PostgreSQL: record (with a receipt), list, withdraw,
- * and the effect on the very next household query; bad input writes nothing; only the roles the policy
- * names may record or withdraw; every consent exports as a valid FHIR R4 Consent.
+ * The consent lifecycle end to end over HTTP against PostgreSQL: record (with a receipt), confirm by a
+ * second professional (GGZ is a special category: four eyes), list, withdraw, and the effect on the very
+ * next household query; bad input writes nothing; only the roles the policy names may record, confirm or
+ * withdraw; every consent exports as a valid FHIR R4 Consent.
  */
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { isValidBsn } from '../../src/domain/bsn.ts';
@@ -21,6 +22,9 @@ const RECORD = /* GraphQL */ `
       consent { id status category granteeOrganisationId purpose validFrom validUntil givenBy evidenceMethod evidenceReference recordedBy recordedByOrganisationId recordedAt }
     }
   }
+`;
+const CONFIRM = /* GraphQL */ `
+  mutation Confirm($id: ID!) { confirmConsent(id: $id) { id status confirmedAt confirmedBy confirmedByOrganisationId recordedBy } }
 `;
 const WITHDRAW = /* GraphQL */ `
   mutation Withdraw($id: ID!, $reason: String) {
@@ -50,10 +54,14 @@ function validInput(overrides: Record<string, unknown> = {}) {
     category: 'ggz',
     granteeOrganisationId: 'wijkteam-oost',
     purpose: 'wijkteam-ondersteuning',
-    validFrom: '2026-11-01',
-    validUntil: '2027-11-01',
+    validUntil: day(365),
     ...overrides,
   };
+}
+
+/** The calendar date (UTC) `days` from today: 2 or more is a later date in Amsterdam too. */
+function day(days: number): string {
+  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 }
 
 /** A BSN that passes the elfproef but belongs to nobody the hub knows. */
@@ -69,14 +77,16 @@ function lindasCare(response: GraphQLResponse) {
 describeWithPostgres('consent lifecycle over HTTP', (database) => {
   let hub: TestHub;
   let wijkcoach: string;
+  let colleague: string;
   const consentRows = () => hub.database.prisma.consent.count();
   beforeAll(async () => {
     hub = await startTestHub(database());
     wijkcoach = await hub.token();
+    colleague = await hub.token({ subject: 'ilse.jacobs' }); // a second professional of wijkteam-oost
   });
   afterAll(async () => hub?.stop());
 
-  it('records a consent, returns a genuine receipt, releases care at once, and withdrawal withholds it on the next request', async () => {
+  it('records a consent pending confirmation, releases care only once a second professional confirmed it, and withdrawal withholds it on the next request', async () => {
     const before = lindasCare(await hub.query(wijkcoach, CARE, { bsn: linda.bsn }));
     expect(before.care).toBeNull();
     expect(before.errors.map((e) => e.extensions?.code)).toEqual(['CONSENT_REQUIRED']);
@@ -85,17 +95,34 @@ describeWithPostgres('consent lifecycle over HTTP', (database) => {
     expect(recorded.body.errors).toBeUndefined();
     const { consent, receipt } = recorded.body.data!.recordConsent;
     expect(consent).toMatchObject({
-      status: 'ACTIVE', category: 'ggz', granteeOrganisationId: 'wijkteam-oost', purpose: 'wijkteam-ondersteuning',
-      validFrom: '2026-11-01T00:00:00.000Z', validUntil: '2027-11-01T00:00:00.000Z', givenBy: 'DATA_SUBJECT', evidenceMethod: 'WRITTEN',
+      status: 'PENDING_CONFIRMATION', category: 'ggz', granteeOrganisationId: 'wijkteam-oost', purpose: 'wijkteam-ondersteuning',
+      validUntil: `${day(365)}T00:00:00.000Z`, givenBy: 'DATA_SUBJECT', evidenceMethod: 'WRITTEN',
       recordedBy: 'sanne.deboer', recordedByOrganisationId: 'wijkteam-oost',
     });
     expect(Date.now() - Date.parse(consent.recordedAt)).toBeLessThan(60_000);
+    // Without validFrom the consent applies from the moment it was recorded, not a moment earlier.
+    expect(consent.validFrom).toBe(consent.recordedAt);
     expect(receipt).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
     expect(JSON.stringify(recorded.body)).not.toContain(linda.bsn);
 
     const stored = await hub.database.prisma.consent.findUniqueOrThrow({ where: { id: consent.id } });
     expect(JSON.stringify(stored)).not.toContain(linda.bsn);
     expect(stored.subjectEncrypted).toMatch(/^v1\./);
+
+    const pending = await hub.query(wijkcoach, VERIFY, { receipt });
+    expect(pending.body.data!.verifyConsentReceipt).toEqual({
+      genuine: true, reason: null, consentId: consent.id, category: 'ggz', granteeOrganisationId: 'wijkteam-oost', purpose: 'wijkteam-ondersteuning', status: 'PENDING_CONFIRMATION',
+    });
+    const withheld = lindasCare(await hub.query(wijkcoach, CARE, { bsn: linda.bsn }));
+    expect(withheld.care).toBeNull();
+    expect(withheld.errors.map((e) => e.extensions?.code)).toEqual(['CONSENT_REQUIRED']);
+
+    const confirmed = await hub.query(colleague, CONFIRM, { id: consent.id });
+    expect(confirmed.body.errors).toBeUndefined();
+    expect(confirmed.body.data!.confirmConsent).toMatchObject({
+      id: consent.id, status: 'ACTIVE', confirmedBy: 'ilse.jacobs', confirmedByOrganisationId: 'wijkteam-oost', recordedBy: 'sanne.deboer',
+    });
+    expect(Date.now() - Date.parse(confirmed.body.data!.confirmConsent.confirmedAt)).toBeLessThan(60_000);
 
     const verified = await hub.query(wijkcoach, VERIFY, { receipt });
     expect(verified.body.data!.verifyConsentReceipt).toEqual({
@@ -156,8 +183,13 @@ describeWithPostgres('consent lifecycle over HTTP', (database) => {
     ['an unknown category', { category: 'medisch-dossier' }, 'input.category'],
     ['an unknown organisation', { granteeOrganisationId: 'ggz-nergens' }, 'input.granteeOrganisationId'],
     ['an unknown purpose', { purpose: 'marketing' }, 'input.purpose'],
-    ['a period that ends before it starts', { validFrom: '2026-12-01', validUntil: '2026-11-01' }, 'input.validUntil'],
-    ['a period that ends when it starts', { validFrom: '2026-12-01', validUntil: '2026-12-01T00:00:00Z' }, 'input.validUntil'],
+    ['a person in a household the organisation is not involved with', { bsn: allDemoPeople().find((person) => person.givenName === 'Sevda')!.bsn }, 'input.bsn'],
+    ['a grantee not involved with the household', { granteeOrganisationId: 'wijkteam-west' }, 'input.granteeOrganisationId'],
+    ['a grantee involved with the household for another purpose', { granteeOrganisationId: 'woonstichting-de-linde' }, 'input.granteeOrganisationId'],
+    ['a backdated start', { validFrom: day(-1) }, 'input.validFrom'],
+    ['a period that ends before it starts', { validFrom: day(30), validUntil: day(20) }, 'input.validUntil'],
+    ['a period that ends when it starts', { validFrom: day(30), validUntil: `${day(30)}T00:00:00Z` }, 'input.validUntil'],
+    ['a period that ends before now', { validUntil: day(-1) }, 'input.validUntil'],
     ['a date that does not exist', { validFrom: '2026-02-30' }, 'input.validFrom'],
     ['a date that is not ISO 8601', { validFrom: '1 november 2026' }, 'input.validFrom'],
     ['a legal representative without a name', { givenBy: 'LEGAL_REPRESENTATIVE' }, 'input.representativeName'],
@@ -181,7 +213,7 @@ describeWithPostgres('consent lifecycle over HTTP', (database) => {
     expect(response.body.errors?.[0]).toMatchObject({ message: 'id: no consent with this id', extensions: { code: 'BAD_USER_INPUT' } });
   });
 
-  it.each(['woonconsulent', 'schuldhulpverlener', 'privacy-officer'])('does not let a %s record or withdraw consents', async (role) => {
+  it.each(['woonconsulent', 'schuldhulpverlener', 'privacy-officer'])('does not let a %s record, confirm or withdraw consents', async (role) => {
     const token = await hub.token({ role });
     const rows = await consentRows();
     const recorded = await hub.query(token, RECORD, { input: validInput() });
@@ -189,7 +221,13 @@ describeWithPostgres('consent lifecycle over HTTP', (database) => {
     expect(recorded.body.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
     expect(await consentRows()).toBe(rows);
 
-    const active = await hub.database.prisma.consent.findFirstOrThrow({ where: { withdrawnAt: null, validUntil: { gt: new Date() } } });
+    const pending = (await hub.query(wijkcoach, RECORD, { input: validInput({ evidenceReference: `DMS-2026-00${role.length}` }) })).body.data!.recordConsent.consent.id;
+    const confirmed = await hub.query(token, CONFIRM, { id: pending });
+    expect(confirmed.body.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+    expect((await hub.database.prisma.consent.findUniqueOrThrow({ where: { id: pending } })).confirmedAt).toBeNull();
+    await hub.query(wijkcoach, WITHDRAW, { id: pending, reason: 'testopruiming' });
+
+    const active = await hub.database.prisma.consent.findFirstOrThrow({ where: { withdrawnAt: null, confirmedAt: { not: null }, validUntil: { gt: new Date() } } });
     const withdrawn = await hub.query(token, WITHDRAW, { id: active.id });
     expect(withdrawn.body.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
     expect((await hub.database.prisma.consent.findUniqueOrThrow({ where: { id: active.id } })).withdrawnAt).toBeNull();
@@ -205,7 +243,7 @@ describeWithPostgres('consent lifecycle over HTTP', (database) => {
   });
 
   it('reports a tampered receipt as not genuine, without an error', async () => {
-    const { receipt } = (await hub.query(wijkcoach, RECORD, { input: validInput({ validFrom: '2026-11-20', validUntil: null }) })).body.data!.recordConsent;
+    const { receipt } = (await hub.query(wijkcoach, RECORD, { input: validInput({ validFrom: day(3), validUntil: null }) })).body.data!.recordConsent;
     const [header, payload, signature] = receipt.split('.');
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
     claims.consent.granteeOrganisationId = 'woonstichting-de-linde';

@@ -13,7 +13,7 @@ const consent: ConsentRow = {
   validUntil: null, withdrawnAt: null, givenBy: 'DATA_SUBJECT', representativeName: null, evidenceMethod: 'WRITTEN',
   evidenceReference: 'DMS-2026-000418', recordedBy: 'sanne.deboer', recordedByOrganisationId: 'wijkteam-oost',
   recordedAt: new Date('2026-03-01T09:12:00Z'), withdrawnBy: null, withdrawnByOrganisationId: null, withdrawalReason: null,
-  confirmedAt: new Date('2026-03-01T09:12:00Z'), confirmedBy: null, confirmedByOrganisationId: null,
+  withdrawalEvidenceMethod: null, withdrawalEvidenceReference: null, confirmedAt: new Date('2026-03-01T09:12:00Z'), confirmedBy: null, confirmedByOrganisationId: null,
 };
 
 describe('consent receipts', () => {

@@ -40,7 +40,7 @@ const CONSENTS_OF = 'query ($bsn: String!) { consentsOf(bsn: $bsn) { id status }
 function consentInput(reference: string) {
   return {
     bsn: linda.bsn, givenBy: 'DATA_SUBJECT', evidenceMethod: 'WRITTEN', evidenceReference: reference, category: 'ggz',
-    granteeOrganisationId: 'wijkteam-oost', purpose: 'wijkteam-ondersteuning', validFrom: '2026-11-01', validUntil: '2027-11-01',
+    granteeOrganisationId: 'wijkteam-oost', purpose: 'wijkteam-ondersteuning', validUntil: '2027-11-01',
   };
 }
 

@@ -127,6 +127,7 @@ function checkAddress(argument: string, input: AddressInput): CheckedAddress {
   if (suffix && !new RegExp(`^[\\p{L}\\d][\\p{L}\\d -]{0,${MAX_SUFFIX - 1}}$`, 'u').test(suffix)) {
     throw badUserInput(`${argument}.houseNumberSuffix`, `at most ${MAX_SUFFIX} letters or digits, such as A or bis`);
   }
+  if (suffix) checkText(`${argument}.houseNumberSuffix`, suffix, MAX_SUFFIX);
   const street = input.street?.trim() || null;
   if (street) checkText(`${argument}.street`, street, MAX_STREET);
   const city = input.city?.trim() || null;

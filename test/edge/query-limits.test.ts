@@ -39,7 +39,8 @@ describeWithPostgres('query limits at the edge', (database) => {
   }
 
   it('lets the largest legitimate query through: 100 households by id', async () => {
-    const demo = DEMO_HOUSEHOLDS.map((household) => household.id);
+    // A wijkcoach's legitimate screen: households their organisation (wijkteam Oost) is involved with.
+    const demo = DEMO_HOUSEHOLDS.filter((household) => household.involvement.some((entry) => entry.organisationId === 'wijkteam-oost' && !entry.endsAt)).map((household) => household.id);
     const ids = Array.from({ length: 100 }, (_, i) => demo[i % demo.length]);
     const response = await hub.query(token, HUNDRED_HOUSEHOLDS, { ids });
     expect(response.status).toBe(200);

@@ -36,7 +36,7 @@ describeWithPostgres('whose data a value is: decided by the hub, not by the clie
       { ids },
     );
     expect(response.status).toBe(200);
-    const members = (response.body.data!.households as { members: { bsn: string }[] }[]).flatMap((household) => household.members);
+    const members = (response.body.data!.households as { members: { bsn: string }[] | null }[]).flatMap((household) => household.members ?? []);
     expect(members.length).toBeGreaterThan(10);
     const rows = await rowsOfTrace(response.body.extensions!.traceId);
     const recorded = new Set(rows.map((row) => row.subject_key));
@@ -44,7 +44,15 @@ describeWithPostgres('whose data a value is: decided by the hub, not by the clie
       expect(member.bsn).toMatch(/^\d{9}$/);
       expect(recorded.has(protector.lookupKey(member.bsn))).toBe(true);
     }
-    for (const row of rows) expect(row.fields_released).toEqual(expect.arrayContaining(['Person.bsn', 'Person.givenName', 'Household.address']));
+    const released = new Set(members.map((member) => protector.lookupKey(member.bsn)));
+    for (const row of rows.filter((row) => released.has(row.subject_key))) expect(row.fields_released).toEqual(expect.arrayContaining(['Person.bsn', 'Person.givenName', 'Household.address']));
+    // Members of households wijkteam Oost is not involved with (hh-1008, hh-1009): recorded as withheld, nothing released.
+    const others = DEMO_HOUSEHOLDS.filter((household) => !household.involvement.some((entry) => entry.organisationId === 'wijkteam-oost' && !entry.endsAt)).flatMap((household) => household.members);
+    expect(others.length).toBe(3);
+    for (const person of others) {
+      const row = rows.find((candidate) => candidate.subject_key === protector.lookupKey(person.bsn));
+      expect(row).toMatchObject({ fields_released: [], fields_withheld: expect.arrayContaining(['Household.address', 'Household.members']) });
+    }
   });
 
   it('aliasing another field onto `id` changes nothing about whose record is written', async () => {

@@ -93,6 +93,7 @@ describeWithPostgres('involvement mutations against a hostile caller', (database
     for (const householdId of ['hh-1001', 'hh-9999']) {
       const response = await hub.query(oost, ADD_INVOLVEMENT, { input: { householdId, organisationId: 'ggz-de-horizon', purpose: 'wijkteam-ondersteuning' } });
       expect(response.body.errors![0].extensions).toEqual({ code: 'BAD_USER_INPUT', argument: 'input.organisationId' });
+      expect(await recordsOfTrace(db, traceOf(response))).toEqual([]); // refused before anything was read
       answers.push(withoutTrace(response));
     }
     expect(answers[0]).toEqual(answers[1]);

@@ -123,7 +123,7 @@ function checkText(argument: string, text: string): void {
   if (containsBsn(text)) throw badUserInput(argument, 'must not contain a BSN');
 }
 
-function containsBsn(text: string): boolean {
+export function containsBsn(text: string): boolean {
   return (text.match(/(?<!\d)\d{9}(?!\d)/g) ?? []).some(isValidBsn);
 }
 

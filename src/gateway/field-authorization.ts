@@ -113,6 +113,8 @@ function safeError(error: unknown): GraphQLError {
     const { argument, index } = extensions;
     return new GraphQLError((error as Error).message, { extensions: { code: 'BAD_USER_INPUT', ...(argument !== undefined ? { argument } : {}), ...(index !== undefined ? { index } : {}) } });
   }
+  // A change a hub resolver refuses for who the caller is (src/involvement/involvement-rules.ts): our message, no data.
+  if (extensions.code === 'FORBIDDEN') return new GraphQLError((error as Error).message, { extensions: { code: 'FORBIDDEN' } });
   // A change refused because its access record could not be written with it (src/audit/audited-change.ts).
   if (extensions.code === 'AUDIT_UNAVAILABLE') return new GraphQLError((error as Error).message, { extensions: { code: 'AUDIT_UNAVAILABLE', http: { status: 503 } } });
   if (typeof extensions.source === 'string') {

@@ -1,5 +1,7 @@
 import DataLoader from 'dataloader';
 import type { PrismaClient } from '../db/generated/client.ts';
+import type { InvolvementRow } from '../involvement/involvement-view.ts';
+import { isoDate } from '../involvement/standing-loader.ts';
 
 /** Rows of the wijkteam's case registration, as read per request (batched and cached by DataLoader). */
 export interface HouseholdRow {
@@ -12,7 +14,8 @@ export interface HouseholdRow {
   regisseurName: string | null;
   regisseurPhone: string | null;
   regisseurOrgId: string | null;
-  involvement: { organisationId: string; since: string }[];
+  /** Active involvements only (started, not ended); what may be shown of them: src/involvement/involvement-view.ts. */
+  involvement: InvolvementRow[];
 }
 
 export interface PersonRow {
@@ -43,9 +46,16 @@ export function createHouseholdLoaders(prisma: PrismaClient): HouseholdLoaders {
     return householdIds.map((id) => rows.filter((row) => row.householdId === id));
   });
   const household = new DataLoader<string, HouseholdRow | null>(async (ids) => {
+    const now = new Date();
     const rows = await prisma.household.findMany({
       where: { id: { in: [...ids] } },
-      include: { involvement: { select: { organisationId: true, since: true }, orderBy: { since: 'asc' } } },
+      include: {
+        involvement: {
+          where: { since: { lte: isoDate(now) }, OR: [{ endsAt: null }, { endsAt: { gt: now } }] },
+          select: { organisationId: true, purpose: true, since: true, endsAt: true },
+          orderBy: [{ since: 'asc' }, { organisationId: 'asc' }],
+        },
+      },
     });
     return ids.map((id) => rows.find((row) => row.id === id) ?? null);
   });

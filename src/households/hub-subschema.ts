@@ -9,6 +9,11 @@ import type { HouseholdLoaders, HouseholdRow, PersonRow } from './household-load
 import type { AccessLog, Subject } from '../audit/access-log.ts';
 import { missedLookupKey } from '../audit/missed-lookup.ts';
 import { type GuardContext, lookupStanding, notInvolvedLookup } from '../involvement/involvement-guard.ts';
+import { householdIdAtAddress, normalisePostcode } from './address.ts';
+import type { RequestContext } from '../request/request-context.ts';
+import { addInvolvement, endInvolvement, registerIntake } from '../involvement/involvement-mutations.ts';
+import type { EndInvolvementInput, IntakeInput, InvolvementKeyInput } from '../involvement/involvement-input.ts';
+import { visibleInvolvement } from '../involvement/involvement-view.ts';
 
 /** What the hub's own resolvers need from the request context. */
 export interface HubDataContext extends GuardContext {
@@ -24,15 +29,11 @@ function badInput(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 }
 
-/** Dutch postcode: four digits (not starting with 0) and two letters; a space is allowed. */
-export function normalisePostcode(value: string): string | undefined {
-  const compact = value.replace(/\s+/g, '').toUpperCase();
-  return /^[1-9]\d{3}[A-Z]{2}$/.test(compact) ? compact : undefined;
-}
+export { normalisePostcode } from './address.ts';
 
 /** The wijkteam's case registration (households and members) as a local subschema of the gateway. */
 export function createHubSubschema() {
-  return makeExecutableSchema<HubDataContext>({
+  return makeExecutableSchema<RequestContext>({
     typeDefs: HUB_SDL,
     resolvers: {
       // Every look-up is a read of the case registration, found or not: it leaves an access record whatever
@@ -59,18 +60,22 @@ export function createHubSubschema() {
           if (!postcode) throw badInput('Invalid postcode: use four digits and two letters, such as 3531CJ');
           if (args.houseNumber < 1 || args.houseNumber > 99999) throw badInput('Invalid house number');
           const suffix = args.houseNumberSuffix?.trim() || null;
-          const row = await ctx.prisma.household.findFirst({
-            where: { postcode, houseNumber: args.houseNumber, houseNumberSuffix: suffix ? { equals: suffix, mode: 'insensitive' } : null },
-            select: { id: true },
-          });
-          if (!row) {
+          const householdId = await householdIdAtAddress(ctx.prisma, { postcode, houseNumber: args.houseNumber, houseNumberSuffix: suffix });
+          if (!householdId) {
             const address = `${postcode} ${args.houseNumber}${suffix ? ` ${suffix.toUpperCase()}` : ''}`;
             ctx.accessLog.recordKeyed(missedLookupKey(ctx.protector, 'ADDRESS', address), 'Query.householdByAddress');
             return null;
           }
-          if (!(await foundIfInvolved(ctx, { kind: 'household', id: row.id }, row.id, 'Query.householdByAddress'))) return null;
-          return ctx.households.household.load(row.id);
+          if (!(await foundIfInvolved(ctx, { kind: 'household', id: householdId }, householdId, 'Query.householdByAddress'))) return null;
+          return ctx.households.household.load(householdId);
         },
+      },
+      // Registering and ending involvement (src/involvement): each change with its access record in one
+      // transaction. They return the hub's own objects only (no stitching merge needed).
+      Mutation: {
+        registerIntake: (_root, { input }: { input: IntakeInput }, ctx, info) => registerIntake(ctx, input, info),
+        addInvolvement: (_root, { input }: { input: InvolvementKeyInput }, ctx, info) => addInvolvement(ctx, input, info),
+        endInvolvement: (_root, { input }: { input: EndInvolvementInput }, ctx, info) => endInvolvement(ctx, input, info),
       },
       Household: {
         address: (household: HouseholdRow) => ({
@@ -81,12 +86,12 @@ export function createHubSubschema() {
           city: household.city,
         }),
         members: (household: HouseholdRow, _args, ctx) => ctx.households.membersOf.load(household.id),
+        // A household registered by an intake has a regisseur organisation before a named regisseur.
         regisseur: (household: HouseholdRow) =>
-          household.regisseurName
+          household.regisseurName || household.regisseurOrgId
             ? { name: household.regisseurName, phone: household.regisseurPhone, organisation: organisationOrNull(household.regisseurOrgId) }
             : null,
-        involvement: (household: HouseholdRow) =>
-          household.involvement.map((entry) => ({ organisation: organisationOrNull(entry.organisationId), since: entry.since })),
+        involvement: (household: HouseholdRow) => visibleInvolvement(household.involvement, new Date()),
       },
       Person: {
         bsn: (person: PersonRow, _args, ctx) => ctx.protector.decrypt(person.bsnEncrypted),

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { describeWithPostgres } from '../support/postgres.ts';
 import { useHubWithClient } from './hub-with-client.ts';
 import type { TestHub } from '../support/hub.ts';
-import { demoHouseholdsOf } from '../../src/demo/population.ts';
+import { DEMO_HOUSEHOLDS, demoHouseholdsOf } from '../../src/demo/population.ts';
 import { createSubjectProtector, type SubjectProtector } from '../../src/crypto/subject-protection.ts';
 import { loadHubDataKey } from '../../src/crypto/hub-data-key.ts';
 
@@ -29,15 +29,16 @@ describeWithPostgres('whose data a value is: decided by the hub, not by the clie
   }
 
   it('a household query that skips every id still leaves a record for every member released', async () => {
-    // The demo wijkcoach is of wijkteam-oost: the households it is involved with (need to know).
-    const ids = demoHouseholdsOf('wijkteam-oost').map((household) => household.id);
+    // All demo households; the demo wijkcoach's wijkteam-oost is involved with most of them (need to know).
+    const ids = DEMO_HOUSEHOLDS.map((household) => household.id);
+    const involved = new Set(demoHouseholdsOf('wijkteam-oost').map((household) => household.id));
     const response = await hub.query(
       await hub.token(),
       `query($ids: [ID!]!) { households(ids: $ids) { id @skip(if: true) address { street } members { id @skip(if: true) bsn givenName familyName birthDate } } }`,
       { ids },
     );
     expect(response.status).toBe(200);
-    const members = (response.body.data!.households as { members: { bsn: string }[] }[]).flatMap((household) => household.members);
+    const members = (response.body.data!.households as { members: { bsn: string }[] | null }[]).flatMap((household) => household.members ?? []);
     expect(members.length).toBeGreaterThan(10);
     const rows = await rowsOfTrace(response.body.extensions!.traceId);
     const recorded = new Set(rows.map((row) => row.subject_key));
@@ -45,7 +46,15 @@ describeWithPostgres('whose data a value is: decided by the hub, not by the clie
       expect(member.bsn).toMatch(/^\d{9}$/);
       expect(recorded.has(protector.lookupKey(member.bsn))).toBe(true);
     }
-    for (const row of rows) expect(row.fields_released).toEqual(expect.arrayContaining(['Person.bsn', 'Person.givenName', 'Household.address']));
+    const released = new Set(members.map((member) => protector.lookupKey(member.bsn)));
+    for (const row of rows.filter((row) => released.has(row.subject_key))) expect(row.fields_released).toEqual(expect.arrayContaining(['Person.bsn', 'Person.givenName', 'Household.address']));
+    // Members of households wijkteam Oost is not involved with (hh-1008, hh-1009): recorded as withheld, nothing released.
+    const others = DEMO_HOUSEHOLDS.filter((household) => !involved.has(household.id)).flatMap((household) => household.members);
+    expect(others.length).toBe(3);
+    for (const person of others) {
+      const row = rows.find((candidate) => candidate.subject_key === protector.lookupKey(person.bsn));
+      expect(row).toMatchObject({ fields_released: [], fields_withheld: expect.arrayContaining(['Household.address', 'Household.members']) });
+    }
   });
 
   it('aliasing another field onto `id` changes nothing about whose record is written', async () => {

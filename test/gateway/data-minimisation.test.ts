@@ -94,7 +94,11 @@ describeWithPostgres('data minimisation at the partners', (database) => {
     sql.length = 0;
 
     const response = await hub.query(await hub.token(), `query($ids: [ID!]!) { households(ids: $ids) { members { id givenName housing { monthlyRent rentArrearsAmount } care { inCare } } } }`, { ids });
-    const people = response.body.data!.households.flatMap((household: any) => household.members);
+    // Households wijkteam Oost is not involved with (hh-1008 West's, hh-1009 nobody's) show no members and
+    // ask no partner anything; the counts below are about Oost's own households.
+    const notInvolved = (response.body.errors ?? []).filter((error) => error.extensions?.code === 'NOT_INVOLVED').map((error) => ids[error.path![1] as number]);
+    expect(notInvolved.sort()).toEqual(['hh-1008', 'hh-1009']);
+    const people = response.body.data!.households.flatMap((household: any) => household.members ?? []);
     const withAmount = people.filter((person: any) => person.housing?.rentArrearsAmount != null).map((person: any) => person.givenName);
     expect(withAmount.sort()).toEqual(['Linda', 'Mohammed']);
     // Housing: one call for the two with a 'wonen' consent, one for the rest. Care: only the two people
@@ -112,6 +116,8 @@ async function grantConsent(hub: TestHub, bsn: string, category: string) {
     data: {
       subjectKey: protector.lookupKey(bsn), category, granteeOrganisationId: 'wijkteam-oost', purpose: 'wijkteam-ondersteuning',
       validFrom: new Date('2026-01-01'), evidenceMethod: 'WRITTEN', evidenceReference: 'test', recordedBy: 'test',
+      // Four eyes: only a confirmed consent is active.
+      confirmedAt: new Date('2026-01-01'), confirmedBy: 'test-second', confirmedByOrganisationId: 'wijkteam-oost',
     },
   });
 }

@@ -104,9 +104,25 @@ describeWithPostgres('household view for a wijkcoach', (database) => {
   });
 
   it('a consent only counts for the organisation it was given to', async () => {
-    const response = await hub.query(await hub.token({ organisationId: 'wijkteam-west' }), HOUSEHOLD_QUERY, { id: 'hh-1001' });
-    expect(response.body.data!.household.members[0].care).toBeNull();
-    expect(errorsAt(response, 'household', 'members', 0, 'care')[0].extensions!.code).toBe('CONSENT_REQUIRED');
+    // Wijkteam West, involved with hh-1001 too (else NOT_INVOLVED would hide everything, consent or not):
+    // Mohammed's GGZ consent is for wijkteam Oost, so West sees the rest of him but not his care.
+    const prisma = hub.database.prisma;
+    const involvement = await prisma.involvement.create({ data: { householdId: 'hh-1001', organisationId: 'wijkteam-west', purpose: 'wijkteam-ondersteuning', since: '2026-01-05' } });
+    try {
+      const response = await hub.query(await hub.token({ organisationId: 'wijkteam-west' }), HOUSEHOLD_QUERY, { id: 'hh-1001' });
+      const mohammed = response.body.data!.household.members[0];
+      expect(mohammed.givenName).toBe('Mohammed');
+      expect(mohammed.housing.evictionStatus).toBe('SUMMONED');
+      expect(mohammed.care).toBeNull();
+      expect(errorsAt(response, 'household', 'members', 0, 'care')[0].extensions).toMatchObject({
+        code: 'CONSENT_REQUIRED',
+        requiredConsent: { category: 'ggz', granteeOrganisationId: 'wijkteam-west', purpose: 'wijkteam-ondersteuning' },
+      });
+    } finally {
+      await prisma.involvement.delete({ where: { id: involvement.id } });
+    }
+    const oost = await hub.query(await hub.token(), HOUSEHOLD_QUERY, { id: 'hh-1001' });
+    expect(oost.body.data!.household.members[0].care.inCare).toBe(true);
   });
 });
 

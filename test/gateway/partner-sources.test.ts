@@ -18,6 +18,9 @@ const ALL_HOUSEHOLDS = /* GraphQL */ `
   }
 `;
 const ids = DEMO_HOUSEHOLDS.map((household) => household.id);
+/** The demo households wijkteam Oost (the wijkcoach demo profile) is involved with; the others are West's or nobody's. */
+const isOosts = (household: (typeof DEMO_HOUSEHOLDS)[number]) => household.involvement.some((entry) => entry.organisationId === 'wijkteam-oost' && !entry.endsAt);
+const notOosts = DEMO_HOUSEHOLDS.filter((household) => !isOosts(household));
 
 describeWithPostgres('partner sources behind the gateway', (database) => {
   let hub: TestHub | undefined;
@@ -30,7 +33,17 @@ describeWithPostgres('partner sources behind the gateway', (database) => {
     hub = await startTestHub(database());
     for (const domain of DOMAINS) hub.partners[domain]!.resetCount();
     const response = await hub.query(await hub.token(), ALL_HOUSEHOLDS, { ids });
-    const people = response.body.data!.households.flatMap((household: any) => household.members);
+    const households = response.body.data!.households;
+    // The households Oost is not involved with: NOT_INVOLVED, and nobody of them is asked about.
+    expect(notOosts.map((household) => household.id)).toEqual(['hh-1008', 'hh-1009']);
+    for (const household of notOosts) {
+      const index = ids.indexOf(household.id);
+      expect(households[index]).toEqual({ id: household.id, members: null });
+      expect(errorsAt(response, 'households', index, 'members')[0].extensions!.code).toBe('NOT_INVOLVED');
+    }
+    const bsnsAsked = DOMAINS.flatMap((domain) => hub!.partners[domain]!.receivedRequests().flatMap((request) => request.bsns));
+    expect(bsnsAsked.filter((bsn) => notOosts.some((household) => household.members.some((member) => member.bsn === bsn)))).toEqual([]);
+    const people = households.flatMap((household: any) => household.members ?? []);
     expect(people).toHaveLength(15);
     expect(people.filter((person: any) => person.housing !== null)).toHaveLength(9);
     expect(people.filter((person: any) => person.debt !== null)).toHaveLength(7);

@@ -33,7 +33,7 @@ describe('the @specialCategory marker and the care adapters', () => {
   async function schemaCheck(contractSdl?: string) {
     const options = { partnerUrl: `${fhir.url}/fhir`, hubKeys: hub.hubKeys, dataDir: hub.dataDir };
     const adapter = contractSdl
-      ? await startAdapter(defineAdapter({ name: 'ggz-variant', domain: 'care', contractSdl, personField: 'care', fetch: async (bsns) => bsns.map(() => null) }), options)
+      ? await startAdapter(defineAdapter({ name: 'ggz-variant', domain: 'care', contractSdl, personField: 'care', fetch: async () => new Map() }), options)
       : await startGgzAdapter(options);
     adapters.push(adapter);
     const report = await runConformance({ url: adapter.url, domain: 'care', hubKey: hub.hubKey });

@@ -9,10 +9,11 @@ import { buildSubjectAccessReport } from './subject-access-report.ts';
 import type { ProtectedSubject, SubjectKind } from './access-log.ts';
 import { missedLookupKey } from './missed-lookup.ts';
 import { decideForSubject } from '../request/field-decision.ts';
+import { officerScope } from '../supervision/officer-scope.ts';
 
 const ACCESS_LOG_SDL = readFileSync(new URL('../../schema/access-log.graphql', import.meta.url), 'utf8');
 
-type AccessLogContext = Pick<RequestContext, 'prisma' | 'protector' | 'policies' | 'accessLog'>;
+type AccessLogContext = Pick<RequestContext, 'prisma' | 'protector' | 'policies' | 'accessLog' | 'caller'>;
 
 interface FilterInput {
   bsn?: string | null;
@@ -28,7 +29,9 @@ function badInput(message: string): GraphQLError {
 
 /**
  * The privacy officer's view of the access log, stitched into the public schema. Who may ask is decided
- * by the field policies (schema/field-policies.yaml, legal basis avg-toezicht), like every other field.
+ * by the field policies (schema/field-policies.yaml, legal basis avg-toezicht), like every other field;
+ * what an officer sees of the log by their scope (src/supervision/officer-scope.ts): an organisation's
+ * officer only the records of and about that organisation, the hub-wide officer all of them.
  */
 export function createAccessLogSubschema() {
   return makeExecutableSchema<AccessLogContext>({
@@ -39,7 +42,7 @@ export function createAccessLogSubschema() {
           if (!Number.isInteger(args.limit) || args.limit < 1 || args.limit > MAX_PAGE_SIZE) throw badInput(`limit must be between 1 and ${MAX_PAGE_SIZE}`);
           if (!Number.isInteger(args.offset) || args.offset < 0) throw badInput('offset must be 0 or more');
           const filter = args.filter ?? {};
-          const page = await findAccessRecords(ctx.prisma, toFilter(filter, ctx), { limit: args.limit, offset: args.offset });
+          const page = await findAccessRecords(ctx.prisma, officerScope(ctx.policies, ctx.caller), toFilter(filter, ctx), { limit: args.limit, offset: args.offset });
           const handedOut = page.records.map((record) => ({ kind: record.subjectKind as SubjectKind, subjectKey: record.subjectKey, subjectEncrypted: record.subjectEncrypted }));
           await recordOfficerRead(ctx, 'Query.accessRecords', handedOut, () => missedLookupKey(ctx.protector, 'SEARCH', searchTerms(filter, args)));
           return { ...page, limit: args.limit, offset: args.offset };
@@ -51,7 +54,8 @@ export function createAccessLogSubschema() {
           // The report is about this BSN whether or not the registration knows it: one record under its key.
           const subject: ProtectedSubject = { kind: known ? 'PERSON' : 'BSN', subjectKey, subjectEncrypted: ctx.protector.encrypt(bsn) };
           await recordOfficerRead(ctx, 'Query.subjectAccessReport', [subject], () => subject);
-          return buildSubjectAccessReport(await allAccessRecordsOf(ctx.prisma, subjectKey), ctx.policies);
+          const scope = officerScope(ctx.policies, ctx.caller);
+          return buildSubjectAccessReport(await allAccessRecordsOf(ctx.prisma, scope, subjectKey), ctx.policies, scope);
         },
       },
       AccessRecord: {

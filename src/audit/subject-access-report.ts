@@ -1,6 +1,7 @@
 import type { AuditRecord } from '../db/generated/client.ts';
 import { findOrganisation } from '../domain/organisations.ts';
 import type { PolicySet } from '../policy/policy-types.ts';
+import type { OfficerScope } from '../supervision/officer-scope.ts';
 
 /** One basis on which data was shown: a consent of the person, or a legal basis. */
 export interface ReportBasis {
@@ -46,18 +47,24 @@ const DATE_TIME = new Intl.DateTimeFormat('nl-NL', { dateStyle: 'long', timeStyl
  * Turns one person's access records into the report: per access the organisation and role, the purpose,
  * the categories of data (fields mapped to categories through the policy file) and the basis, with the
  * consent id where consent was the basis. Contains no BSN: the reader already knows whose report it is.
+ *
+ * `scope` is what the asking officer supervises (src/supervision/officer-scope.ts); the records are already
+ * limited to it. An organisation's officer gets a report about that organisation only, and it says so.
  */
-export function buildSubjectAccessReport(records: readonly AuditRecord[], policies: PolicySet, now = new Date()): SubjectAccessReport {
+export function buildSubjectAccessReport(records: readonly AuditRecord[], policies: PolicySet, scope: OfficerScope = { kind: 'hub' }, now = new Date()): SubjectAccessReport {
   const accesses = records.map((record) => reportAccess(record, policies));
   const shown = accesses.filter((access) => access.categories.length > 0).length;
+  const organisation = scope.kind === 'organisation' ? (findOrganisation(scope.organisationId)?.name ?? scope.organisationId) : undefined;
+  const summary = accesses.length === 0
+    ? 'Er is niemand geweest die via de hub uw gegevens heeft opgevraagd.'
+    : `Uw gegevens zijn ${accesses.length} keer opgevraagd via de hub; ${shown} keer zijn er gegevens getoond. Hieronder staat per keer wie het was, waarvoor en op welke grond.`;
   return {
     title: 'Overzicht van inzage in uw gegevens',
     generatedAt: now.toISOString(),
     accessCount: accesses.length,
-    summary:
-      accesses.length === 0
-        ? 'Er is niemand geweest die via de hub uw gegevens heeft opgevraagd.'
-        : `Uw gegevens zijn ${accesses.length} keer opgevraagd via de hub; ${shown} keer zijn er gegevens getoond. Hieronder staat per keer wie het was, waarvoor en op welke grond.`,
+    summary: organisation
+      ? `Dit overzicht gaat alleen over inzage door ${organisation} en in gegevens die ${organisation} levert. ${summary}`
+      : summary,
     accesses,
   };
 }

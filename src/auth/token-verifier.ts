@@ -1,23 +1,17 @@
 import { errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import type { Caller } from './caller.ts';
+import { AuthenticationError } from './authentication-error.ts';
+import { checkCallerAgainstRegister, type RegisterPolicies } from './organisation-register.ts';
+
+export { AuthenticationError, type AuthenticationFailure } from './authentication-error.ts';
 
 /** Only asymmetric algorithms: a shared-secret (HS*) or `none` token is never accepted. */
 export const ALLOWED_ALGORITHMS = ['ES256', 'ES384', 'ES512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'EdDSA'];
-
-export type AuthenticationFailure = 'missing' | 'malformed' | 'invalid' | 'expired' | 'claims' | 'lifetime';
 
 /** Clocks of identity provider and hub may differ this much; a token "issued" later than that is refused. */
 export const CLOCK_TOLERANCE_SECONDS = 30;
 /** Default for AUTH_MAX_TOKEN_LIFETIME_SECONDS: a working day and then some; `npm run token` issues at most this. */
 export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 24 * 3600;
-
-/** Why a request was not authenticated. The message never repeats the token. */
-export class AuthenticationError extends Error {
-  constructor(readonly failure: AuthenticationFailure, message: string) {
-    super(message);
-    this.name = 'AuthenticationError';
-  }
-}
 
 export interface TokenVerifierOptions {
   keys: JWTVerifyGetKey;
@@ -25,13 +19,19 @@ export interface TokenVerifierOptions {
   audience: string;
   /** The longest lifetime (`exp - iat`) a token may have; a token valid for 100 years is refused. */
   maxLifetimeSeconds?: number;
+  /**
+   * The policy file's roles and organisationKinds: the token's org must be in the hub's organisation
+   * register and its roles ones that kind may hold (src/auth/organisation-register.ts). Required, so that
+   * no verifier forgets the check.
+   */
+  register: RegisterPolicies;
   /** For tests: the hub's clock. */
   now?: () => Date;
 }
 
 export type TokenVerifier = (authorizationHeader: string | undefined) => Promise<Caller>;
 
-export function createTokenVerifier({ keys, issuer, audience, maxLifetimeSeconds = DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, now = () => new Date() }: TokenVerifierOptions): TokenVerifier {
+export function createTokenVerifier({ keys, issuer, audience, maxLifetimeSeconds = DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, register, now = () => new Date() }: TokenVerifierOptions): TokenVerifier {
   return async (authorizationHeader) => {
     if (!authorizationHeader) throw new AuthenticationError('missing', 'A bearer token is required');
     // The scheme name is case-insensitive (RFC 9110 section 11.1): "bearer" and "BEARER" are "Bearer".
@@ -54,7 +54,9 @@ export function createTokenVerifier({ keys, issuer, audience, maxLifetimeSeconds
     if (!isName(sub) || !isName(org) || !isName(purpose) || !Array.isArray(roles) || roles.length === 0 || !roles.every(isName)) {
       throw new AuthenticationError('claims', 'The token must carry sub, org, roles and purpose claims');
     }
-    return { subject: sub, organisationId: org, roles, purpose };
+    const caller: Caller = { subject: sub, organisationId: org, roles, purpose };
+    checkCallerAgainstRegister(caller, register);
+    return caller;
   };
 }
 

@@ -1,12 +1,13 @@
 /**
  * The subject access report (AVG art. 15) for one person, as JSON and as a readable HTML page in Dutch:
  *
- *   npm run audit:report -- --bsn <bsn> [--out <dir>] [--token <privacy-officer token>]
+ *   npm run audit:report -- --bsn <bsn> [--out <dir>] [--token <officer token>]
  *
  * The BSN is only an argument: it is searched by its keyed hash, and appears in no file name or file.
  * On the embedded default while the hub runs, the report is asked of the running hub through GraphQL
  * (`subjectAccessReport`, in the POST body), so the officer's read is logged like any other: with
- * `--token`, or else a DEMO privacy-officer token when the hub runs the demo issuer.
+ * `--token` (a privacy-officer token gives that organisation's share of the log), or else a DEMO
+ * hub-privacy-officer token (the municipality's officer, the whole log) when the hub runs the demo issuer.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -34,7 +35,8 @@ runCli(async () => {
     async (database, config) => {
       const policies = loadPolicyFile(config.policyFile, publicSchemaForPolicyCheck());
       const protector = createSubjectProtector(await loadHubDataKey(config.dataDir));
-      return buildSubjectAccessReport(await allAccessRecordsOf(database.prisma, protector.lookupKey(bsn)), policies);
+      // Read from the data folder by whoever holds it (the hub is not running): the whole log, as hub-wide.
+      return buildSubjectAccessReport(await allAccessRecordsOf(database.prisma, { kind: 'hub' }, protector.lookupKey(bsn)), policies);
     },
     async (hub, config) => {
       console.log(`The hub (pid ${hub.pid}) holds the data folder: the report is asked of it, and logged as a privacy officer's read.`);

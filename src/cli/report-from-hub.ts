@@ -1,7 +1,8 @@
 /**
  * The subject access report asked of a running hub through its public GraphQL endpoint, as a privacy
  * officer: `Query.subjectAccessReport` (BSN as a variable in the POST body, never in a URL). Going through
- * GraphQL means the hub authorises and logs the read like any officer's read.
+ * GraphQL means the hub authorises and logs the read like any officer's read. Without --token it asks as
+ * the municipality's (hub-wide) officer; an organisation's officer's token gives that organisation's share.
  */
 import type { GatewayConfig } from '../config/env.ts';
 import { loadDemoIssuer } from '../auth/demo-issuer.ts';
@@ -43,8 +44,9 @@ export async function reportFromRunningHub(hub: RunningHubOwner, config: Gateway
 }
 
 async function demoOfficerToken(hub: RunningHubOwner, config: GatewayConfig): Promise<string> {
-  if (!hub.demoIssuer) throw new Error('the running hub uses an external identity provider: give --token <a privacy-officer token>');
-  const profile = DEMO_PROFILES['privacy-officer'];
+  if (!hub.demoIssuer) throw new Error('the running hub uses an external identity provider: give --token <a hub-privacy-officer token>');
+  // The municipality's officer: the report covers the whole hub, not one organisation's share of it.
+  const profile = DEMO_PROFILES['hub-privacy-officer'];
   const issuer = await loadDemoIssuer(config.dataDir, config.auth.issuer, config.auth.audience);
-  return issuer.issueToken({ subject: profile.subject, organisationId: profile.organisationId, roles: ['privacy-officer'], purpose: profile.purpose }, 300);
+  return issuer.issueToken({ subject: profile.subject, organisationId: profile.organisationId, roles: ['hub-privacy-officer'], purpose: profile.purpose }, 300);
 }

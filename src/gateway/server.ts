@@ -147,6 +147,7 @@ export async function startGateway(deps: GatewayDependencies): Promise<RunningGa
     issuer: config.auth.issuer,
     audience: config.auth.audience,
     maxLifetimeSeconds: config.auth.maxTokenLifetimeSeconds,
+    register: policies,
   });
   logger.info({ url: `${url}/graphql` }, 'gateway listening');
 

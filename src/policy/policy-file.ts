@@ -5,6 +5,7 @@ import { type GraphQLObjectType, type GraphQLSchema, isNonNullType, isObjectType
 import type { Basis, BreakGlassPolicy, Category, FieldPolicy, LegalBasis, NeedToKnowPolicy, OrganisationKindPolicy, PolicySet, SupervisionPolicy } from './policy-types.ts';
 import { ORGANISATION_KINDS } from '../domain/organisations.ts';
 import { personScopedTypes } from './subject-scope.ts';
+import { specialCategoryProblems } from './special-category-guard.ts';
 
 /** Raised when the policy file is unreadable or invalid. Every problem names the file and the line. */
 export class PolicyFileError extends Error {
@@ -16,7 +17,8 @@ export class PolicyFileError extends Error {
 
 /**
  * Reads the policy file and checks it against the public schema: every field covered, nothing unknown,
- * special categories consent-only, consent only where there is one person the consent can belong to.
+ * special categories consent-only, data of a type the adapter contracts mark @specialCategory filed under
+ * a special category, consent only where there is one person the consent can belong to.
  */
 export function loadPolicyFile(file: string, schema: GraphQLSchema): PolicySet {
   let text: string;
@@ -278,6 +280,9 @@ export function parsePolicies(text: string, file: string, schema: GraphQLSchema)
       }
     }
   }
+
+  // The adapter contracts mark special-category types (@specialCategory); their data is never ordinary.
+  for (const special of specialCategoryProblems(schema, fields, categories)) problems.push(`${name}:${special.line}: ${special.message}`);
 
   if (problems.length > 0) throw new PolicyFileError(problems);
   return { file, roles, purposes, categories, legalBases, organisationKinds, needToKnow, breakGlass, supervision, fields };

@@ -32,7 +32,7 @@ describeWithPostgres('privacy officer queries on the access log', (database) => 
     // Two professionals of two organisations look at households: the log the officer will search.
     await hub.query(await hub.token(), CASE_SCREEN);
     await hub.query(await hub.token({ subject: 'pieter.devries', organisationId: 'wijkteam-west' }), '{ household(id: "hh-1002") { address { street } } }');
-    officer = await hub.token({ role: 'privacy-officer' });
+    officer = await hub.token({ role: 'hub-privacy-officer' });
     const protector = createSubjectProtector(await loadHubDataKey(hub.dataDir));
     const { rows } = await db.query(`SELECT id FROM consent WHERE subject_key = $1 AND category = 'ggz'`, [protector.lookupKey('999906318')]);
     mohammedConsentId = rows[0].id;

@@ -39,7 +39,7 @@ describeWithPostgres('look-ups leave access records, found or not', (database) =
   beforeAll(async () => {
     hub = setup.hub();
     db = setup.db();
-    officer = await hub.token({ role: 'privacy-officer' });
+    officer = await hub.token({ role: 'hub-privacy-officer' });
   });
   beforeEach(async () => {
     await db.query('DELETE FROM audit_record');

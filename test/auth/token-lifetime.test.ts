@@ -8,6 +8,8 @@ import { describeWithPostgres } from '../support/postgres.ts';
 import { startTestHub, type TestHub } from '../support/hub.ts';
 import { DEMO_ISSUER, HUB_AUDIENCE } from '../../src/config/env.ts';
 import { AuthenticationError, CLOCK_TOLERANCE_SECONDS, createTokenVerifier, DEFAULT_MAX_TOKEN_LIFETIME_SECONDS } from '../../src/auth/token-verifier.ts';
+import { loadPolicyFile } from '../../src/policy/policy-file.ts';
+import { publicSchemaForPolicyCheck } from '../../src/hub/start-hub.ts';
 
 const CLAIMS = { org: 'wijkteam-oost', roles: ['wijkcoach'], purpose: 'wijkteam-ondersteuning' };
 const HOUR = 3600;
@@ -27,7 +29,7 @@ describe('token verifier: scheme, issue time and lifetime', () => {
     const pair = await generateKeyPair('ES256', { extractable: true });
     privateKey = pair.privateKey;
     const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'ES256' };
-    verify = createTokenVerifier({ keys: createLocalJWKSet({ keys: [jwk] }), issuer: DEMO_ISSUER, audience: HUB_AUDIENCE, maxLifetimeSeconds: 8 * HOUR });
+    verify = createTokenVerifier({ keys: createLocalJWKSet({ keys: [jwk] }), issuer: DEMO_ISSUER, audience: HUB_AUDIENCE, maxLifetimeSeconds: 8 * HOUR, register: loadPolicyFile('schema/field-policies.yaml', publicSchemaForPolicyCheck()) });
   });
 
   async function failure(header: string) {

@@ -81,6 +81,11 @@ describe('npm run policy:check', () => {
       (text) => ["'Care.inCare': category 'ggz' is a special category", lineOf(text, 'inCare:')],
     ],
     [
+      'a GGZ field moved to an ordinary category (Care is marked @specialCategory in its contract)',
+      (text) => text.replace(/(inCare: +\{ )category: ggz, basis: consent, roles: \[wijkcoach\], purposes: \[wijkteam-ondersteuning\]/, '$1category: wonen, basis: wmo-wijkteam'),
+      (text) => ["'Care.inCare' is special-category data (type Care is marked @specialCategory in schema/domains/care.graphql), but is filed under category 'wonen'", lineOf(text, 'inCare:')],
+    ],
+    [
       'a field without a policy',
       (text) => text.replace(/\n +withdrawConsent: [^\n]*/, ''),
       // Reported where the `fields` mapping starts: the line after `fields:`.

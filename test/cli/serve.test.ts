@@ -69,6 +69,6 @@ describe('npm start: the embedded default', { timeout: 240_000 }, () => {
     expect(unknownOrg.output.stdout).toBe('');
     const noRole = run(['src/cli/token.ts'], { ONTSCHOT_DATA_DIR: dataDir });
     expect((await noRole.exited).code).toBe(1);
-    expect(noRole.output.stderr).toContain('--role is required');
+    expect(noRole.output.stderr).toContain('--role or --org is required');
   });
 });

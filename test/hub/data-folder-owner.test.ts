@@ -83,7 +83,7 @@ describe('one owner per data folder (embedded PGlite)', { timeout: 420_000 }, ()
     // New records after the first count: a stale view of the database would not see them.
     const coach = await token(dataDir, 'wijkcoach', 'lifecycle-probe');
     for (const id of ['hh-1001', 'hh-1002', 'hh-1003']) expect((await graphql(base, coach, `{ household(id: "${id}") { members { givenName } } }`)).body.errors).toBeUndefined();
-    const officer = await token(dataDir, 'privacy-officer');
+    const officer = await token(dataDir, 'hub-privacy-officer');
     const probe = await graphql(base, officer, '{ accessRecords(filter: { professional: "lifecycle-probe" }) { totalCount } }');
     const added = probe.body.data.accessRecords.totalCount as number;
     expect(added).toBeGreaterThanOrEqual(3);

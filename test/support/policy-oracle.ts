@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import { ORGANISATIONS } from '../../src/domain/organisations.ts';
 
 export type Verdict = 'ALLOWED' | 'FORBIDDEN' | 'PURPOSE_MISMATCH' | 'CONSENT_REQUIRED';
 
@@ -35,11 +36,14 @@ interface RawPolicy {
   purposes: Record<string, string>;
   categories: Record<string, unknown>;
   legalBases: Record<string, { roles: string[]; purposes: string[] }>;
+  organisationKinds: Record<string, { roles: string[] }>;
   fields: Record<string, Record<string, RawField>>;
 }
 
 export interface PolicyOracle {
   roles: string[];
+  /** Every organisation of the register with each role its kind may hold: the tokens the hub accepts. */
+  registeredCallers: { role: string; organisationId: string }[];
   purposes: string[];
   categories: string[];
   verdict(caller: OracleCaller, coordinate: string, consents: readonly OracleConsent[], now: Date): Verdict;
@@ -51,6 +55,7 @@ export function loadPolicyOracle(file = 'schema/field-policies.yaml'): PolicyOra
   const raw = parse(readFileSync(file, 'utf8')) as RawPolicy;
   return {
     roles: Object.keys(raw.roles),
+    registeredCallers: ORGANISATIONS.flatMap((organisation) => (raw.organisationKinds[organisation.kind]?.roles ?? []).map((role) => ({ role, organisationId: organisation.id }))),
     purposes: Object.keys(raw.purposes),
     categories: Object.keys(raw.categories),
     isPersonal(coordinate) {

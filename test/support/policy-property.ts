@@ -1,14 +1,19 @@
 /**
- * The properties behind issues 3 and 9, for random callers, consent sets and queries written as a hostile
+ * The properties behind issues 3, 9 and 11, for random callers (professionals of several organisations,
+ * now and then with a role their organisation may not hold), random worlds (involvements, break-the-glass
+ * grants, confirmed and pending consents: test/support/property-world.ts) and queries written as a hostile
  * client would write them (aliases onto `id` and `bsn`, `@skip`/`@include` with literals and variables,
  * fragments, only `id`, look-ups by BSN, address and id that miss):
  * (a) the hub never returns a value the policy forbids, and withholds exactly what the policy withholds,
- *     with the policy's code;
+ *     with the policy's code; that includes need to know: without an active involvement of the caller's
+ *     organisation for the caller's purpose (or the caller's own unexpired grant, never for GGZ) the data
+ *     is NOT_INVOLVED, and a look-up by BSN or address answers null, as for an unknown resident;
  * (b) no partner is asked for a field the caller may not see for that person, nor for a field the query
- *     switched off;
+ *     switched off; so a caller who is not involved causes no partner request about those members;
  * (c) accountability: every non-null personal value in the response has an access record for its data
  *     subject in the same trace, and every look-up, found or not, has a record (a miss under its keyed
- *     hash), written before the response left.
+ *     hash), written before the response left; a value released (or a look-up answered) under a grant
+ *     has a record naming that grant, and no record names a grant the caller did not need.
  * Whose data a value is, is worked out here from the demo population and the query's arguments, never
  * from what the response says (the client may have aliased or skipped `id`). The policy is read by the
  * independent oracle (test/support/policy-oracle.ts); (b) is observed at the partner simulators, (c) in

@@ -1,14 +1,19 @@
 /**
- * The properties behind issues 3 and 9, for random callers, consent sets and queries written as a hostile
+ * The properties behind issues 3, 9 and 11, for random callers (professionals of several organisations,
+ * now and then with a role their organisation may not hold), random worlds (involvements, break-the-glass
+ * grants, confirmed and pending consents: test/support/property-world.ts) and queries written as a hostile
  * client would write them (aliases onto `id` and `bsn`, `@skip`/`@include` with literals and variables,
  * fragments, only `id`, look-ups by BSN, address and id that miss):
  * (a) the hub never returns a value the policy forbids, and withholds exactly what the policy withholds,
- *     with the policy's code;
+ *     with the policy's code; that includes need to know: without an active involvement of the caller's
+ *     organisation for the caller's purpose (or the caller's own unexpired grant, never for GGZ) the data
+ *     is NOT_INVOLVED, and a look-up by BSN or address answers null, as for an unknown resident;
  * (b) no partner is asked for a field the caller may not see for that person, nor for a field the query
- *     switched off;
+ *     switched off; so a caller who is not involved causes no partner request about those members;
  * (c) accountability: every non-null personal value in the response has an access record for its data
  *     subject in the same trace, and every look-up, found or not, has a record (a miss under its keyed
- *     hash), written before the response left.
+ *     hash), written before the response left; a value released (or a look-up answered) under a grant
+ *     has a record naming that grant, and no record names a grant the caller did not need.
  * Whose data a value is, is worked out here from the demo population and the query's arguments, never
  * from what the response says (the client may have aliased or skipped `id`). The policy is read by the
  * independent oracle (test/support/policy-oracle.ts); (b) is observed at the partner simulators, (c) in
@@ -19,17 +24,16 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { buildSchema, getNamedType, type GraphQLObjectType, type GraphQLSchema, isObjectType } from 'graphql';
 import { allDemoPeople, DEMO_HOUSEHOLDS } from '../../src/demo/population.ts';
-import { ORGANISATIONS } from '../../src/domain/organisations.ts';
 import { createSubjectProtector, type SubjectProtector } from '../../src/crypto/subject-protection.ts';
 import { loadHubDataKey } from '../../src/crypto/hub-data-key.ts';
 import { isValidBsn } from '../../src/domain/bsn.ts';
 import { DOMAINS, type Domain } from '../../src/domain/partner-domains.ts';
-import type { OracleCaller, OracleConsent, PolicyOracle, Verdict } from './policy-oracle.ts';
+import type { Judgement, OracleSubject, PolicyOracle, Verdict } from './policy-oracle.ts';
 import type { GraphQLResponse, TestHub } from './hub.ts';
+import { callerArbitrary, concreteWorld, type ConcreteWorld, demoWorld, type PropertyCaller, type World, worldArbitrary, writeWorld } from './property-world.ts';
 
-const WITHHELD_CODES = new Set(['FORBIDDEN', 'PURPOSE_MISMATCH', 'CONSENT_REQUIRED', 'CONSENT_UNAVAILABLE']);
+const WITHHELD_CODES = new Set(['FORBIDDEN', 'PURPOSE_MISMATCH', 'NOT_INVOLVED', 'CONSENT_REQUIRED', 'CONSENT_UNAVAILABLE']);
 const PEOPLE = allDemoPeople();
-const DAY = 86_400_000;
 
 /** `@skip`/`@include` with a literal or a variable ($t is true, $f is false), and whether it lets the field through. */
 const CONDITIONS: readonly { text: string; included: boolean }[] = [
@@ -64,43 +68,24 @@ export type RootTarget =
   | { kind: 'householdByAddress'; postcode: string; houseNumber: number; suffix: string | null };
 
 export interface PropertyCase {
-  caller: OracleCaller;
-  consents: { person: number; consent: OracleConsent }[];
+  caller: PropertyCaller;
+  /** Involvements, break-the-glass grants and consents, relative to the caller and to now (property-world.ts). */
+  world: World;
   root: Selection;
   target: RootTarget;
 }
 
-type ConsentState = 'active' | 'withdrawn' | 'expired' | 'future';
-
-/** A generator of random cases, from the public schema and the policy's own vocabulary. */
-export function propertyCaseArbitrary(oracle: PolicyOracle): fc.Arbitrary<PropertyCase> {
+/**
+ * A generator of random cases, from the public schema, the policy's own vocabulary and the register.
+ * `focus` narrows the callers or the world, for a test that looks for one kind of leak.
+ */
+export function propertyCaseArbitrary(oracle: PolicyOracle, focus: { caller?: fc.Arbitrary<PropertyCaller>; world?: fc.Arbitrary<World> } = {}): fc.Arbitrary<PropertyCase> {
   const schema = buildSchema(readFileSync('schema/public.graphql', 'utf8'));
-  const now = Date.now();
-  const consent = fc.record({
-    person: fc.nat(PEOPLE.length - 1),
-    category: fc.constantFrom(...oracle.categories),
-    granteeOrganisationId: fc.constantFrom(...ORGANISATIONS.map((organisation) => organisation.id)),
-    purpose: fc.constantFrom(...oracle.purposes),
-    state: fc.constantFrom<ConsentState>('active', 'active', 'withdrawn', 'expired', 'future'),
-  }).map(({ person, state, ...rest }) => ({ person, consent: { ...rest, ...period(state, now) } }));
   return fc.record({
-    // Only tokens the organisation register accepts (a woonstichting with role wijkcoach gets 401 before any field).
-    caller: fc.record({ registered: fc.constantFrom(...oracle.registeredCallers), purpose: fc.constantFrom(...oracle.purposes) })
-      .map(({ registered, purpose }) => ({ ...registered, purpose })),
-    consents: fc.array(consent, { maxLength: 12 }),
+    caller: focus.caller ?? callerArbitrary(oracle),
+    world: focus.world ?? worldArbitrary(oracle),
     query: fc.gen().map((g) => randomRoot(g, schema)),
-  }).map(({ caller, consents, query }) => ({ caller, consents, ...query }));
-}
-
-function period(state: ConsentState, now: number): Pick<OracleConsent, 'validFrom' | 'validUntil' | 'withdrawnAt'> {
-  // Far from now, so that the oracle and the hub never disagree because a second passed.
-  const past = new Date(now - 200 * DAY);
-  switch (state) {
-    case 'active': return { validFrom: past, validUntil: null, withdrawnAt: null };
-    case 'withdrawn': return { validFrom: past, validUntil: null, withdrawnAt: new Date(now - 10 * DAY) };
-    case 'expired': return { validFrom: past, validUntil: new Date(now - 10 * DAY), withdrawnAt: null };
-    case 'future': return { validFrom: new Date(now + 100 * DAY), validUntil: null, withdrawnAt: null };
-  }
+  }).map(({ caller, world, query }) => ({ caller, world, ...query }));
 }
 
 type Gen = fc.GeneratorValue;
@@ -218,8 +203,24 @@ export function printCase(root: Selection): string {
 
 const CASE_VARIABLES = { t: true, f: false };
 
-const WIJKCOACH: OracleCaller = { role: 'wijkcoach', purpose: 'wijkteam-ondersteuning', organisationId: 'wijkteam-oost' };
+/** A case in words, to reproduce a violation: the caller, the world (relative to the caller and now) and the query. */
+export function describeCase(testCase: PropertyCase): string {
+  const { caller, world } = testCase;
+  const lines = [
+    `caller: ${caller.subject} ${caller.role} of ${caller.organisationId} for ${caller.purpose}${caller.forbiddenPair ? ' (a role its organisation may not hold)' : ''}`,
+    ...world.involvements.map((row) => `involvement ${row.householdId}: ${row.organisation} for ${row.purpose}, ${typeof row.state === 'string' ? row.state : JSON.stringify(row.state)}`),
+    ...world.grants.map((row) => `grant ${row.householdId}: ${row.holder}, ${row.state}`),
+    ...world.consents.map((row) => `consent ${PEOPLE[row.person].id}: ${row.category} to ${row.grantee} for ${row.purpose}, ${row.state}${row.confirmed ? '' : ', pending'}`),
+  ];
+  return `${lines.join('\n')}\n${printCase(testCase.root)}`;
+}
+
+const WIJKCOACH: PropertyCaller = { subject: 'sanne.deboer', role: 'wijkcoach', purpose: 'wijkteam-ondersteuning', organisationId: 'wijkteam-oost', forbiddenPair: false };
+const SCHULDHULP: PropertyCaller = { subject: 'karim.haddou', role: 'schuldhulpverlener', purpose: 'vroegsignalering-schulden', organisationId: 'schuldhulp-gemeente', forbiddenPair: false };
 const LINDA = PEOPLE.find((person) => person.givenName === 'Linda')!.bsn;
+const personNamed = (id: string) => PEOPLE.find((person) => person.id === id)!;
+const personIndex = (id: string) => PEOPLE.findIndex((person) => person.id === id);
+const plain = (...fields: string[]): Selection[] => fields.map((field) => ({ field, key: field }));
 
 /**
  * The two escapes from the access log that testers found (issue 9), run first by both runners: every
@@ -228,7 +229,7 @@ const LINDA = PEOPLE.find((person) => person.givenName === 'Linda')!.bsn;
 export const KNOWN_ESCAPES: PropertyCase[] = [
   {
     caller: WIJKCOACH,
-    consents: [],
+    world: demoWorld(),
     target: { kind: 'households', ids: DEMO_HOUSEHOLDS.map((household) => household.id) },
     root: {
       field: 'households', key: 'root', args: `(ids: ${JSON.stringify(DEMO_HOUSEHOLDS.map((household) => household.id))})`,
@@ -244,7 +245,7 @@ export const KNOWN_ESCAPES: PropertyCase[] = [
   },
   {
     caller: WIJKCOACH,
-    consents: [],
+    world: demoWorld(),
     target: { kind: 'personByBsn', bsn: LINDA },
     root: {
       field: 'personByBsn', key: 'root', args: `(bsn: ${JSON.stringify(LINDA)})`,
@@ -256,6 +257,52 @@ export const KNOWN_ESCAPES: PropertyCase[] = [
     },
   },
 ];
+
+/** A look-up by BSN as the generator writes it, for the fixed cases below. */
+function byBsn(field: 'personByBsn' | 'householdByMemberBsn', bsn: string, children: Selection[]): Pick<PropertyCase, 'root' | 'target'> {
+  return { target: { kind: field, bsn }, root: { field, key: 'root', args: `(bsn: ${JSON.stringify(bsn)})`, children } };
+}
+
+const PERSON_PARTS: Selection[] = [
+  ...plain('id', 'bsn', 'givenName'),
+  { field: 'housing', key: 'housing', children: plain('monthlyRent', 'rentArrearsTwoMonthsOrMore') },
+  { field: 'debt', key: 'debt', children: plain('totalDebt') },
+  { field: 'care', key: 'care', children: plain('inCare') },
+];
+
+/**
+ * Need to know (issue 11), run first by both runners, in the demo population's own world: a wijkteam
+ * looking up a household of another wijkteam, and one it no longer works with; the debt worker's early
+ * signal, which needs no involvement; a break-the-glass grant, which opens the household but not GGZ
+ * even with a consent; and a consent still waiting for its second professional.
+ */
+export const KNOWN_NEED_TO_KNOW: PropertyCase[] = [
+  { caller: WIJKCOACH, world: demoWorld(), ...byBsn('personByBsn', personNamed('p-2016').bsn, PERSON_PARTS) },
+  {
+    caller: WIJKCOACH,
+    world: demoWorld(),
+    target: { kind: 'householdByAddress', postcode: '3532HR', houseNumber: 240, suffix: null },
+    root: { field: 'householdByAddress', key: 'root', args: '(postcode: "3532HR", houseNumber: 240)', children: [...plain('id'), { field: 'members', key: 'members', children: PERSON_PARTS }] },
+  },
+  { caller: SCHULDHULP, world: demoWorld(), ...byBsn('personByBsn', personNamed('p-2018').bsn, PERSON_PARTS) },
+  {
+    caller: WIJKCOACH,
+    world: {
+      ...demoWorld(),
+      grants: [{ householdId: 'hh-1008', holder: 'caller', state: 'active' }],
+      consents: [{ person: personIndex('p-2016'), category: 'ggz', grantee: 'caller', purpose: 'caller', state: 'active', confirmed: true }],
+    },
+    ...byBsn('householdByMemberBsn', personNamed('p-2016').bsn, [...plain('id'), { field: 'address', key: 'address', children: plain('street') }, { field: 'members', key: 'members', children: PERSON_PARTS }]),
+  },
+  {
+    caller: WIJKCOACH,
+    world: { ...demoWorld(), consents: [{ person: personIndex('p-2001'), category: 'ggz', grantee: 'caller', purpose: 'caller', state: 'active', confirmed: false }] },
+    ...byBsn('personByBsn', personNamed('p-2001').bsn, PERSON_PARTS),
+  },
+];
+
+/** The fixed cases both runners start with. */
+export const FIXED_CASES: PropertyCase[] = [...KNOWN_ESCAPES, ...KNOWN_NEED_TO_KNOW];
 
 /** What the runner needs from a started hub: look-up keys of the demo people, by index. */
 export interface PropertyHarness {
@@ -273,31 +320,38 @@ export async function createPropertyHarness(hub: TestHub, oracle: PolicyOracle):
 /** A Person or Household the test knows to be behind a value. */
 type Entity = { kind: 'person'; id: string } | { kind: 'household'; id: string } | undefined;
 
-/** Runs one case against the hub and returns its violations (empty: the property holds). */
-export async function runPropertyCase(harness: PropertyHarness, testCase: PropertyCase): Promise<string[]> {
+/** Numbers the cases of this process, so that every grant id is new (a record naming an old one is caught). */
+let caseNumber = 0;
+
+/**
+ * Runs one case against the hub and returns its violations (empty: the property holds). `seen`, if given,
+ * counts what the case exercised (released under a grant, a hidden look-up, ...), so a runner can show
+ * that the generator reaches every side of the row rule.
+ */
+export async function runPropertyCase(harness: PropertyHarness, testCase: PropertyCase, seen?: Map<string, number>): Promise<string[]> {
+  const saw = (what: string) => seen?.set(what, (seen.get(what) ?? 0) + 1);
   const { hub, subjectKeys, oracle } = harness;
   const { prisma } = hub.database;
-  await prisma.consent.deleteMany({});
-  if (testCase.consents.length > 0) {
-    await prisma.consent.createMany({
-      data: testCase.consents.map(({ person, consent }) => ({
-        subjectKey: subjectKeys[person], ...consent, evidenceMethod: 'WRITTEN', evidenceReference: 'property-test', recordedBy: 'property-test',
-      })),
-    });
-  }
+  const { caller } = testCase;
+  const world = concreteWorld(testCase.world, caller, new Date(), `property-${++caseNumber}`);
+  await writeWorld(prisma, world, subjectKeys);
   for (const domain of DOMAINS) hub.partners[domain]!.resetCount();
-  const token = await hub.token({ role: testCase.caller.role, purpose: testCase.caller.purpose, organisationId: testCase.caller.organisationId });
+  const token = await hub.token({ subject: caller.subject, role: caller.role, purpose: caller.purpose, organisationId: caller.organisationId });
   const query = printCase(testCase.root);
+  // The hub refuses a token whose role the organisation's kind may not hold (policy: organisationKinds):
+  // 401, no data, no partner request and no access record.
+  const refusable = caller.forbiddenPair;
+  const recordsBefore = refusable ? await prisma.auditRecord.count() : 0;
   const response = await hub.query(token, query, query.includes('$') ? CASE_VARIABLES : undefined);
   const now = new Date();
-  const consentsOf = (personId: string | undefined) => {
-    const index = PEOPLE.findIndex((person) => person.id === personId);
-    return testCase.consents.filter((entry) => entry.person === index).map((entry) => entry.consent);
-  };
-  const verdict = (coordinate: string, personId: string | undefined): Verdict => oracle.verdict(testCase.caller, coordinate, consentsOf(personId), now);
+  if (caller.forbiddenPair) saw(`a role its organisation may not hold (${response.status})`);
+  if (refusable) return refusedToken(harness, response, recordsBefore);
+
+  const judge = (coordinate: string, entity: Entity): Judgement => oracle.judge(caller, coordinate, subjectOf(world, entity), now);
+  const verdict = (coordinate: string, entity: Entity): Verdict => judge(coordinate, entity).verdict;
   const violations: string[] = [];
-  /** Personal values released, per entity: what the access log must show for this trace. */
-  const released: { entity: NonNullable<Entity>; coordinate: string; path: string }[] = [];
+  /** Personal values released, per entity: what the access log must show for this trace (and under which grant). */
+  const released: { entity: NonNullable<Entity>; coordinate: string; path: string; underGrant: boolean }[] = [];
 
   // (a) every value returned is allowed; every withheld field is withheld with the oracle's code.
   const walk = (value: unknown, selections: Selection[], typeName: string, entity: Entity, path: string) => {
@@ -308,10 +362,14 @@ export async function runPropertyCase(harness: PropertyHarness, testCase: Proper
       const coordinate = `${typeName}.${selection.field}`;
       const fieldValue = object[selection.key];
       if (selection.condition?.included === false && selection.key in object) violations.push(`${coordinate} at ${path}.${selection.key} was switched off, yet answered`);
-      const personId = entity?.kind === 'person' ? entity.id : undefined;
       if (fieldValue !== null && fieldValue !== undefined) {
-        if (verdict(coordinate, personId) !== 'ALLOWED') violations.push(`returned ${coordinate} at ${path}.${selection.key} although the policy says ${verdict(coordinate, personId)}`);
-        if (entity && oracle.isPersonal(coordinate)) released.push({ entity, coordinate, path: `${path}.${selection.key}` });
+        const judgement = judge(coordinate, entity);
+        if (judgement.verdict !== 'ALLOWED') violations.push(`returned ${coordinate} at ${path}.${selection.key} although the policy says ${judgement.verdict}`);
+        if (entity && oracle.isPersonal(coordinate)) {
+          released.push({ entity, coordinate, path: `${path}.${selection.key}`, underGrant: judgement.grant !== undefined });
+          saw(judgement.grant ? 'personal value released under a grant' : 'personal value released');
+          if (typeName === 'Care' || coordinate === 'Person.care') saw('GGZ released');
+        }
       }
       // Below a Person or Household the data stays theirs; the members of a household are listed (childEntity).
       if (selection.children) walk(fieldValue, selection.children, childType(typeName, selection.field), entity, `${path}.${selection.key}`);
@@ -320,6 +378,7 @@ export async function runPropertyCase(harness: PropertyHarness, testCase: Proper
   // A query the edge refuses whole (too many directives, aliases, ...) is an answer too: nothing may then
   // have been read, released, asked of a partner or looked up.
   if (response.status === 400 && (response.body.errors ?? []).every((error) => EDGE_LIMIT_CODES.has(String(error.extensions?.code)))) {
+    saw('query refused at the edge');
     return refusedWhole(harness, response.body, testCase);
   }
   const data = response.body.data;
@@ -327,6 +386,13 @@ export async function runPropertyCase(harness: PropertyHarness, testCase: Proper
   const rootEntity = rootEntityOf(testCase.target);
   const rootVerdict = verdict(`Query.${testCase.root.field}`, undefined);
   if (data?.root != null && rootVerdict !== 'ALLOWED') violations.push(`returned Query.${testCase.root.field} although the policy says ${rootVerdict}`);
+  // Need to know at the root: a look-up by BSN or address finds a household only for whom the row rule
+  // lets know of it; for anyone else it answers as for an unknown resident (null, and nothing else).
+  const searched = searchedHousehold(testCase.target);
+  const lookup = rootVerdict === 'ALLOWED' && searched ? oracle.lookup(caller, world.household(searched), now) : undefined;
+  if (lookup && !lookup.finds && data?.root != null) violations.push(`the look-up ${testCase.root.field} found a household (${searched}) the caller's organisation is not involved with`);
+  if (lookup?.finds && data && data.root === null) violations.push(`the look-up ${testCase.root.field} answered null for a household (${searched}) the caller may know of`);
+  if (lookup) saw(lookup.finds ? (lookup.grant ? 'look-up found under a grant' : 'look-up found') : 'look-up hidden: not involved');
   if (data) walk(data.root, testCase.root.children!, rootType(testCase.root.field), rootEntity, 'root');
   for (const error of response.body.errors ?? []) {
     const code = error.extensions?.code as string;
@@ -334,28 +400,32 @@ export async function runPropertyCase(harness: PropertyHarness, testCase: Proper
       if (code !== 'BAD_USER_INPUT') violations.push(`unexpected error ${code} at ${error.path?.join('.')}`);
       continue;
     }
+    if (lookup && !lookup.finds) violations.push(`the look-up ${testCase.root.field} of a household the caller may not know of answered ${code} at ${error.path?.join('.')}: more than for an unknown resident`);
+    saw(`withheld ${code}`);
     const located = locate(testCase, error.path ?? []);
     if (!located) {
       violations.push(`withheld error at an unknown path ${error.path?.join('.')}`);
       continue;
     }
-    const expected = verdict(located.coordinate, located.entity?.kind === 'person' ? located.entity.id : undefined);
+    const expected = verdict(located.coordinate, located.entity);
     if (expected !== code) violations.push(`${located.coordinate} withheld with ${code}, the policy says ${expected}`);
   }
 
   // (b) what the partners were asked: for every person in a request, the caller may see that partner's
-  // field of that person, and every partner field asked serves at least one field the caller may see and
-  // the query did not switch off.
+  // field of that person (so a caller who is not involved causes no request about them), and every
+  // partner field asked serves at least one field the caller may see and the query did not switch off.
   const switchedOn = includedCoordinates(testCase.root, 'Query');
   for (const domain of DOMAINS) {
     for (const request of receivedRequests(hub, domain)) {
       for (const bsn of request.bsns) {
         const person = PEOPLE.find((candidate) => candidate.bsn === bsn);
         if (!person) continue;
+        const entity: Entity = { kind: 'person', id: person.id };
+        saw(`partner ${domain} asked`);
         const personField = `Person.${DOMAIN_FIELD[domain]}`;
-        if (verdict(personField, person.id) !== 'ALLOWED') violations.push(`partner ${domain} was asked about a person for whom ${personField} is ${verdict(personField, person.id)}`);
+        if (verdict(personField, entity) !== 'ALLOWED') violations.push(`partner ${domain} was asked about a person for whom ${personField} is ${verdict(personField, entity)}`);
         for (const { field, serves } of request.fields) {
-          if (!serves.some((coordinate) => verdict(coordinate, person.id) === 'ALLOWED' && switchedOn.has(coordinate))) {
+          if (!serves.some((coordinate) => verdict(coordinate, entity) === 'ALLOWED' && switchedOn.has(coordinate))) {
             violations.push(`partner ${domain} was asked for '${field}' (${serves.join(', ') || 'unknown'}) of a person who may not see it, or that the query switched off`);
           }
         }
@@ -372,10 +442,14 @@ export async function runPropertyCase(harness: PropertyHarness, testCase: Proper
   const records = await prisma.auditRecord.findMany({ where: { traceId } });
   const recordOf = (subjectKey: string) => records.find((record) => record.subjectKey === subjectKey);
   const personKey = (personId: string) => subjectKeys[PEOPLE.findIndex((person) => person.id === personId)];
-  for (const { entity, coordinate, path } of released) {
+  /** The grants a record about this person may name: the caller's unexpired ones for their household. */
+  const grantsFor = (personId: string) => oracle.activeGrants(caller, world.household(householdOfPerson(personId)!), now).map((grant) => grant.id);
+  for (const { entity, coordinate, path, underGrant } of released) {
     const people = entity.kind === 'person' ? [entity.id] : membersOf(entity.id);
     for (const personId of people) {
-      if (!recordOf(personKey(personId))?.fieldsReleased.includes(coordinate)) violations.push(`${coordinate} at ${path} was released without an access record for ${personId}`);
+      const record = recordOf(personKey(personId));
+      if (!record?.fieldsReleased.includes(coordinate)) violations.push(`${coordinate} at ${path} was released without an access record for ${personId}`);
+      else if (underGrant && !grantsFor(personId).includes(record.breakGlassGrantId ?? '')) violations.push(`${coordinate} at ${path} was released under a break-the-glass grant; the record for ${personId} names ${record.breakGlassGrantId ?? 'none'}`);
     }
   }
   if (rootVerdict === 'ALLOWED') {
@@ -383,10 +457,59 @@ export async function runPropertyCase(harness: PropertyHarness, testCase: Proper
       const record = recordOf(expected.subjectKey);
       if (!record || record.subjectKind !== expected.kind || !record.lookups.includes(`Query.${testCase.root.field}`)) {
         violations.push(`the look-up ${testCase.root.field} of ${expected.what} left no ${expected.kind} record`);
+      } else if (lookup?.grant && !grantsFor(expected.what).includes(record.breakGlassGrantId ?? '')) {
+        violations.push(`the look-up ${testCase.root.field} found ${expected.what} under a break-the-glass grant; the record names ${record.breakGlassGrantId ?? 'none'}`);
       }
     }
   }
+  // A record names a grant only where the grant was needed: the caller's own, unexpired, for a household
+  // the caller's organisation is not involved with.
+  for (const record of records) {
+    if (record.breakGlassGrantId === null) continue;
+    const person = PEOPLE.find((_, index) => subjectKeys[index] === record.subjectKey);
+    const household = person ? world.household(householdOfPerson(person.id)!) : undefined;
+    if (!person || !household || !grantsFor(person.id).includes(record.breakGlassGrantId) || oracle.involved(caller, household, now)) {
+      violations.push(`an access record (${record.subjectKind}) names break-the-glass grant ${record.breakGlassGrantId}, which the caller did not need or does not hold for that household`);
+    }
+  }
   return violations;
+}
+
+/** What the oracle needs to know about an entity: the person's consents, their household's involvements and grants. */
+function subjectOf(world: ConcreteWorld, entity: Entity): OracleSubject {
+  if (!entity) return { consents: [] };
+  const householdId = entity.kind === 'household' ? entity.id : householdOfPerson(entity.id);
+  return { consents: entity.kind === 'person' ? world.consentsOf(entity.id) : [], ...(householdId ? { household: world.household(householdId) } : {}) };
+}
+
+/**
+ * A caller whose role its organisation's kind may not hold: refused
+ * with 401 before anything is read, so no data, no partner request and no access record at all.
+ */
+async function refusedToken(harness: PropertyHarness, response: GraphQLResponse, recordsBefore: number): Promise<string[]> {
+  const violations: string[] = [];
+  if (response.status !== 401) violations.push(`a token whose role its organisation may not hold got status ${response.status}, not 401`);
+  if (response.body.data != null) violations.push('a token whose role its organisation may not hold still got data');
+  for (const domain of DOMAINS) {
+    if (harness.hub.partners[domain]!.receivedRequests().length > 0) violations.push(`partner ${domain} was asked for a token whose role its organisation may not hold`);
+  }
+  const recordsAfter = await harness.hub.database.prisma.auditRecord.count();
+  if (recordsAfter !== recordsBefore) violations.push(`a refused token left ${recordsAfter - recordsBefore} access record(s)`);
+  return violations;
+}
+
+/** The household a look-up by BSN or address found, if any (the row rule applies to these look-ups). */
+function searchedHousehold(target: RootTarget): string | undefined {
+  switch (target.kind) {
+    case 'personByBsn':
+    case 'householdByMemberBsn': return householdOfBsn(target.bsn);
+    case 'householdByAddress': return householdAt(target);
+    default: return undefined;
+  }
+}
+
+function householdOfPerson(personId: string): string | undefined {
+  return DEMO_HOUSEHOLDS.find((household) => household.members.some((person) => person.id === personId))?.id;
 }
 
 /** The codes of the gateway's query limits (README, "Limits at the edge"), written here, not imported. */

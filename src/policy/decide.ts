@@ -130,19 +130,18 @@ export function decideField(
       option.requiredConsent = { category: category!, granteeOrganisationId: caller.organisationId, purpose: option.outcome === 'SATISFIED' ? caller.purpose : (purposes ?? [])[0] };
     }
     if (option.outcome !== 'SATISFIED') return option;
-    // Without involvement, or a grant, consents are not even looked at. Under a grant a missing consent is
-    // still CONSENT_REQUIRED; a present one opens nothing special on the grant alone.
+    // Without involvement, or a grant, consents are not even looked at. Under a grant alone a special
+    // category is CONSENT_REQUIRED whatever is on record: the grant never opens it, and answering
+    // differently when a consent exists would tell that one exists (itself health data).
     const withRowRule = rowRule(basis);
     const anyGrant = standing !== NOT_ABOUT_A_HOUSEHOLD && standing.breakGlassGrantId !== undefined;
     if (withRowRule && !involved && !anyGrant) return notInvolved();
+    if (withRowRule && !involved && special) return { ...option, outcome: 'CONSENT_MISSING' };
     // Consent records are looked at only for a caller whose role and purpose the consent basis covers.
     if (consents === 'unavailable') return { ...option, outcome: 'CONSENT_STORE_UNAVAILABLE' };
     match ??= consents.find((consent) => consent.category === category && consent.granteeOrganisationId === caller.organisationId && consent.purpose === caller.purpose && isActiveConsent(consent, now));
     if (!match) return { ...option, outcome: 'CONSENT_MISSING' };
-    if (withRowRule && !involved) {
-      if (!grantId) return notInvolved();
-      usedGrant ??= grantId;
-    }
+    if (withRowRule && !involved) usedGrant ??= grantId; // a grant, and not a special category (see above)
     return option;
   });
 

@@ -183,12 +183,12 @@ export function loadPolicyOracle(file = 'schema/field-policies.yaml', schemaFile
           (consent.validUntil === null || consent.validUntil > now) &&
           consent.withdrawnAt === null,
       );
-      // Under a grant a special category still needs the consent first (CONSENT_REQUIRED names what is
-      // missing); with the consent it still needs the involvement, which the grant never stands in for.
-      if (!consented) consentMissing = true;
+      // Under a grant alone a special category is CONSENT_REQUIRED whether or not a consent is on record:
+      // the grant never opens it, and a different code would tell that a (health-data) consent exists.
+      if (standing === 'grant' && special(field.category)) consentMissing = true;
+      else if (!consented) consentMissing = true;
       else if (standing === 'involved') return { verdict: 'ALLOWED' };
-      else if (!special(field.category)) underGrant ??= { verdict: 'ALLOWED', grant };
-      else notInvolved = true;
+      else underGrant ??= { verdict: 'ALLOWED', grant };
     }
     if (underGrant) return underGrant;
     if (consentMissing) return { verdict: 'CONSENT_REQUIRED' };

@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import type { Prisma } from '../db/generated/client.ts';
 import type { SqlRunner } from '../db/migrate.ts';
 import { logger } from '../observability/logger.ts';
@@ -39,6 +39,11 @@ const TRANSACTION_LIMITS = { maxWait: 2_000, timeout: 5_000 };
  * access log answers AUDIT_UNAVAILABLE within this budget instead of hanging the request.
  */
 const STATEMENT_TIMEOUT = '2s';
+
+/** The LDV `name` of a change's record: the operation's name, or its type for an anonymous operation. */
+export function operationNameOf(info: GraphQLResolveInfo): string {
+  return info.operation.name?.value ?? info.operation.operation;
+}
 
 export function auditUnavailable(): GraphQLError {
   return new GraphQLError('The access log cannot be written; nothing was changed', { extensions: { code: 'AUDIT_UNAVAILABLE', http: { status: 503 } } });

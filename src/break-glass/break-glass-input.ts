@@ -1,5 +1,4 @@
-import { GraphQLError } from 'graphql';
-import { isValidBsn } from '../domain/bsn.ts';
+import { badUserInput, checkFreeText } from '../request/user-input.ts';
 import type { BreakGlassPolicy } from '../policy/policy-types.ts';
 
 /** `Mutation.declareEmergencyAccess(input)` as GraphQL delivers it. */
@@ -20,14 +19,6 @@ export type BreakGlassOutcome = 'JUSTIFIED' | 'NOT_JUSTIFIED';
 
 /** Free text is read by the privacy officer and may end up in reports: bounded and BSN-free. */
 export const MAX_TEXT = 1000;
-
-/**
- * BAD_USER_INPUT naming the argument, as src/consent/consent-input.ts does. The message never repeats
- * the value (it may hold a BSN); the argument is in the message too, as the gateway passes only the code on.
- */
-export function badUserInput(argument: string, problem: string): GraphQLError {
-  return new GraphQLError(`${argument}: ${problem}`, { extensions: { code: 'BAD_USER_INPUT', argument } });
-}
 
 /** Checks what needs no database; returns the trimmed justification. */
 export function validateDeclareInput(input: DeclareEmergencyAccessInput, policy: BreakGlassPolicy): DeclareEmergencyAccessInput {
@@ -51,11 +42,5 @@ export function validateCloseInput(input: CloseBreakGlassReviewInput): CloseBrea
 }
 
 function checkText(argument: string, text: string): void {
-  if (text.length > MAX_TEXT) throw badUserInput(argument, `at most ${MAX_TEXT} characters`);
-  if (containsBsn(text)) throw badUserInput(argument, 'must not contain a BSN');
-}
-
-/** Nine digits that pass the elfproef, standing alone: the same rule as the consent texts. */
-export function containsBsn(text: string): boolean {
-  return (text.match(/(?<!\d)\d{9}(?!\d)/g) ?? []).some(isValidBsn);
+  checkFreeText(argument, text, MAX_TEXT);
 }

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { makeExecutableSchema } from '@graphql-tools/schema';
-import type { GraphQLResolveInfo } from 'graphql';
-import { changeWithAccessRecord } from '../audit/audited-change.ts';
+import { changeWithAccessRecord, operationNameOf } from '../audit/audited-change.ts';
 import type { Subject } from '../audit/access-log.ts';
 import { missedLookupKey } from '../audit/missed-lookup.ts';
 import { isInvolved } from '../involvement/involvement-guard.ts';
 import { decideForSubject } from '../request/field-decision.ts';
 import type { RequestContext } from '../request/request-context.ts';
 import { officerScope } from '../supervision/officer-scope.ts';
-import { badUserInput, type CloseBreakGlassReviewInput, type DeclareEmergencyAccessInput, validateCloseInput, validateDeclareInput } from './break-glass-input.ts';
+import { badUserInput } from '../request/user-input.ts';
+import { type CloseBreakGlassReviewInput, type DeclareEmergencyAccessInput, validateCloseInput, validateDeclareInput } from './break-glass-input.ts';
 import { accessCounts, closeReview, findActiveGrantOf, findGrantInScope, grantsInScope, insertGrant, type ReviewStatusFilter } from './break-glass-store.ts';
 import { grantView, reviewView } from './break-glass-view.ts';
 import { rolesOfPolicy, requireRole } from './break-glass-roles.ts';
@@ -110,7 +110,3 @@ async function recordOfficerRead(ctx: RequestContext, householdIds: ReadonlySet<
   }
 }
 
-/** The LDV `name` of the record: the operation's name, or its type for an anonymous operation. */
-function operationNameOf(info: GraphQLResolveInfo): string {
-  return info.operation.name?.value ?? info.operation.operation;
-}

@@ -1,6 +1,6 @@
 import type { RequestContext } from '../request/request-context.ts';
 import { changeWithAccessRecord } from '../audit/audited-change.ts';
-import { badUserInput, forbidden } from './consent-input.ts';
+import { badUserInput, forbidden } from '../request/user-input.ts';
 import { findConsent, findPersonByKey, markConfirmed, type ConsentRow } from './consent-store.ts';
 import { recordHiddenConsentAttempt } from './consent-access-log.ts';
 import { consentStandingOf, mayKnowOfConsent, noSuchConsent } from './consent-visibility.ts';

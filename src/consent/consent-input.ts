@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { badUserInput, checkFreeText } from '../request/user-input.ts';
 import { isValidBsn } from '../domain/bsn.ts';
 import { findOrganisation } from '../domain/organisations.ts';
 import type { PolicySet } from '../policy/policy-types.ts';
@@ -51,18 +52,6 @@ export const CLOCK_SLACK_MS = 5 * 60_000;
 const LOCAL_TIME_ZONE = 'Europe/Amsterdam';
 const MAX_WITHDRAWAL_REASON = 500;
 
-/**
- * BAD_USER_INPUT naming the offending argument. Messages never repeat the value: it may be a BSN.
- * The argument is in the message too, because the gateway passes only the code of an input error on.
- */
-export function badUserInput(argument: string, problem: string): GraphQLError {
-  return new GraphQLError(`${argument}: ${problem}`, { extensions: { code: 'BAD_USER_INPUT', argument } });
-}
-
-/** FORBIDDEN: the caller may know of the consent but not make this change. The message says who may. */
-export function forbidden(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
-}
 
 /** Checks everything that needs no database; throws the first problem as BAD_USER_INPUT. */
 export function validateRecordConsentInput(input: RecordConsentInput, policies: PolicySet, now = new Date()): ValidConsent {
@@ -112,19 +101,13 @@ export function validateOnBehalfOfResident(input: OnBehalfOfResidentInput): OnBe
 
 export function validateWithdrawalReason(reason: string | null | undefined): string | null {
   const text = reason?.trim() || null;
-  if (text && text.length > MAX_WITHDRAWAL_REASON) throw badUserInput('reason', `at most ${MAX_WITHDRAWAL_REASON} characters`);
-  if (text && containsBsn(text)) throw badUserInput('reason', 'must not contain a BSN');
+  if (text) checkFreeText('reason', text, MAX_WITHDRAWAL_REASON);
   return text;
 }
 
 /** Free text ends up in receipts, FHIR exports and logs of partners: keep it short and BSN-free. */
 function checkText(argument: string, text: string): void {
-  if (text.length > MAX_TEXT) throw badUserInput(argument, `at most ${MAX_TEXT} characters`);
-  if (containsBsn(text)) throw badUserInput(argument, 'must not contain a BSN');
-}
-
-export function containsBsn(text: string): boolean {
-  return (text.match(/(?<!\d)\d{9}(?!\d)/g) ?? []).some(isValidBsn);
+  checkFreeText(argument, text, MAX_TEXT);
 }
 
 /**

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { makeExecutableSchema } from '@graphql-tools/schema';
-import type { GraphQLResolveInfo } from 'graphql';
 import { createLocalJWKSet } from 'jose';
 import { JSONResolver } from 'graphql-scalars';
+import { operationNameOf } from '../audit/audited-change.ts';
 import type { RequestContext } from '../request/request-context.ts';
-import { badUserInput, type RecordConsentInput } from './consent-input.ts';
+import { badUserInput } from '../request/user-input.ts';
+import { type RecordConsentInput } from './consent-input.ts';
 import { consentsOfSubject, findConsent, findPersonByBsn, type ConsentRow } from './consent-store.ts';
 import { checkConsentReceipt } from './consent-receipt.ts';
 import { toFhirConsent } from './consent-fhir.ts';
@@ -78,11 +79,6 @@ export function createConsentSubschema() {
       },
     },
   });
-}
-
-/** The LDV `name` of the record: the operation's name, or its type for an anonymous operation. */
-function operationNameOf(info: GraphQLResolveInfo): string {
-  return info.operation.name?.value ?? info.operation.operation;
 }
 
 function actorOf(ctx: RequestContext) {

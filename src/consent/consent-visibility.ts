@@ -2,7 +2,7 @@ import type { RequestContext } from '../request/request-context.ts';
 import type { PolicySet } from '../policy/policy-types.ts';
 import type { Caller } from '../auth/caller.ts';
 import type { ConsentRecord } from './consent-record.ts';
-import { badUserInput } from './consent-input.ts';
+import { badUserInput } from '../request/user-input.ts';
 
 /**
  * Who may know of which consent. A consent for a special category is itself special-category data:

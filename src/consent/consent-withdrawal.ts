@@ -1,7 +1,8 @@
 import type { RequestContext } from '../request/request-context.ts';
 import { changeWithAccessRecord } from '../audit/audited-change.ts';
 import { isInvolved } from '../involvement/involvement-guard.ts';
-import { badUserInput, forbidden, type OnBehalfOfResidentInput, validateOnBehalfOfResident, validateWithdrawalReason } from './consent-input.ts';
+import { badUserInput, forbidden } from '../request/user-input.ts';
+import { type OnBehalfOfResidentInput, validateOnBehalfOfResident, validateWithdrawalReason } from './consent-input.ts';
 import { findConsent, findPersonByKey, markWithdrawn, type ConsentRow } from './consent-store.ts';
 import { consentSubject, recordHiddenConsentAttempt } from './consent-access-log.ts';
 import { isSpecialCategory, noSuchConsent } from './consent-visibility.ts';

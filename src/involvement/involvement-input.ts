@@ -1,6 +1,7 @@
 import { isValidBsn } from '../domain/bsn.ts';
 import { findOrganisation } from '../domain/organisations.ts';
-import { badUserInput, containsBsn, parseMoment } from '../consent/consent-input.ts';
+import { badUserInput, checkFreeText, containsBsn } from '../request/user-input.ts';
+import { parseMoment } from '../consent/consent-input.ts';
 import { type AddressKey, normalisePostcode } from '../households/address.ts';
 import type { PolicySet } from '../policy/policy-types.ts';
 
@@ -160,6 +161,5 @@ function checkId(argument: string, id: string): void {
 
 /** Free text ends up in the registration and in logs: keep it short and BSN-free. */
 function checkText(argument: string, text: string, max: number): void {
-  if (text.length > max) throw badUserInput(argument, `at most ${max} characters`);
-  if (containsBsn(text)) throw badUserInput(argument, 'must not contain a BSN');
+  checkFreeText(argument, text, max);
 }

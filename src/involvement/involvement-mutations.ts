@@ -1,7 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { changeWithAccessRecord } from '../audit/audited-change.ts';
+import { changeWithAccessRecord, operationNameOf } from '../audit/audited-change.ts';
 import { missedLookupKey } from '../audit/missed-lookup.ts';
-import { badUserInput } from '../consent/consent-input.ts';
+import { badUserInput } from '../request/user-input.ts';
 import { householdIdAtAddress } from '../households/address.ts';
 import type { HouseholdRow } from '../households/household-loaders.ts';
 import type { RequestContext } from '../request/request-context.ts';
@@ -134,7 +134,3 @@ function actorOf(ctx: RequestContext): Actor {
   return { subject: ctx.caller.subject, organisationId: ctx.caller.organisationId };
 }
 
-/** The LDV `name` of the record: the operation's name, or its type for an anonymous operation. */
-function operationNameOf(info: GraphQLResolveInfo): string {
-  return info.operation.name?.value ?? info.operation.operation;
-}

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import type { Caller } from '../auth/caller.ts';
-import { badUserInput } from '../consent/consent-input.ts';
+import { badUserInput } from '../request/user-input.ts';
 import { findOrganisation } from '../domain/organisations.ts';
 
 /**

@@ -1,16 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decideField, dependsOnInvolvement } from '../../src/policy/decide.ts';
 import { lookupNeedsInvolvement, NOT_ABOUT_A_HOUSEHOLD, type Standing } from '../../src/policy/need-to-know.ts';
-import { loadPolicyFile, parsePolicies, PolicyFileError } from '../../src/policy/policy-file.ts';
-import { publicSchemaForPolicyCheck } from '../../src/hub/start-hub.ts';
+import { loadPolicyFile } from '../../src/policy/policy-file.ts';
+import { POLICY_FILE, policySchema, problemsOf, shippedPolicy, withLine } from '../support/policy-file-fixture.ts';
 import type { ConsentRecord } from '../../src/consent/consent-record.ts';
 import type { Caller } from '../../src/auth/caller.ts';
 
-const POLICY_FILE = 'schema/field-policies.yaml';
-const schema = publicSchemaForPolicyCheck();
-const policies = loadPolicyFile(POLICY_FILE, schema);
-const shipped = readFileSync(POLICY_FILE, 'utf8');
+const policies = loadPolicyFile(POLICY_FILE, policySchema);
+const shipped = shippedPolicy;
 const field = (coordinate: string) => policies.fields.get(coordinate)!;
 const now = new Date('2026-11-24T12:00:00Z');
 
@@ -82,23 +79,6 @@ describe('the row rule in the decision (need to know)', () => {
 });
 
 describe('the need-to-know sections of the policy file', () => {
-  function problemsOf(text: string): string[] {
-    try {
-      parsePolicies(text, POLICY_FILE, schema);
-    } catch (error) {
-      if (error instanceof PolicyFileError) return [...error.problems];
-      throw error;
-    }
-    return [];
-  }
-  function replaced(find: string, replace: string): { text: string; line: number } {
-    const lines = shipped.split('\n');
-    const index = lines.findIndex((line) => line.includes(find));
-    if (index < 0) throw new Error(`fixture line not found: ${find}`);
-    lines[index] = lines[index].replace(find, replace);
-    return { text: lines.join('\n'), line: index + 1 };
-  }
-
   it('reads the shipped sections as a privacy officer wrote them', () => {
     expect([...policies.needToKnow.involvementRequiredFor].sort()).toEqual(['consent', 'toestemmingsregistratie', 'wmo-wijkteam']);
     expect(policies.breakGlass).toMatchObject({ roles: ['wijkcoach'], durationMinutes: 240, minimumJustificationLength: 40 });
@@ -108,11 +88,11 @@ describe('the need-to-know sections of the policy file', () => {
   });
 
   it('names the line of an unknown basis in the row rule, a bad break-the-glass duration, and an unknown organisation kind', () => {
-    const basis = replaced('involvementRequiredFor: [wmo-wijkteam,', 'involvementRequiredFor: [wmo-wijk,');
+    const basis = withLine('involvementRequiredFor: [wmo-wijkteam,', 'involvementRequiredFor: [wmo-wijk,');
     expect(problemsOf(basis.text)).toContainEqual(`${POLICY_FILE}:${basis.line}: needToKnow: unknown basis 'wmo-wijk' (use consent or a name from legalBases)`);
-    const duration = replaced('durationMinutes: 240', 'durationMinutes: 10080');
+    const duration = withLine('durationMinutes: 240', 'durationMinutes: 10080');
     expect(problemsOf(duration.text).join('\n')).toMatch(/'breakGlass.durationMinutes' must be a whole number of minutes between 1 and 1440/);
-    const kind = replaced('  DEBT_RELIEF:', '  BANK:');
+    const kind = withLine('  DEBT_RELIEF:', '  BANK:');
     expect(problemsOf(kind.text)).toContainEqual(`${POLICY_FILE}:${kind.line}: unknown organisation kind 'BANK' (use WIJKTEAM, HOUSING_CORPORATION, DEBT_RELIEF, MENTAL_HEALTH_CARE, MUNICIPALITY)`);
     expect(problemsOf(kind.text).join('\n')).toMatch(/say which roles kind 'DEBT_RELIEF' may hold/);
   });

@@ -1,31 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildSchema, isObjectType } from 'graphql';
-import { loadPolicyFile, parsePolicies, PolicyFileError } from '../../src/policy/policy-file.ts';
-import { publicSchemaForPolicyCheck } from '../../src/hub/start-hub.ts';
+import { loadPolicyFile } from '../../src/policy/policy-file.ts';
+import { POLICY_FILE, policySchema, problemsOf, withLine } from '../support/policy-file-fixture.ts';
 
-const POLICY_FILE = 'schema/field-policies.yaml';
-const schema = publicSchemaForPolicyCheck();
-const shipped = readFileSync(POLICY_FILE, 'utf8');
-
-function problemsOf(text: string): string[] {
-  try {
-    parsePolicies(text, POLICY_FILE, schema);
-  } catch (error) {
-    if (error instanceof PolicyFileError) return [...error.problems];
-    throw error;
-  }
-  return [];
-}
-
-/** The shipped file with one line replaced; returns the 1-based line number that changed. */
-function withLine(find: string, replace: string): { text: string; line: number } {
-  const lines = shipped.split('\n');
-  const index = lines.findIndex((line) => line.includes(find));
-  if (index < 0) throw new Error(`fixture line not found: ${find}`);
-  lines[index] = lines[index].replace(find, replace);
-  return { text: lines.join('\n'), line: index + 1 };
-}
+const schema = policySchema;
 
 describe('the field policy file', () => {
   it('covers every field of the public schema exactly', () => {

@@ -1,34 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildSchema } from 'graphql';
-import { parsePolicies, PolicyFileError } from '../../src/policy/policy-file.ts';
-import { publicSchemaForPolicyCheck } from '../../src/hub/start-hub.ts';
+import { POLICY_FILE, policySchema, problemsOf, shippedPolicy, withLine } from '../support/policy-file-fixture.ts';
 import { specialCategoryCoordinates, specialCategoryTypes } from '../../src/policy/special-category-guard.ts';
 import { loadDomainSdl } from '../../src/domain/partner-domains.ts';
 
-const POLICY_FILE = 'schema/field-policies.yaml';
-const schema = publicSchemaForPolicyCheck();
-const shipped = readFileSync(POLICY_FILE, 'utf8');
+const schema = policySchema;
+const shipped = shippedPolicy;
 const CARE_FIELDS = ['inCare', 'trajectoryKind', 'responsiblePractitioner', 'crisisPlanPresent'];
 
-function problemsOf(text: string): string[] {
-  try {
-    parsePolicies(text, POLICY_FILE, schema);
-  } catch (error) {
-    if (error instanceof PolicyFileError) return [...error.problems];
-    throw error;
-  }
-  return [];
-}
 
-/** The shipped file with the line holding `find` changed; the 1-based line number that changed. */
-function withLine(text: string, find: string, replace: string): { text: string; line: number } {
-  const lines = text.split('\n');
-  const index = lines.findIndex((line) => line.includes(find));
-  if (index < 0) throw new Error(`fixture line not found: ${find}`);
-  lines[index] = lines[index].replace(find, replace);
-  return { text: lines.join('\n'), line: index + 1 };
-}
 
 const specialMessage = (coordinate: string, filed: string) =>
   `'${coordinate}' is special-category data (type Care is marked @specialCategory in schema/domains/care.graphql), but is filed ${filed}: file it under a category with special: true (AVG art. 9, explicit consent only)`;
@@ -62,7 +42,7 @@ describe('the policy check refuses special-category data under an ordinary categ
   });
 
   it('refuses Care.inCare moved to category wonen with basis wmo-wijkteam, naming file and line', () => {
-    const { text, line } = withLine(shipped, 'inCare:                  { category: ggz, basis: consent, roles: [wijkcoach], purposes: [wijkteam-ondersteuning] }', 'inCare:                  { category: wonen, basis: wmo-wijkteam }');
+    const { text, line } = withLine('inCare:                  { category: ggz, basis: consent, roles: [wijkcoach], purposes: [wijkteam-ondersteuning] }', 'inCare:                  { category: wonen, basis: wmo-wijkteam }');
     expect(problemsOf(text)).toEqual([`${POLICY_FILE}:${line}: ${specialMessage('Care.inCare', "under category 'wonen'")}`]);
   });
 
@@ -70,7 +50,7 @@ describe('the policy check refuses special-category data under an ordinary categ
     let text = shipped;
     const lines: number[] = [];
     for (const field of CARE_FIELDS) {
-      const changed = withLine(text, `${field}:`.padEnd(25) + '{ category: ggz,', `${field}:`.padEnd(25) + '{ category: wonen,');
+      const changed = withLine(`${field}:`.padEnd(25) + '{ category: ggz,', `${field}:`.padEnd(25) + '{ category: wonen,', text);
       text = changed.text;
       lines.push(changed.line);
     }
@@ -79,21 +59,21 @@ describe('the policy check refuses special-category data under an ordinary categ
   });
 
   it('refuses Person.care under an ordinary category, and without a category on basis none', () => {
-    const wonen = withLine(shipped, 'care:       { category: ggz,', 'care:       { category: wonen,');
+    const wonen = withLine('care:       { category: ggz,', 'care:       { category: wonen,');
     expect(problemsOf(wonen.text)).toEqual([`${POLICY_FILE}:${wonen.line}: ${specialMessage('Person.care', "under category 'wonen'")}`]);
-    const open = withLine(shipped, 'care:       { category: ggz, basis: consent, roles: [wijkcoach], purposes: [wijkteam-ondersteuning] }', 'care:       { basis: none }');
+    const open = withLine('care:       { category: ggz, basis: consent, roles: [wijkcoach], purposes: [wijkteam-ondersteuning] }', 'care:       { basis: none }');
     expect(problemsOf(open.text)).toContainEqual(`${POLICY_FILE}:${open.line}: ${specialMessage('Person.care', 'without a category')}`);
   });
 
   it('refuses a new look-alike category, and the ggz category itself stripped of special: true', () => {
     const lookAlike = withLine(
-      withLine(shipped, '  ggz: {', '  ggz-licht: { description: Lichte zorg }\n  ggz: {').text,
       'trajectoryKind:          { category: ggz,',
       'trajectoryKind:          { category: ggz-licht,',
+      withLine('  ggz: {', '  ggz-licht: { description: Lichte zorg }\n  ggz: {').text,
     );
     expect(problemsOf(lookAlike.text)).toEqual([`${POLICY_FILE}:${lookAlike.line}: ${specialMessage('Care.trajectoryKind', "under category 'ggz-licht'")}`]);
 
-    const notSpecial = withLine(shipped, 'inclusief het feit dat iemand in zorg is", special: true }', 'inclusief het feit dat iemand in zorg is" }');
+    const notSpecial = withLine('inclusief het feit dat iemand in zorg is", special: true }', 'inclusief het feit dat iemand in zorg is" }');
     const problems = problemsOf(notSpecial.text);
     for (const coordinate of ['Person.care', ...CARE_FIELDS.map((field) => `Care.${field}`)]) {
       expect(problems.some((problem) => problem.includes(specialMessage(coordinate, "under category 'ggz'")))).toBe(true);

@@ -9,7 +9,8 @@ import { decideForSubject } from '../request/field-decision.ts';
 import type { RequestContext } from '../request/request-context.ts';
 import { officerScope } from '../supervision/officer-scope.ts';
 import { badUserInput } from '../request/user-input.ts';
-import { type CloseBreakGlassReviewInput, type DeclareEmergencyAccessInput, validateCloseInput, validateDeclareInput } from './break-glass-input.ts';
+import { type CloseBreakGlassReviewInput, type DeclareEmergencyAccessInput, type EmergencyTarget, validateCloseInput, validateDeclareInput } from './break-glass-input.ts';
+import { addressLookupText, householdIdAtAddress } from '../households/address.ts';
 import { accessCounts, closeReview, findActiveGrantOf, findGrantInScope, grantsInScope, insertGrant, type ReviewStatusFilter } from './break-glass-store.ts';
 import { grantView, reviewView } from './break-glass-view.ts';
 import { rolesOfPolicy, requireRole } from './break-glass-roles.ts';
@@ -34,11 +35,7 @@ export function createBreakGlassSubschema() {
         declareEmergencyAccess: async (_root, { input }: { input: DeclareEmergencyAccessInput }, ctx, info) => {
           requireRole(ctx.caller, ctx.policies.breakGlass.roles, DECLARE);
           const valid = validateDeclareInput(input, ctx.policies.breakGlass);
-          const { householdId } = valid;
-          if (!(await ctx.households.household.load(householdId))) {
-            ctx.accessLog.recordKeyed(missedLookupKey(ctx.protector, 'HOUSEHOLD_ID', householdId), DECLARE);
-            throw badUserInput('input.householdId', 'no household with this id');
-          }
+          const householdId = await householdNamedBy(ctx, valid.target);
           if (await isInvolved(ctx, householdId)) {
             throw badUserInput('input.householdId', 'your organisation is involved with this household for your purpose; no emergency access is needed');
           }
@@ -51,7 +48,7 @@ export function createBreakGlassSubschema() {
             ctx.accessLog.recordLookup(subject, DECLARE, existing.id);
             return grantView(existing, ctx.policies);
           }
-          const grant = { ...valid, id: randomUUID(), grantedAt: now, expiresAt: new Date(now.getTime() + ctx.policies.breakGlass.durationMinutes * 60_000) };
+          const grant = { householdId, reasonCode: valid.reasonCode, justification: valid.justification, id: randomUUID(), grantedAt: now, expiresAt: new Date(now.getTime() + ctx.policies.breakGlass.durationMinutes * 60_000) };
           // The record of the declaration names the grant: it is the first processing under it.
           const access = { coordinate: DECLARE, subject: { householdId }, operationName: operationNameOf(info), breakGlassGrantId: grant.id };
           const row = await changeWithAccessRecord(ctx, access, async (tx) => {
@@ -94,6 +91,28 @@ export function createBreakGlassSubschema() {
       },
     },
   });
+}
+
+/**
+ * The household the emergency is about, by id, a member's BSN or its address. One that the hub does not
+ * know is a look-up that missed: recorded under its protected key, and refused naming the argument.
+ */
+async function householdNamedBy(ctx: RequestContext, target: EmergencyTarget): Promise<string> {
+  if ('householdId' in target) {
+    if (await ctx.households.household.load(target.householdId)) return target.householdId;
+    ctx.accessLog.recordKeyed(missedLookupKey(ctx.protector, 'HOUSEHOLD_ID', target.householdId), DECLARE);
+    throw badUserInput('input.householdId', 'no household with this id');
+  }
+  if ('bsn' in target) {
+    const person = await ctx.prisma.person.findUnique({ where: { bsnHash: ctx.protector.lookupKey(target.bsn) }, select: { householdId: true } });
+    if (person) return person.householdId;
+    ctx.accessLog.recordKeyed(missedLookupKey(ctx.protector, 'BSN', target.bsn), DECLARE);
+    throw badUserInput('input.bsn', 'no household with a member with this BSN');
+  }
+  const householdId = await householdIdAtAddress(ctx.prisma, target.address);
+  if (householdId) return householdId;
+  ctx.accessLog.recordKeyed(missedLookupKey(ctx.protector, 'ADDRESS', addressLookupText(target.address)), DECLARE);
+  throw badUserInput('input.address', 'no household at this address');
 }
 
 /**

@@ -9,7 +9,7 @@ import type { HouseholdLoaders, HouseholdRow, PersonRow } from './household-load
 import type { AccessLog, Subject } from '../audit/access-log.ts';
 import { missedLookupKey } from '../audit/missed-lookup.ts';
 import { type GuardContext, lookupStanding, notInvolvedLookup } from '../involvement/involvement-guard.ts';
-import { householdIdAtAddress, normalisePostcode } from './address.ts';
+import { addressLookupText, householdIdAtAddress, normalisePostcode } from './address.ts';
 import type { RequestContext } from '../request/request-context.ts';
 import { addInvolvement, endInvolvement, registerIntake } from '../involvement/involvement-mutations.ts';
 import type { EndInvolvementInput, IntakeInput, InvolvementKeyInput } from '../involvement/involvement-input.ts';
@@ -62,7 +62,7 @@ export function createHubSubschema() {
           const suffix = args.houseNumberSuffix?.trim() || null;
           const householdId = await householdIdAtAddress(ctx.prisma, { postcode, houseNumber: args.houseNumber, houseNumberSuffix: suffix });
           if (!householdId) {
-            const address = `${postcode} ${args.houseNumber}${suffix ? ` ${suffix.toUpperCase()}` : ''}`;
+            const address = addressLookupText({ postcode, houseNumber: args.houseNumber, houseNumberSuffix: suffix });
             ctx.accessLog.recordKeyed(missedLookupKey(ctx.protector, 'ADDRESS', address), 'Query.householdByAddress');
             return null;
           }

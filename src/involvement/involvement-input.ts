@@ -2,7 +2,7 @@ import { isValidBsn } from '../domain/bsn.ts';
 import { findOrganisation } from '../domain/organisations.ts';
 import { badUserInput, checkFreeText, containsBsn } from '../request/user-input.ts';
 import { parseMoment } from '../consent/consent-input.ts';
-import { type AddressKey, normalisePostcode } from '../households/address.ts';
+import { type AddressKey, checkAddressKey } from '../households/address.ts';
 import type { PolicySet } from '../policy/policy-types.ts';
 
 /**
@@ -68,7 +68,6 @@ export interface ValidIntake {
 const MAX_NAME = 100;
 const MAX_STREET = 200;
 const MAX_CITY = 100;
-const MAX_SUFFIX = 10;
 const MAX_REASON = 500;
 const MAX_ID = 100;
 
@@ -121,19 +120,12 @@ export function validateEndReason(reason: string | null | undefined): string | n
 }
 
 function checkAddress(argument: string, input: AddressInput): CheckedAddress {
-  const postcode = normalisePostcode(input.postcode);
-  if (!postcode) throw badUserInput(`${argument}.postcode`, 'invalid postcode: use four digits and two letters, such as 3531CJ');
-  if (!Number.isInteger(input.houseNumber) || input.houseNumber < 1 || input.houseNumber > 99999) throw badUserInput(`${argument}.houseNumber`, 'a house number from 1 to 99999');
-  const suffix = input.houseNumberSuffix?.trim() || null;
-  if (suffix && !new RegExp(`^[\\p{L}\\d][\\p{L}\\d -]{0,${MAX_SUFFIX - 1}}$`, 'u').test(suffix)) {
-    throw badUserInput(`${argument}.houseNumberSuffix`, `at most ${MAX_SUFFIX} letters or digits, such as A or bis`);
-  }
-  if (suffix) checkText(`${argument}.houseNumberSuffix`, suffix, MAX_SUFFIX);
+  const key = checkAddressKey(argument, input);
   const street = input.street?.trim() || null;
   if (street) checkText(`${argument}.street`, street, MAX_STREET);
   const city = input.city?.trim() || null;
   if (city) checkText(`${argument}.city`, city, MAX_CITY);
-  return { postcode, houseNumber: input.houseNumber, houseNumberSuffix: suffix, street, city };
+  return { ...key, street, city };
 }
 
 function checkResident(resident: ResidentInput): { givenName: string; familyName: string; birthDate: string } {

@@ -28,7 +28,7 @@ describe('declareEmergencyAccess input', () => {
     validateDeclareInput({ householdId: 'hh-1001', reasonCode: 'crisisdienst', justification: JUSTIFICATION, ...input }, policies.breakGlass);
 
   it('accepts a known reason and trims the justification', () => {
-    expect(declare({ justification: `  ${JUSTIFICATION}\n` })).toEqual({ householdId: 'hh-1001', reasonCode: 'crisisdienst', justification: JUSTIFICATION });
+    expect(declare({ justification: `  ${JUSTIFICATION}\n` })).toEqual({ target: { householdId: 'hh-1001' }, reasonCode: 'crisisdienst', justification: JUSTIFICATION });
   });
 
   it('refuses a reason code that is not in the policy file, listing the codes', () => {

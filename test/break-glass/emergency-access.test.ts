@@ -211,6 +211,41 @@ describeWithPostgres('break-the-glass: emergency access to one household', (data
     });
   });
 
+  describe('naming the household as one knows it in an emergency: a member\'s BSN or the address', () => {
+    it('a member\'s BSN (hh-1009, Kees) or the address (hh-1007, postcode with a space) give the grant for that household', async () => {
+      const byBsn = await declare(westCoach, { bsn: '999980026' });
+      expect(byBsn.body.errors).toBeUndefined();
+      expect(byBsn.body.data!.declareEmergencyAccess.householdId).toBe('hh-1009');
+      expect(JSON.stringify(byBsn.body)).not.toContain('999980026');
+      const byAddress = await declare(westCoach, { address: { postcode: '3511 pa', houseNumber: 301 } });
+      expect(byAddress.body.errors).toBeUndefined();
+      expect(byAddress.body.data!.declareEmergencyAccess.householdId).toBe('hh-1007');
+      const { response } = await readUnderGrant(westCoach, 'hh-1007');
+      expect(response.body.data!.household.address).toEqual({ street: 'Oudegracht', houseNumber: 301 });
+    });
+
+    it('a BSN or address the hub does not know is BAD_USER_INPUT naming it, without echoing it, and the miss is recorded under its key', async () => {
+      const missedBsn = traced();
+      const bsn = await declare(westCoach, { bsn: '999980038' }, missedBsn.headers); // valid, no demo person
+      expect(bsn.body.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'input.bsn' });
+      expect(JSON.stringify(bsn.body)).not.toContain('999980038');
+      expect((await rowsOf(missedBsn.traceId)).map((row) => row.subject_kind)).toEqual(['BSN']);
+      const { traceId, headers } = traced();
+      const address = await declare(westCoach, { address: { postcode: '1234AB', houseNumber: 1 } }, headers);
+      expect(address.body.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'input.address' });
+      expect((await rowsOf(traceId)).map((row) => row.subject_kind)).toEqual(['ADDRESS']);
+    });
+
+    it('exactly one of householdId, bsn and address: none or two is BAD_USER_INPUT on input, a bad BSN or postcode names its part', async () => {
+      for (const input of [{}, { householdId: 'hh-1003', bsn: '999918369' }, { bsn: '999918369', address: { postcode: '3511PA', houseNumber: 301 } }]) {
+        const response = await hub.query(westCoach, DECLARE, { input: { reasonCode: 'acuut-veiligheidsrisico', justification: JUSTIFICATION, ...input } });
+        expect(response.body.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'input' });
+      }
+      expect((await declare(westCoach, { bsn: '123456789' })).body.errors![0].extensions).toMatchObject({ argument: 'input.bsn' });
+      expect((await declare(westCoach, { address: { postcode: '0123 AB', houseNumber: 1 } })).body.errors![0].extensions).toMatchObject({ argument: 'input.address.postcode' });
+    });
+  });
+
   describe('who may declare, and for what', () => {
     it('a wijkcoach whose organisation is involved needs no emergency access: BAD_USER_INPUT, no grant', async () => {
       const oostCoach = await hub.token({ role: 'wijkcoach', organisationId: 'wijkteam-oost', subject: 'sanne.deboer' });

@@ -6,8 +6,7 @@ import { describeWithPostgres } from '../support/postgres.ts';
 import { startTestHub, type TestHub } from '../support/hub.ts';
 import { loadPolicyOracle } from '../support/policy-oracle.ts';
 import { createPropertyHarness, describeCase, FIXED_CASES, propertyCaseArbitrary, runPropertyCase, type PropertyCase, type PropertyHarness } from '../support/policy-property.ts';
-import { type ConsentState, worldArbitrary } from '../support/property-world.ts';
-import { allDemoPeople } from '../../src/demo/population.ts';
+import { type ConsentState, GGZ_CLIENTS, PROFESSIONAL_ORGANISATIONS, worldArbitrary } from '../support/property-world.ts';
 import { AccessLog } from '../../src/audit/access-log.ts';
 import type { ConsentRecord } from '../../src/consent/consent-record.ts';
 
@@ -18,7 +17,9 @@ import type { ConsentRecord } from '../../src/consent/consent-record.ts';
  * queries (fragments, aliases onto id and bsn, @skip/@include, only ids, look-ups that miss), the hub
  * returns nothing the policy and the row rule forbid, finds by BSN or address only households the caller
  * is involved with, asks no partner for anything the caller may not see or did not ask for, and leaves an
- * access record for every personal value released and every look-up, naming the grant it was under.
+ * access record for every personal value released and every look-up, naming the grant it was under. A
+ * list of consents shows exactly those the caller may know of (a GGZ consent only to its grantee, by
+ * involvement), and for a household the caller may not see, what an unknown BSN gets.
  * 1,000 cases here (PROPERTY_RUNS=50 for a quick run); `npm run test:property -- --cases 100000` runs as
  * many as asked.
  */
@@ -110,7 +111,10 @@ describeWithPostgres('the accountability property can fail', (database) => {
  * Deliberately broken row rules (issue 11), switched on one at a time: each wraps a real module of the hub
  * (it runs in this process) and the property must find the leak, for the reason named.
  */
-const broken = vi.hoisted(() => ({ everyoneInvolved: false, anyPurpose: false, grantOpensSpecial: false, lookupsFindEveryone: false, pendingConsentCounts: false }));
+const broken = vi.hoisted(() => ({
+  everyoneInvolved: false, anyPurpose: false, grantOpensSpecial: false, lookupsFindEveryone: false, pendingConsentCounts: false,
+  ggzConsentsToAllInvolved: false, consentListIgnoresRowRule: false,
+}));
 
 vi.mock('../../src/involvement/standing-loader.ts', async (importOriginal) => {
   const original = await importOriginal<typeof import('../../src/involvement/standing-loader.ts')>();
@@ -161,6 +165,19 @@ vi.mock('../../src/consent/consent-record.ts', async (importOriginal) => {
   };
 });
 
+vi.mock('../../src/consent/consent-visibility.ts', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../src/consent/consent-visibility.ts')>();
+  return {
+    ...original,
+    // Any household the hub knows counts as one the caller works with: consentsOf without the row rule.
+    consentStandingOf: async (...args: Parameters<typeof original.consentStandingOf>) =>
+      (broken.consentListIgnoresRowRule && args[1] !== undefined ? 'involved' : original.consentStandingOf(...args)),
+    // Every organisation involved with the household may know of every consent, GGZ included.
+    mayKnowOfConsent: (...args: Parameters<typeof original.mayKnowOfConsent>) =>
+      (broken.ggzConsentsToAllInvolved && args[2] === 'involved') || original.mayKnowOfConsent(...args),
+  };
+});
+
 describeWithPostgres('the need-to-know property can fail', (database) => {
   let hub: TestHub;
   let harness: PropertyHarness;
@@ -177,9 +194,8 @@ describeWithPostgres('the need-to-know property can fail', (database) => {
   // A GGZ consent to the caller (pending or not), a grant or involvement and a query for that person's GGZ
   // data meet rarely at random: for those breakages, wijkcoaches of both wijkteams in worlds with many GGZ
   // consents to them (and for the grant, many grants).
-  const ggzClients = allDemoPeople().flatMap((person, index) => (person.care ? [index] : []));
   const ggzConsent = fc.record({
-    person: fc.constantFrom(...ggzClients),
+    person: fc.constantFrom(...GGZ_CLIENTS),
     category: fc.constant('ggz'),
     grantee: fc.constant('caller'),
     purpose: fc.constant('caller'),
@@ -191,6 +207,23 @@ describeWithPostgres('the need-to-know property can fail', (database) => {
       .map(({ organisationId, professional }) => ({ subject: `${professional}.${organisationId}`, role: 'wijkcoach', purpose: 'wijkteam-ondersteuning', organisationId, forbiddenPair: false })),
     world: fc.tuple(worldArbitrary(oracle, { ...sizes, consents: 0 }), fc.array(ggzConsent, { minLength: 2, maxLength: 8 }))
       .map(([world, consents]) => ({ ...world, consents })),
+  });
+  // consentsOf by wijkcoaches of both wijkteams, of people with several consents: GGZ and ordinary ones,
+  // to their own organisation and to others, in worlds where they are involved with some households.
+  const consentOfAnyone = fc.record({
+    person: fc.constantFrom(...GGZ_CLIENTS),
+    category: fc.constantFrom('ggz', 'ggz', 'wonen', 'schulden'),
+    grantee: fc.constantFrom('caller', ...PROFESSIONAL_ORGANISATIONS),
+    purpose: fc.constantFrom('caller', 'vroegsignalering-schulden'),
+    state: fc.constantFrom<ConsentState>('active', 'withdrawn', 'expired', 'future'),
+    confirmed: fc.boolean(),
+  });
+  const consentLists = propertyCaseArbitrary(oracle, {
+    caller: fc.record({ organisationId: fc.constantFrom('wijkteam-oost', 'wijkteam-west'), professional: fc.constantFrom('a', 'b') })
+      .map(({ organisationId, professional }) => ({ subject: `${professional}.${organisationId}`, role: 'wijkcoach', purpose: 'wijkteam-ondersteuning', organisationId, forbiddenPair: false })),
+    world: fc.tuple(worldArbitrary(oracle, { involvementsPerHousehold: 2, grants: 4, consents: 0 }), fc.array(consentOfAnyone, { minLength: 3, maxLength: 12 }))
+      .map(([world, consents]) => ({ ...world, consents })),
+    roots: ['consentsOf'],
   });
   // Each: how the hub is broken, what the property must then report (the violation's words), which cases.
   const brokenRowRules: [string, () => void, RegExp, fc.Arbitrary<PropertyCase>?][] = [
@@ -208,6 +241,8 @@ describeWithPostgres('the need-to-know property can fail', (database) => {
         recordLookup.call(this, subject, lookup);
       });
     }, /break-the-glass grant; the record .* names none/],
+    ['a hub whose consentsOf lists GGZ consents to every organisation involved', () => { broken.ggzConsentsToAllInvolved = true; }, /consentsOf listed/, consentLists],
+    ['a hub whose consentsOf ignores the row rule', () => { broken.consentListIgnoresRowRule = true; }, /consentsOf listed|whose household the caller may not see/, consentLists],
   ];
   for (const [name, breakHub, reason, cases = propertyCaseArbitrary(oracle)] of brokenRowRules) {
     it(`finds ${name}`, async () => {

@@ -6,8 +6,7 @@ import { describeWithPostgres } from '../support/postgres.ts';
 import { startTestHub, type TestHub } from '../support/hub.ts';
 import { loadPolicyOracle } from '../support/policy-oracle.ts';
 import { createPropertyHarness, describeCase, FIXED_CASES, propertyCaseArbitrary, runPropertyCase, type PropertyCase, type PropertyHarness } from '../support/policy-property.ts';
-import { type ConsentState, worldArbitrary } from '../support/property-world.ts';
-import { allDemoPeople } from '../../src/demo/population.ts';
+import { type ConsentState, GGZ_CLIENTS, PROFESSIONAL_ORGANISATIONS, worldArbitrary } from '../support/property-world.ts';
 import { AccessLog } from '../../src/audit/access-log.ts';
 import type { ConsentRecord } from '../../src/consent/consent-record.ts';
 
@@ -18,11 +17,31 @@ import type { ConsentRecord } from '../../src/consent/consent-record.ts';
  * queries (fragments, aliases onto id and bsn, @skip/@include, only ids, look-ups that miss), the hub
  * returns nothing the policy and the row rule forbid, finds by BSN or address only households the caller
  * is involved with, asks no partner for anything the caller may not see or did not ask for, and leaves an
- * access record for every personal value released and every look-up, naming the grant it was under.
+ * access record for every personal value released and every look-up, naming the grant it was under. A
+ * list of consents shows exactly those the caller may know of (a GGZ consent only to its grantee, by
+ * involvement), and for a household the caller may not see, what an unknown BSN gets.
  * 1,000 cases here (PROPERTY_RUNS=50 for a quick run); `npm run test:property -- --cases 100000` runs as
  * many as asked.
  */
 const oracle = loadPolicyOracle();
+
+// consentsOf by wijkcoaches of both wijkteams, of people with several consents: GGZ and ordinary ones,
+// to their own organisation and to others, in worlds where they are involved with some households.
+const consentOfAnyone = fc.record({
+  person: fc.constantFrom(...GGZ_CLIENTS),
+  category: fc.constantFrom('ggz', 'ggz', 'wonen', 'schulden'),
+  grantee: fc.constantFrom('caller', ...PROFESSIONAL_ORGANISATIONS),
+  purpose: fc.constantFrom('caller', 'vroegsignalering-schulden'),
+  state: fc.constantFrom<ConsentState>('active', 'withdrawn', 'expired', 'future'),
+  confirmed: fc.boolean(),
+});
+const consentLists = propertyCaseArbitrary(oracle, {
+  caller: fc.record({ organisationId: fc.constantFrom('wijkteam-oost', 'wijkteam-west'), professional: fc.constantFrom('a', 'b') })
+    .map(({ organisationId, professional }) => ({ subject: `${professional}.${organisationId}`, role: 'wijkcoach', purpose: 'wijkteam-ondersteuning', organisationId, forbiddenPair: false })),
+  world: fc.tuple(worldArbitrary(oracle, { involvementsPerHousehold: 2, grants: 4, consents: 0 }), fc.array(consentOfAnyone, { minLength: 3, maxLength: 12 }))
+    .map(([world, consents]) => ({ ...world, consents })),
+  roots: ['consentsOf'],
+});
 
 describeWithPostgres('no leak, for any caller, world and query', (database) => {
   let hub: TestHub;
@@ -40,6 +59,18 @@ describeWithPostgres('no leak, for any caller, world and query', (database) => {
         if (violations.length > 0) throw new Error(`${violations.join('\n')}\n${describeCase(testCase)}`);
       }),
       { numRuns: Number(process.env.PROPERTY_RUNS ?? 1000), examples: FIXED_CASES.map((testCase) => [testCase]) },
+    );
+  }, 600_000);
+
+  // The cases the consentsOf breakages below are looked for with: on the real hub they must hold too.
+  it('holds for lists of consents of people with many consents', async () => {
+    await fc.assert(
+      fc.asyncProperty(consentLists, async (testCase) => {
+        const violations = await runPropertyCase(harness, testCase);
+        if (violations.length > 0) throw new Error(`${violations.join('\n')}\n${describeCase(testCase)}`);
+      }),
+      // Not shrunk: a failing case is printed whole (shrinking a world of a dozen consents can take minutes).
+      { numRuns: Math.ceil(Number(process.env.PROPERTY_RUNS ?? 1000) / 4), endOnFailure: true },
     );
   }, 600_000);
 });
@@ -110,7 +141,10 @@ describeWithPostgres('the accountability property can fail', (database) => {
  * Deliberately broken row rules (issue 11), switched on one at a time: each wraps a real module of the hub
  * (it runs in this process) and the property must find the leak, for the reason named.
  */
-const broken = vi.hoisted(() => ({ everyoneInvolved: false, anyPurpose: false, grantOpensSpecial: false, lookupsFindEveryone: false, pendingConsentCounts: false }));
+const broken = vi.hoisted(() => ({
+  everyoneInvolved: false, anyPurpose: false, grantOpensSpecial: false, lookupsFindEveryone: false, pendingConsentCounts: false,
+  ggzConsentsToAllInvolved: false, consentListIgnoresRowRule: false,
+}));
 
 vi.mock('../../src/involvement/standing-loader.ts', async (importOriginal) => {
   const original = await importOriginal<typeof import('../../src/involvement/standing-loader.ts')>();
@@ -161,6 +195,19 @@ vi.mock('../../src/consent/consent-record.ts', async (importOriginal) => {
   };
 });
 
+vi.mock('../../src/consent/consent-visibility.ts', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../src/consent/consent-visibility.ts')>();
+  return {
+    ...original,
+    // Any household the hub knows counts as one the caller works with: consentsOf without the row rule.
+    consentStandingOf: async (...args: Parameters<typeof original.consentStandingOf>) =>
+      (broken.consentListIgnoresRowRule && args[1] !== undefined ? 'involved' : original.consentStandingOf(...args)),
+    // Every organisation involved with the household may know of every consent, GGZ included.
+    mayKnowOfConsent: (...args: Parameters<typeof original.mayKnowOfConsent>) =>
+      (broken.ggzConsentsToAllInvolved && args[2] === 'involved') || original.mayKnowOfConsent(...args),
+  };
+});
+
 describeWithPostgres('the need-to-know property can fail', (database) => {
   let hub: TestHub;
   let harness: PropertyHarness;
@@ -177,9 +224,8 @@ describeWithPostgres('the need-to-know property can fail', (database) => {
   // A GGZ consent to the caller (pending or not), a grant or involvement and a query for that person's GGZ
   // data meet rarely at random: for those breakages, wijkcoaches of both wijkteams in worlds with many GGZ
   // consents to them (and for the grant, many grants).
-  const ggzClients = allDemoPeople().flatMap((person, index) => (person.care ? [index] : []));
   const ggzConsent = fc.record({
-    person: fc.constantFrom(...ggzClients),
+    person: fc.constantFrom(...GGZ_CLIENTS),
     category: fc.constant('ggz'),
     grantee: fc.constant('caller'),
     purpose: fc.constant('caller'),
@@ -208,6 +254,8 @@ describeWithPostgres('the need-to-know property can fail', (database) => {
         recordLookup.call(this, subject, lookup);
       });
     }, /break-the-glass grant; the record .* names none/],
+    ['a hub whose consentsOf lists GGZ consents to every organisation involved', () => { broken.ggzConsentsToAllInvolved = true; }, /consentsOf listed/, consentLists],
+    ['a hub whose consentsOf ignores the row rule', () => { broken.consentListIgnoresRowRule = true; }, /consentsOf listed|whose household the caller may not see/, consentLists],
   ];
   for (const [name, breakHub, reason, cases = propertyCaseArbitrary(oracle)] of brokenRowRules) {
     it(`finds ${name}`, async () => {

@@ -13,6 +13,10 @@
  *   in for the involvement, never for a special category;
  * - consent: active, confirmed (four eyes: a pending consent never counts), for the caller's organisation
  *   and purpose.
+ * - consents as data (`consentsOf`): the categories' `special` flag. A consent for a special category says
+ *   the person gets that care, so only its grantee organisation knows of it, and only by involvement (a
+ *   grant never opens a special category); any other consent is known to whoever may see the household
+ *   (involvement or grant); nobody knows of the consents of a household they may not see.
  */
 import { readFileSync } from 'node:fs';
 import { buildSchema, getNamedType, isObjectType, type GraphQLNamedType } from 'graphql';
@@ -111,6 +115,12 @@ export interface PolicyOracle {
   involved(caller: OracleCaller, household: OracleHousehold, now: Date): boolean;
   /** The caller's unexpired grants for the household (any of them may be the one a record names). */
   activeGrants(caller: OracleCaller, household: OracleHousehold, now: Date): OracleGrant[];
+  /**
+   * The consents (of one person, in `household`; none when the hub does not know the person) that the
+   * caller may know exist, whatever their status: what `consentsOf` must list, no more and no less. Who
+   * may call `consentsOf` at all is the field policy's (`verdict` of Query.consentsOf).
+   */
+  knownConsents<T extends Pick<OracleConsent, 'category' | 'granteeOrganisationId'>>(caller: OracleCaller, household: OracleHousehold | undefined, consents: readonly T[], now: Date): T[];
   /** Personal data: the field needs a basis (anything but `basis: none`); an unknown field counts as personal. */
   isPersonal(coordinate: string): boolean;
 }
@@ -210,6 +220,14 @@ export function loadPolicyOracle(file = 'schema/field-policies.yaml', schemaFile
     verdict: (caller, coordinate, subject, now) => judge(caller, coordinate, subject, now).verdict,
     involved,
     activeGrants,
+    knownConsents(caller, household, consents, now) {
+      if (!household) return [];
+      const isInvolved = involved(caller, household, now);
+      if (!isInvolved && activeGrants(caller, household, now).length === 0) return [];
+      // A category the policy does not list counts as special here too: whoever cannot tell, does not show.
+      const specialHere = (category: string) => !(category in raw.categories) || special(category);
+      return consents.filter((consent) => !specialHere(consent.category) || (isInvolved && consent.granteeOrganisationId === caller.organisationId));
+    },
     lookup(caller, household, now) {
       const exempt = Object.entries(raw.legalBases).some(
         ([name, legal]) => !involvementRequiredFor.has(name) && householdBases.has(name) && legal.roles.includes(caller.role) && legal.purposes.includes(caller.purpose),

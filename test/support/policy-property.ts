@@ -13,7 +13,12 @@
  * (c) accountability: every non-null personal value in the response has an access record for its data
  *     subject in the same trace, and every look-up, found or not, has a record (a miss under its keyed
  *     hash), written before the response left; a value released (or a look-up answered) under a grant
- *     has a record naming that grant, and no record names a grant the caller did not need.
+ *     has a record naming that grant, and no record names a grant the caller did not need;
+ * (d) consents (`consentsOf`): the list shows exactly the consents the caller may know of (the row rule;
+ *     a special-category consent only to its grantee organisation, by involvement; any other to whoever
+ *     may see the household), so nothing more and nothing left out, not even in the count; a person whose
+ *     household the caller may not see answers exactly as an unknown BSN does; and every call leaves an
+ *     access record under the person, or under the keyed hash of a BSN that names nobody.
  * Whose data a value is, is worked out here from the demo population and the query's arguments, never
  * from what the response says (the client may have aliased or skipped `id`). The policy is read by the
  * independent oracle (test/support/policy-oracle.ts); (b) is observed at the partner simulators, (c) in
@@ -30,7 +35,7 @@ import { isValidBsn } from '../../src/domain/bsn.ts';
 import { DOMAINS, type Domain } from '../../src/domain/partner-domains.ts';
 import type { Judgement, OracleSubject, PolicyOracle, Verdict } from './policy-oracle.ts';
 import type { GraphQLResponse, TestHub } from './hub.ts';
-import { callerArbitrary, concreteWorld, type ConcreteWorld, demoWorld, type PropertyCaller, type World, worldArbitrary, writeWorld } from './property-world.ts';
+import { callerArbitrary, concreteWorld, type ConcreteWorld, demoWorld, GGZ_CLIENTS, type PropertyCaller, type World, worldArbitrary, writeWorld } from './property-world.ts';
 
 const WITHHELD_CODES = new Set(['FORBIDDEN', 'PURPOSE_MISMATCH', 'NOT_INVOLVED', 'CONSENT_REQUIRED', 'CONSENT_UNAVAILABLE']);
 const PEOPLE = allDemoPeople();
@@ -55,6 +60,8 @@ export interface Selection {
   children?: Selection[];
   /** Children wrapped in an inline fragment or a named fragment (Person only). */
   wrap?: 'inline' | 'named';
+  /** The type the fragment is on (default Person). */
+  wrapOn?: string;
   /** A `@skip`/`@include` on the field, or on the fragment that wraps its children. */
   condition?: { text: string; included: boolean };
   wrapCondition?: { text: string; included: boolean };
@@ -65,7 +72,9 @@ export type RootTarget =
   | { kind: 'households'; ids: string[] }
   | { kind: 'household'; id: string }
   | { kind: 'householdByMemberBsn' | 'personByBsn'; bsn: string }
-  | { kind: 'householdByAddress'; postcode: string; houseNumber: number; suffix: string | null };
+  | { kind: 'householdByAddress'; postcode: string; houseNumber: number; suffix: string | null }
+  /** `variable`: the BSN is sent as `$bsn`, as the schema asks clients to, instead of inline. */
+  | { kind: 'consentsOf'; bsn: string; variable?: boolean };
 
 export interface PropertyCase {
   caller: PropertyCaller;
@@ -79,17 +88,18 @@ export interface PropertyCase {
  * A generator of random cases, from the public schema, the policy's own vocabulary and the register.
  * `focus` narrows the callers or the world, for a test that looks for one kind of leak.
  */
-export function propertyCaseArbitrary(oracle: PolicyOracle, focus: { caller?: fc.Arbitrary<PropertyCaller>; world?: fc.Arbitrary<World> } = {}): fc.Arbitrary<PropertyCase> {
+export function propertyCaseArbitrary(oracle: PolicyOracle, focus: { caller?: fc.Arbitrary<PropertyCaller>; world?: fc.Arbitrary<World>; roots?: readonly RootField[] } = {}): fc.Arbitrary<PropertyCase> {
   const schema = buildSchema(readFileSync('schema/public.graphql', 'utf8'));
   return fc.record({
     caller: focus.caller ?? callerArbitrary(oracle),
     world: focus.world ?? worldArbitrary(oracle),
-    query: fc.gen().map((g) => randomRoot(g, schema)),
+    query: fc.gen().map((g) => randomRoot(g, schema, focus.roots)),
   }).map(({ caller, world, query }) => ({ caller, world, ...query }));
 }
 
 type Gen = fc.GeneratorValue;
-type RootField = RootTarget['kind'];
+export type RootField = RootTarget['kind'];
+const ROOT_FIELDS: readonly RootField[] = ['households', 'household', 'householdByMemberBsn', 'personByBsn', 'householdByAddress', 'consentsOf'];
 
 /** Valid (elfproef) BSNs that no demo person has: look-ups that miss. */
 const UNKNOWN_BSNS = (() => {
@@ -104,10 +114,11 @@ const MISSED_ADDRESSES = [
   { postcode: '3531CJ', houseNumber: 112, suffix: 'ter' },
 ];
 
-function randomRoot(g: Gen, schema: GraphQLSchema): { root: Selection; target: RootTarget } {
+function randomRoot(g: Gen, schema: GraphQLSchema, roots: readonly RootField[] = ROOT_FIELDS): { root: Selection; target: RootTarget } {
   const householdIds = [...DEMO_HOUSEHOLDS.map((household) => household.id), ...UNKNOWN_HOUSEHOLD_IDS];
   const bsn = () => g(fc.constantFrom, ...PEOPLE.map((person) => person.bsn), ...UNKNOWN_BSNS);
-  const field = g(fc.constantFrom, 'households', 'household', 'householdByMemberBsn', 'personByBsn', 'householdByAddress') as RootField;
+  // consentsOf twice: only a wijkcoach working for the wijkteam may call it, so it needs the extra chances.
+  const field: RootField = g(fc.constantFrom, ...roots, ...roots.filter((name) => name === 'consentsOf'));
   let target: RootTarget;
   let args: string;
   switch (field) {
@@ -137,15 +148,34 @@ function randomRoot(g: Gen, schema: GraphQLSchema): { root: Selection; target: R
       args = `(postcode: ${JSON.stringify(address.postcode)}, houseNumber: ${address.houseNumber}${address.suffix ? `, houseNumberSuffix: ${JSON.stringify(address.suffix)}` : ''})`;
       break;
     }
+    case 'consentsOf': {
+      // Mostly people whose consents a world holds (the GGZ clients'), any member of any household, or nobody.
+      const value = g(() => fc.oneof(
+        { weight: 2, arbitrary: fc.constantFrom(...GGZ_CLIENTS.map((index) => PEOPLE[index].bsn)) },
+        { weight: 2, arbitrary: fc.constantFrom(...PEOPLE.map((person) => person.bsn)) },
+        { weight: 1, arbitrary: fc.constantFrom(...UNKNOWN_BSNS) },
+      ));
+      const variable = g(fc.boolean);
+      target = { kind: field, bsn: value, variable };
+      args = variable ? '(bsn: $bsn)' : `(bsn: ${JSON.stringify(value)})`;
+      break;
+    }
   }
   const type = getNamedType(schema.getQueryType()!.getFields()[field].type) as GraphQLObjectType;
-  return { root: { field, key: 'root', args, children: randomSelection(g, schema, type, 0) }, target };
+  const root: Selection = { field, key: 'root', args, children: randomSelection(g, schema, type, 0) };
+  // A list of consents, read through an inline or a named fragment, possibly switched off.
+  if (type.name === 'Consent') {
+    root.wrap = g(fc.constantFrom, undefined, 'inline', 'named');
+    root.wrapOn = 'Consent';
+    root.wrapCondition = root.wrap ? maybeCondition(g) : undefined;
+  }
+  return { root, target };
 }
 
 function randomSelection(g: Gen, schema: GraphQLSchema, type: GraphQLObjectType, depth: number): Selection[] {
   const fields = Object.values(type.getFields()).filter((field) => field.args.length === 0);
   // Sometimes only the id: that alone tells whether someone is a client.
-  if ((type.name === 'Person' || type.name === 'Household') && g(fc.nat, 9) === 0) return [{ field: 'id', key: 'id', condition: maybeCondition(g) }];
+  if (['Person', 'Household', 'Consent'].includes(type.name) && g(fc.nat, 9) === 0) return [{ field: 'id', key: 'id', condition: maybeCondition(g) }];
   const chosen = g(fc.subarray, fields.map((field) => field.name), { minLength: 1 });
   const selections = chosen.flatMap((name): Selection[] => {
     const named = getNamedType(type.getFields()[name].type);
@@ -159,17 +189,18 @@ function randomSelection(g: Gen, schema: GraphQLSchema, type: GraphQLObjectType,
   });
   if (type.name === 'Person') selections.push(...hostileSubjectKeys(g, fields.filter((field) => !isObjectType(getNamedType(field.type))).map((field) => field.name)));
   if (type.name === 'Household' && g(fc.boolean)) selections.push({ field: 'id', key: 'id', condition: maybeCondition(g) });
+  if (type.name === 'Consent') selections.push(...hostileSubjectKeys(g, fields.filter((field) => !isObjectType(getNamedType(field.type))).map((field) => field.name), 'category'));
   return selections;
 }
 
 /** What a client would do to hide whose data it reads: another field under `id` or `bsn`, or `id` switched off. */
-function hostileSubjectKeys(g: Gen, scalars: string[]): Selection[] {
+function hostileSubjectKeys(g: Gen, scalars: string[], plainField = 'givenName'): Selection[] {
   const other = () => g(fc.constantFrom, ...scalars.filter((name) => name !== 'id'));
   switch (g(fc.constantFrom, 'plain-id', 'alias-id', 'alias-bsn', 'both', 'none')) {
     case 'plain-id': return [{ field: 'id', key: 'id', condition: maybeCondition(g) }];
     case 'alias-id': return [{ field: other(), key: 'id', condition: maybeCondition(g) }];
     case 'alias-bsn': return [{ field: other(), key: 'bsn', condition: maybeCondition(g) }];
-    case 'both': return [{ field: other(), key: 'id' }, { field: g(fc.constantFrom, 'id', 'givenName'), key: 'bsn', condition: maybeCondition(g) }];
+    case 'both': return [{ field: other(), key: 'id' }, { field: g(fc.constantFrom, 'id', plainField), key: 'bsn', condition: maybeCondition(g) }];
     default: return [];
   }
 }
@@ -187,21 +218,27 @@ export function printCase(root: Selection): string {
     if (!selection.children) return `${alias}${selection.field}${condition}`;
     let body = selection.children.map(print).join(' ');
     const wrapCondition = selection.wrapCondition ? ` ${selection.wrapCondition.text}` : '';
-    if (selection.wrap === 'inline') body = `... on Person${wrapCondition} { ${body} }`;
+    const on = selection.wrapOn ?? 'Person';
+    if (selection.wrap === 'inline') body = `... on ${on}${wrapCondition} { ${body} }`;
     if (selection.wrap === 'named') {
-      const name = `PersonPart${fragments.length}`;
-      fragments.push(`fragment ${name} on Person { ${body} }`);
+      const name = `${on}Part${fragments.length}`;
+      fragments.push(`fragment ${name} on ${on} { ${body} }`);
       body = `...${name}${wrapCondition}`;
     }
     return `${alias}${selection.field}${selection.args ?? ''}${condition} { ${body} }`;
   };
   const body = print(root);
   const text = `${body}\n${fragments.join('\n')}`;
-  const variables = [/\$t\b/.test(text) ? '$t: Boolean!' : '', /\$f\b/.test(text) ? '$f: Boolean!' : ''].filter(Boolean);
+  const variables = [/\$t\b/.test(text) ? '$t: Boolean!' : '', /\$f\b/.test(text) ? '$f: Boolean!' : '', /\$bsn\b/.test(text) ? '$bsn: String!' : ''].filter(Boolean);
   return `query PropertyCase${variables.length ? `(${variables.join(', ')})` : ''} { ${body} }\n${fragments.join('\n')}`;
 }
 
 const CASE_VARIABLES = { t: true, f: false };
+
+/** The variables a case sends: the conditions', and the BSN where the query takes it as `$bsn`. */
+function caseVariables(target: RootTarget): Record<string, unknown> {
+  return target.kind === 'consentsOf' && target.variable ? { ...CASE_VARIABLES, bsn: target.bsn } : CASE_VARIABLES;
+}
 
 /** A case in words, to reproduce a violation: the caller, the world (relative to the caller and now) and the query. */
 export function describeCase(testCase: PropertyCase): string {
@@ -210,7 +247,7 @@ export function describeCase(testCase: PropertyCase): string {
     `caller: ${caller.subject} ${caller.role} of ${caller.organisationId} for ${caller.purpose}${caller.forbiddenPair ? ' (a role its organisation may not hold)' : ''}`,
     ...world.involvements.map((row) => `involvement ${row.householdId}: ${row.organisation} for ${row.purpose}, ${typeof row.state === 'string' ? row.state : JSON.stringify(row.state)}`),
     ...world.grants.map((row) => `grant ${row.householdId}: ${row.holder}, ${row.state}`),
-    ...world.consents.map((row) => `consent ${PEOPLE[row.person].id}: ${row.category} to ${row.grantee} for ${row.purpose}, ${row.state}${row.confirmed ? '' : ', pending'}`),
+    ...world.consents.map((row, index) => `consent ${index} ${PEOPLE[row.person].id}: ${row.category} to ${row.grantee} for ${row.purpose}, ${row.state}${row.confirmed ? '' : ', pending'}`),
   ];
   return `${lines.join('\n')}\n${printCase(testCase.root)}`;
 }
@@ -301,8 +338,61 @@ export const KNOWN_NEED_TO_KNOW: PropertyCase[] = [
   },
 ];
 
+const CONSENT_PARTS: Selection[] = plain('id', 'status', 'category', 'granteeOrganisationId', 'purpose');
+const consentsOfCase = (personId: string, variable: boolean): Pick<PropertyCase, 'root' | 'target'> => {
+  const { bsn } = personNamed(personId);
+  return {
+    target: { kind: 'consentsOf', bsn, variable },
+    root: { field: 'consentsOf', key: 'root', args: variable ? '(bsn: $bsn)' : `(bsn: ${JSON.stringify(bsn)})`, children: CONSENT_PARTS },
+  };
+};
+
+/**
+ * Consents as data (issue 11), run first by both runners: a wijkteam asking for the consents of a
+ * resident of another wijkteam's household (the answer of an unknown BSN); the same under a break-the-glass
+ * grant (the ordinary consent, never the GGZ one, even though it is theirs); and its own client's consents,
+ * where another organisation's GGZ consent stays out of sight and its own pending one shows.
+ */
+export const KNOWN_CONSENT_LISTS: PropertyCase[] = [
+  {
+    caller: WIJKCOACH,
+    world: {
+      ...demoWorld(),
+      consents: [
+        { person: personIndex('p-2016'), category: 'ggz', grantee: 'wijkteam-west', purpose: 'caller', state: 'active', confirmed: true },
+        { person: personIndex('p-2016'), category: 'wonen', grantee: 'caller', purpose: 'caller', state: 'active', confirmed: true },
+      ],
+    },
+    ...consentsOfCase('p-2016', true),
+  },
+  {
+    caller: WIJKCOACH,
+    world: {
+      ...demoWorld(),
+      grants: [{ householdId: 'hh-1008', holder: 'caller', state: 'active' }],
+      consents: [
+        { person: personIndex('p-2016'), category: 'ggz', grantee: 'caller', purpose: 'caller', state: 'active', confirmed: true },
+        { person: personIndex('p-2016'), category: 'schulden', grantee: 'wijkteam-west', purpose: 'caller', state: 'active', confirmed: true },
+      ],
+    },
+    ...consentsOfCase('p-2016', false),
+  },
+  {
+    caller: WIJKCOACH,
+    world: {
+      ...demoWorld(),
+      consents: [
+        { person: personIndex('p-2001'), category: 'ggz', grantee: 'caller', purpose: 'caller', state: 'active', confirmed: false },
+        { person: personIndex('p-2001'), category: 'ggz', grantee: 'wijkteam-west', purpose: 'caller', state: 'active', confirmed: true },
+        { person: personIndex('p-2001'), category: 'wonen', grantee: 'woonstichting-de-linde', purpose: 'vroegsignalering-schulden', state: 'withdrawn', confirmed: true },
+      ],
+    },
+    ...consentsOfCase('p-2001', false),
+  },
+];
+
 /** The fixed cases both runners start with. */
-export const FIXED_CASES: PropertyCase[] = [...KNOWN_ESCAPES, ...KNOWN_NEED_TO_KNOW];
+export const FIXED_CASES: PropertyCase[] = [...KNOWN_ESCAPES, ...KNOWN_NEED_TO_KNOW, ...KNOWN_CONSENT_LISTS];
 
 /** What the runner needs from a started hub: look-up keys of the demo people, by index. */
 export interface PropertyHarness {
@@ -342,7 +432,7 @@ export async function runPropertyCase(harness: PropertyHarness, testCase: Proper
   // 401, no data, no partner request and no access record.
   const refusable = caller.forbiddenPair;
   const recordsBefore = refusable ? await prisma.auditRecord.count() : 0;
-  const response = await hub.query(token, query, query.includes('$') ? CASE_VARIABLES : undefined);
+  const response = await hub.query(token, query, query.includes('$') ? caseVariables(testCase.target) : undefined);
   const now = new Date();
   if (caller.forbiddenPair) saw(`a role its organisation may not hold (${response.status})`);
   if (refusable) return refusedToken(harness, response, recordsBefore);
@@ -472,7 +562,112 @@ export async function runPropertyCase(harness: PropertyHarness, testCase: Proper
       violations.push(`an access record (${record.subjectKind}) names break-the-glass grant ${record.breakGlassGrantId}, which the caller did not need or does not hold for that household`);
     }
   }
+  if (testCase.target.kind === 'consentsOf' && rootVerdict === 'ALLOWED') {
+    violations.push(...await consentListViolations(harness, { ...testCase, target: testCase.target }, world, response, { token, now, recordOf, personKey, grantsFor, saw }));
+  }
   return violations;
+}
+
+/** What (d) needs from the run of a case. */
+interface ConsentRun {
+  token: string;
+  now: Date;
+  recordOf(subjectKey: string): { breakGlassGrantId: string | null } | undefined;
+  personKey(personId: string): string;
+  grantsFor(personId: string): string[];
+  saw(what: string): void;
+}
+
+/** The fields of a listed consent whose value the world fixes (the grantee also recorded it: writeWorld). */
+const CONSENT_FACTS: Record<string, (row: ConcreteWorld['consents'][number]) => string> = {
+  id: (row) => row.id,
+  category: (row) => row.consent.category,
+  granteeOrganisationId: (row) => row.consent.granteeOrganisationId,
+  purpose: (row) => row.consent.purpose,
+  recordedByOrganisationId: (row) => row.consent.granteeOrganisationId,
+};
+
+/**
+ * (d) `consentsOf`, for a caller the field policy lets call it: the list holds exactly the consents the
+ * oracle says the caller may know of. Whatever the query selects (aliases, only some fields, everything
+ * switched off), the count must match, and every field whose value the world fixes must show the same
+ * values, as a multiset (the order is the hub's). A person whose household the caller may not see answers
+ * what a BSN that names nobody answers; under a grant, the access record names it.
+ */
+async function consentListViolations(
+  harness: PropertyHarness,
+  testCase: PropertyCase & { target: Extract<RootTarget, { kind: 'consentsOf' }> },
+  world: ConcreteWorld,
+  response: GraphQLResponse,
+  run: ConsentRun,
+): Promise<string[]> {
+  const { oracle, hub } = harness;
+  const { caller, target, root } = testCase;
+  const violations: string[] = [];
+  const person = PEOPLE.find((candidate) => candidate.bsn === target.bsn);
+  const household = person ? world.household(householdOfPerson(person.id)!) : undefined;
+  const rows = person ? world.consents.filter((row) => PEOPLE[row.person].id === person.id) : [];
+  const known = oracle.knownConsents(caller, household, rows.map((row) => ({ ...row, ...row.consent })), run.now);
+  const involved = household !== undefined && oracle.involved(caller, household, run.now);
+  const underGrant = household !== undefined && !involved && oracle.activeGrants(caller, household, run.now).length > 0;
+  const hidden = !involved && !underGrant;
+  const describeRow = (row: ConcreteWorld['consents'][number]) => `${row.id} (${row.consent.category} to ${row.consent.granteeOrganisationId})`;
+
+  run.saw(!person ? 'consentsOf: unknown BSN' : hidden ? 'consentsOf: household hidden' : underGrant ? 'consentsOf: listed under a grant' : 'consentsOf: listed by involvement');
+  if (known.some((row) => row.category === 'ggz')) run.saw('consentsOf: a ggz consent listed to its grantee');
+  if (!hidden && rows.some((row) => !known.some((entry) => entry.id === row.id))) run.saw('consentsOf: a consent kept from a caller who sees the household');
+
+  const list = response.body.data?.root;
+  if (!Array.isArray(list)) {
+    violations.push(`consentsOf answered ${JSON.stringify(list)}, not a list`);
+  } else {
+    if (list.length !== known.length) violations.push(`consentsOf listed ${list.length} consent(s) where the caller may know of ${known.length}`);
+    const children = root.wrapCondition?.included === false ? [] : root.children ?? [];
+    for (const selection of children) {
+      const fact = CONSENT_FACTS[selection.field];
+      if (!fact || selection.condition?.included === false || oracle.verdict(caller, `Consent.${selection.field}`, { consents: [] }, run.now) !== 'ALLOWED') continue;
+      const got = list.map((item) => String((item as Record<string, unknown>)[selection.key]));
+      const wanted = known.map(fact);
+      for (const value of multisetMinus(got, wanted)) {
+        const row = selection.field === 'id' ? rows.find((candidate) => candidate.id === value) : undefined;
+        violations.push(`consentsOf listed ${selection.field} ${row ? describeRow(row) : JSON.stringify(value)} of a consent the caller may not know of`);
+      }
+      for (const value of multisetMinus(wanted, got)) violations.push(`consentsOf left out ${selection.field} ${JSON.stringify(value)} of a consent the caller may know of`);
+    }
+  }
+
+  // A person whose household the caller may not see: the very answer a BSN that names nobody gets.
+  if (person && hidden) {
+    const nobody = UNKNOWN_BSNS[0];
+    const twinRoot = { ...root, args: target.variable ? root.args : `(bsn: ${JSON.stringify(nobody)})` };
+    const twinQuery = printCase(twinRoot);
+    const twin = await hub.query(run.token, twinQuery, twinQuery.includes('$') ? caseVariables({ ...target, bsn: nobody }) : undefined);
+    const shape = (answer: GraphQLResponse) => JSON.stringify({
+      status: answer.status, data: answer.body.data,
+      errors: answer.body.errors?.map((error) => ({ message: error.message, path: error.path, code: error.extensions?.code })),
+    });
+    if (shape(twin) !== shape(response)) violations.push(`consentsOf of ${person.id}, whose household the caller may not see, answered ${shape(response)}; a BSN that names nobody gets ${shape(twin)}`);
+  }
+
+  // Under a grant alone the record of the call names the grant (that it was needed is checked in (c)).
+  if (person && underGrant) {
+    const record = run.recordOf(run.personKey(person.id));
+    if (record && !run.grantsFor(person.id).includes(record.breakGlassGrantId ?? '')) {
+      violations.push(`consentsOf listed the consents of ${person.id} under a break-the-glass grant; the record names ${record.breakGlassGrantId ?? 'none'}`);
+    }
+  }
+  return violations;
+}
+
+/** The values of `from` left after taking out those of `taken`, one for one. */
+function multisetMinus(from: readonly string[], taken: readonly string[]): string[] {
+  const left = [...taken];
+  return from.filter((value) => {
+    const index = left.indexOf(value);
+    if (index === -1) return true;
+    left.splice(index, 1);
+    return false;
+  });
 }
 
 /** What the oracle needs to know about an entity: the person's consents, their household's involvements and grants. */
@@ -571,6 +766,9 @@ function rootEntityOf(target: RootTarget): Entity {
       const id = householdAt(target);
       return id ? { kind: 'household', id } : undefined;
     }
+    // Consents are the person's, but the row rule for them is the root's own (checked in (d)): their
+    // fields are judged on role and purpose alone, as the hub judges them.
+    case 'consentsOf': return undefined;
   }
 }
 
@@ -630,7 +828,8 @@ function expectedLookupRecords(target: RootTarget, protector: SubjectProtector, 
     case 'households': return target.ids.flatMap((id) => household(DEMO_HOUSEHOLDS.some((h) => h.id === id) ? id : undefined, 'HOUSEHOLD_ID', `HOUSEHOLD_ID:${id}`));
     case 'household': return household(DEMO_HOUSEHOLDS.some((h) => h.id === target.id) ? target.id : undefined, 'HOUSEHOLD_ID', `HOUSEHOLD_ID:${target.id}`);
     case 'householdByMemberBsn':
-    case 'personByBsn': {
+    case 'personByBsn':
+    case 'consentsOf': {
       const person = PEOPLE.find((candidate) => candidate.bsn === target.bsn);
       return [person ? { subjectKey: personKey(person.id), kind: 'PERSON', what: person.id } : { subjectKey: protector.lookupKey(target.bsn), kind: 'BSN', what: 'a missed BSN' }];
     }

@@ -24,6 +24,8 @@ const DAY = 86_400_000;
 export const PROFESSIONAL_ORGANISATIONS = ['wijkteam-oost', 'wijkteam-west', 'woonstichting-de-linde', 'schuldhulp-gemeente'] as const;
 const ORGANISATION_IDS = ORGANISATIONS.map((organisation) => organisation.id);
 const HOUSEHOLD_IDS = DEMO_HOUSEHOLDS.map((household) => household.id);
+/** The demo people in GGZ care (indexes into the demo people): most consents in a world are theirs. */
+export const GGZ_CLIENTS = PEOPLE.flatMap((person, index) => (person.care ? [index] : []));
 
 /** The purpose a professional of each role usually works for (the demo profiles'); others are tried too. */
 const USUAL_PURPOSE: Record<string, string> = {
@@ -80,7 +82,8 @@ export interface World {
 export interface ConcreteWorld {
   involvements: (OracleInvolvement & { householdId: string })[];
   grants: (OracleGrant & { householdId: string; roles: string[] })[];
-  consents: { person: number; consent: OracleConsent }[];
+  /** `id`: the row's id in the hub's table (so the property can tell which consents a list shows). */
+  consents: { person: number; id: string; consent: OracleConsent }[];
   /** What the oracle needs to know about a household (its involvements and grants). */
   household(householdId: string): OracleHousehold;
   /** The consents of a demo person, by id. */
@@ -137,10 +140,14 @@ export function worldArbitrary(oracle: PolicyOracle, sizes: WorldSizes = { invol
     state: fc.constantFrom<GrantState>('active', 'active', 'active', 'expired', 'expired-just-now', 'not-yet'),
   });
   // Consents decide only GGZ data: mostly of the people in GGZ care (their care data exists), anyone's too.
-  const ggzClients = PEOPLE.flatMap((person, index) => (person.care ? [index] : []));
+  // `consentsOf` lists them all, so special (ggz) and ordinary ones (wonen, schulden, any other) alike.
   const consent = fc.record({
-    person: fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...ggzClients) }, { weight: 1, arbitrary: fc.nat(PEOPLE.length - 1) }),
-    category: fc.oneof({ weight: 1, arbitrary: fc.constant('ggz') }, { weight: 1, arbitrary: fc.constantFrom(...oracle.categories) }),
+    person: fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...GGZ_CLIENTS) }, { weight: 1, arbitrary: fc.nat(PEOPLE.length - 1) }),
+    category: fc.oneof(
+      { weight: 2, arbitrary: fc.constant('ggz') },
+      { weight: 1, arbitrary: fc.constantFrom(...oracle.categories.filter((category) => ['wonen', 'schulden'].includes(category))) },
+      { weight: 1, arbitrary: fc.constantFrom(...oracle.categories) },
+    ),
     grantee: relative(ORGANISATION_IDS),
     purpose: relative(oracle.purposes),
     state: fc.constantFrom<ConsentState>('active', 'active', 'withdrawn', 'expired', 'future'),
@@ -209,7 +216,7 @@ export function concreteWorld(world: World, caller: OracleCaller, now: Date, idP
       ...period,
     };
   });
-  const consents = world.consents.map(({ person, category, grantee, purpose, state, confirmed }) => {
+  const consents = world.consents.map(({ person, category, grantee, purpose, state, confirmed }, index) => {
     const past = at(-200 * DAY);
     const period = {
       active: { validFrom: past, validUntil: null, withdrawnAt: null },
@@ -219,6 +226,8 @@ export function concreteWorld(world: World, caller: OracleCaller, now: Date, idP
     }[state];
     return {
       person,
+      // Ids sort in the order of the world's list; unique across cases like the grants'.
+      id: `${idPrefix}-consent-${String(index).padStart(3, '0')}`,
       consent: { category, granteeOrganisationId: resolve(grantee, caller.organisationId), purpose: resolve(purpose, caller.purpose), ...period, confirmedAt: confirmed ? past : null },
     };
   });
@@ -252,8 +261,8 @@ export async function writeWorld(prisma: PrismaClient, world: ConcreteWorld, sub
       })),
     }),
     prisma.consent.createMany({
-      data: world.consents.map(({ person, consent }) => ({
-        subjectKey: subjectKeys[person], ...consent, evidenceMethod: 'WRITTEN', evidenceReference: 'property-test', recordedBy: 'property-test',
+      data: world.consents.map(({ person, id, consent }) => ({
+        id, subjectKey: subjectKeys[person], ...consent, evidenceMethod: 'WRITTEN', evidenceReference: 'property-test', recordedBy: 'property-test',
         recordedByOrganisationId: consent.granteeOrganisationId,
         ...(consent.confirmedAt ? { confirmedBy: 'property-test-second', confirmedByOrganisationId: consent.granteeOrganisationId } : {}),
       })),

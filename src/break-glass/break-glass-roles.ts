@@ -1,6 +1,6 @@
-import { GraphQLError } from 'graphql';
 import type { Caller } from '../auth/caller.ts';
 import type { PolicySet } from '../policy/policy-types.ts';
+import { forbidden } from '../request/user-input.ts';
 
 /**
  * The roles a root's field policy lets through: per basis, the field's roles narrowed by the legal
@@ -20,6 +20,6 @@ export function rolesOfPolicy(policies: PolicySet, coordinate: string): readonly
 /** FORBIDDEN unless the caller holds one of the roles. */
 export function requireRole(caller: Caller, roles: readonly string[], coordinate: string): void {
   if (!caller.roles.some((role) => roles.includes(role))) {
-    throw new GraphQLError(`The caller's role may not use ${coordinate}`, { extensions: { code: 'FORBIDDEN' } });
+    throw forbidden(`The caller's role may not use ${coordinate}`);
   }
 }

@@ -113,17 +113,15 @@ function safeError(error: unknown): GraphQLError {
     const { argument, index } = extensions;
     return new GraphQLError((error as Error).message, { extensions: { code: 'BAD_USER_INPUT', ...(argument !== undefined ? { argument } : {}), ...(index !== undefined ? { index } : {}) } });
   }
-  // A change a hub resolver refuses for who the caller is (src/involvement/involvement-rules.ts): our message, no data.
+  // A change the hub's own resolver refused for who the caller is (an intake by a non-wijkteam, confirmConsent
+  // by its recorder, a role check behind the policy): built with forbidden() in src/request/user-input.ts,
+  // its message says who may and holds no personal data.
   if (extensions.code === 'FORBIDDEN') return new GraphQLError((error as Error).message, { extensions: { code: 'FORBIDDEN' } });
   // A change refused because its access record could not be written with it (src/audit/audited-change.ts).
   if (extensions.code === 'AUDIT_UNAVAILABLE') return new GraphQLError((error as Error).message, { extensions: { code: 'AUDIT_UNAVAILABLE', http: { status: 503 } } });
   if (typeof extensions.source === 'string') {
     return new GraphQLError(`Source '${extensions.source}' is unavailable`, { extensions: { code: 'SOURCE_UNAVAILABLE', source: extensions.source } });
   }
-  // A change the hub's own resolver refused for who the caller is (confirmConsent by its recorder, a
-  // withdrawal by an uninvolved professional, a role check behind the policy): its message says who may,
-  // and holds no personal data (the hub's resolvers write these messages themselves).
-  if (extensions.code === 'FORBIDDEN') return new GraphQLError((error as Error).message, { extensions: { code: 'FORBIDDEN' } });
   logger.error({ errorName: (error as Error)?.name, code: extensions.code }, 'unexpected error while resolving a field');
   return new GraphQLError('Internal error', { originalError: error instanceof Error ? error : undefined, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
 }

@@ -1,6 +1,5 @@
-import { GraphQLError } from 'graphql';
 import type { Caller } from '../auth/caller.ts';
-import { badUserInput } from '../request/user-input.ts';
+import { badUserInput, forbidden } from '../request/user-input.ts';
 import { findOrganisation } from '../domain/organisations.ts';
 
 /**
@@ -22,14 +21,14 @@ export function mayEndInvolvement(caller: Caller, organisationId: string, caller
   return caller.organisationId === organisationId || (callerInvolved && caller.roles.includes('wijkcoach'));
 }
 
-export function intakeRefused(): GraphQLError {
-  return new GraphQLError('Only a sociaal wijkteam registers an intake', { extensions: { code: 'FORBIDDEN' } });
+export function intakeRefused() {
+  return forbidden('Only a sociaal wijkteam registers an intake');
 }
 
 /**
  * One answer for a household the hub does not know and one the caller's organisation is not involved
  * with: ids cannot be probed.
  */
-export function noSuchHousehold(): GraphQLError {
+export function noSuchHousehold() {
   return badUserInput('input.householdId', 'no household with this id that your organisation is involved with');
 }

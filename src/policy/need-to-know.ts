@@ -1,5 +1,5 @@
 import type { Caller } from '../auth/caller.ts';
-import type { Basis, PolicySet } from './policy-types.ts';
+import type { Basis, LegalBasis, PolicySet } from './policy-types.ts';
 
 /**
  * Need to know, as the decision sees it: where the caller stands with the household a field is about.
@@ -30,19 +30,21 @@ export function basisNeedsInvolvement(policies: PolicySet, basis: Basis): boolea
  * involved gets the answer for an unknown resident.
  */
 export function lookupNeedsInvolvement(policies: PolicySet, caller: Caller): boolean {
-  for (const [name, legal] of policies.legalBases) {
-    if (policies.needToKnow.involvementRequiredFor.has(name)) continue;
-    if (legal.roles.some((role) => caller.roles.includes(role)) && legal.purposes.includes(caller.purpose) && !isSupervision(policies, legal.roles)) return false;
-  }
-  return true;
+  return !basesExemptingLookups(policies).some((legal) => legal.roles.some((role) => caller.roles.includes(role)) && legal.purposes.includes(caller.purpose));
 }
 
-/** The officers' basis (avg-toezicht) reads the access log, never a household: it exempts no look-up. */
-function isSupervision(policies: PolicySet, roles: readonly string[]): boolean {
-  const officerRoles = new Set(policies.fields.get('Query.accessRecords')?.roles ?? []);
-  for (const role of policies.supervision.hubWideRoles) officerRoles.add(role);
-  for (const basis of policies.fields.get('Query.accessRecords')?.bases ?? []) {
-    if (basis.kind === 'legal') for (const role of policies.legalBases.get(basis.name)?.roles ?? []) officerRoles.add(role);
+const exemptingBases = new WeakMap<PolicySet, LegalBasis[]>();
+
+/**
+ * The legal bases outside the row rule that may release household data, worked out once per policy set.
+ * The officers' basis of the access log (Query.accessRecords) reads no household and exempts nothing.
+ */
+function basesExemptingLookups(policies: PolicySet): LegalBasis[] {
+  let bases = exemptingBases.get(policies);
+  if (!bases) {
+    const supervision = new Set((policies.fields.get('Query.accessRecords')?.bases ?? []).flatMap((basis) => (basis.kind === 'legal' ? [basis.name] : [])));
+    bases = [...policies.legalBases].filter(([name]) => !policies.needToKnow.involvementRequiredFor.has(name) && !supervision.has(name)).map(([, legal]) => legal);
+    exemptingBases.set(policies, bases);
   }
-  return roles.every((role) => officerRoles.has(role));
+  return bases;
 }

@@ -65,6 +65,8 @@ describe('the row rule in the decision (need to know)', () => {
     expect(lookupNeedsInvolvement(policies, { ...debtWorker, purpose: 'wijkteam-ondersteuning' })).toBe(true);
     expect(lookupNeedsInvolvement(policies, woonconsulent)).toBe(true);
     expect(lookupNeedsInvolvement(policies, westCoach)).toBe(true);
+    // The officers' basis (avg-toezicht) is outside the rule too, but reads no household: it exempts no look-up.
+    expect(lookupNeedsInvolvement(policies, { subject: 'fg.gemeente', organisationId: 'gemeente-utrecht', roles: ['hub-privacy-officer'], purpose: 'privacy-toezicht' })).toBe(true);
   });
 
   it('leaves root fields to their own resolvers: no standing, no NOT_INVOLVED', () => {

@@ -28,6 +28,52 @@ export function allowedSelection(
   return new SelectionPruner(schema, fragments, variables, isAllowed).selectionSet(type, selectionSet);
 }
 
+/**
+ * Pruned selections shared by the people of one request: the pruned selection depends only on which of
+ * the fields a selection asks about are allowed, so it is built once per distinct set of allowed fields
+ * (and selection), not once per person. Sharing one object also lets batch delegation print it once and
+ * put everybody with that set in one batched call. One per request: fragments and variables are the
+ * request's.
+ */
+export class SharedPruning {
+  private readonly bySelection = new Map<SelectionSetNode, { asked: Promise<readonly string[]>; byAllowed: Map<string, Promise<SelectionSetNode | undefined>> }>();
+
+  constructor(
+    private readonly schema: GraphQLSchema,
+    private readonly fragments: Record<string, FragmentDefinitionNode>,
+    private readonly variables: Record<string, unknown>,
+  ) {}
+
+  /** allowedSelection for one person, whose decisions `isAllowed` gives. */
+  async allowedSelection(type: GraphQLCompositeType, selectionSet: SelectionSetNode, isAllowed: FieldCheck): Promise<SelectionSetNode | undefined> {
+    let entry = this.bySelection.get(selectionSet);
+    if (!entry) {
+      entry = { asked: this.coordinatesAsked(type, selectionSet), byAllowed: new Map() };
+      this.bySelection.set(selectionSet, entry);
+    }
+    const asked = await entry.asked;
+    const allowed = await Promise.all(asked.map(isAllowed));
+    const key = allowed.map((yes) => (yes ? '1' : '0')).join('');
+    let pruned = entry.byAllowed.get(key);
+    if (!pruned) {
+      const allowedCoordinates = new Set(asked.filter((_, index) => allowed[index]));
+      pruned = allowedSelection(this.schema, type, selectionSet, this.fragments, this.variables, async (coordinate) => allowedCoordinates.has(coordinate));
+      entry.byAllowed.set(key, pruned);
+    }
+    return pruned;
+  }
+
+  /** Every field the pruner could ask about in this selection (as if all were allowed), in a fixed order. */
+  private async coordinatesAsked(type: GraphQLCompositeType, selectionSet: SelectionSetNode): Promise<readonly string[]> {
+    const asked = new Set<string>();
+    await allowedSelection(this.schema, type, selectionSet, this.fragments, this.variables, async (coordinate) => {
+      asked.add(coordinate);
+      return true;
+    });
+    return [...asked].sort();
+  }
+}
+
 function withoutConditions<T extends SelectionNode | FragmentDefinitionNode>(node: T): T {
   if (!node.directives?.some((directive) => CONDITIONS.has(directive.name.value))) return node;
   return { ...node, directives: node.directives.filter((directive) => !CONDITIONS.has(directive.name.value)) };

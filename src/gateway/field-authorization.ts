@@ -1,8 +1,8 @@
-import { defaultFieldResolver, getNamedType, GraphQLError, type GraphQLFieldResolver, type GraphQLSchema, isObjectType } from 'graphql';
-import { MapperKind, mapSchema } from '@graphql-tools/utils';
+import { defaultFieldResolver, getNamedType, GraphQLError, type GraphQLFieldResolver, type GraphQLResolveInfo, type GraphQLSchema, isObjectType } from 'graphql';
+import { MapperKind, mapSchema, pathToArray } from '@graphql-tools/utils';
 import type { Decision } from '../policy/decide.ts';
 import type { PolicySet } from '../policy/policy-types.ts';
-import { decideForSubject } from '../request/field-decision.ts';
+import { decideForSubject, knownDecision } from '../request/field-decision.ts';
 import { subjectIdOf } from './subject-keys.ts';
 import { ACCOUNTED_BY_ROOT, type Owner, type RequestContext, UNKNOWN } from '../request/request-context.ts';
 import { logger } from '../observability/logger.ts';
@@ -37,29 +37,47 @@ export function applyFieldAuthorization(schema: GraphQLSchema, policies: PolicyS
       const isRoot = typeName === 'Query' || typeName === 'Mutation';
       const original = fieldConfig.resolve ?? defaultFieldResolver;
       const returnsObject = isObjectType(getNamedType(fieldConfig.type));
-      const resolve: GraphQLFieldResolver<unknown, RequestContext> = async (parent, args, context, info) => {
-        const owner = isRoot ? undefined : ownerOf(typeName, parent, context);
-        if (owner === UNKNOWN && personal) throw unaccountable(coordinate);
+
+      // After the decision: record it, withhold or resolve, and name the subject of what is returned.
+      const resolveDecided = (decision: Decision, owner: Owner | undefined, parent: unknown, args: Record<string, unknown>, context: RequestContext, info: GraphQLResolveInfo) => {
         const subject = typeof owner === 'object' ? owner : undefined;
-        const decision = await decideForSubject(context, coordinate, subject);
         if (subject && personal) context.accessLog.record(subject, decision);
-        if (!decision.allowed) throw withheldError(decision);
+        if (!decision.allowed) throw withheldError(decision, info);
         let value;
         try {
-          value = await original(parent, args, context, info);
+          value = original(parent, args, context, info);
         } catch (error) {
           throw safeError(error);
         }
-        if (value instanceof Error) throw safeError(value);
-        // Person and Household objects carry the hub's id; below them the subject is inherited. What the
-        // roots listed below return is accounted for by their own resolvers; any other root's objects have
-        // no known subject, so their personal fields are withheld (fail closed).
-        if (returnsObject) markOwner(value, subject ?? (owner === ACCOUNTED_BY_ROOT || ROOTS_RECORDING_THEIR_OWN_SUBJECTS.has(coordinate) ? ACCOUNTED_BY_ROOT : UNKNOWN), context);
-        return value;
+        const settle = (settled: unknown) => {
+          if (settled instanceof Error) throw safeError(settled);
+          // Person and Household objects carry the hub's id; below them the subject is inherited. What the
+          // roots listed above return is accounted for by their own resolvers; any other root's objects have
+          // no known subject, so their personal fields are withheld (fail closed).
+          if (returnsObject) markOwner(settled, subject ?? (owner === ACCOUNTED_BY_ROOT || ROOTS_RECORDING_THEIR_OWN_SUBJECTS.has(coordinate) ? ACCOUNTED_BY_ROOT : UNKNOWN), context);
+          return settled;
+        };
+        // Resolved at once where the resolver answers at once: no promise per scalar field.
+        return isPromise(value) ? value.then(settle, (error: unknown) => { throw safeError(error); }) : settle(value);
+      };
+
+      const resolve: GraphQLFieldResolver<unknown, RequestContext> = (parent, args, context, info) => {
+        // Whose data it is matters for personal data (recorded, or withheld when unknown) and for objects (passed on).
+        const owner = isRoot || (!personal && !returnsObject) ? undefined : ownerOf(typeName, parent, context);
+        if (owner === UNKNOWN && personal) throw unaccountable(coordinate);
+        // Most fields: decided once for this kind of caller. The rest: per subject (consent, involvement).
+        const known = knownDecision(context, coordinate);
+        if (known) return resolveDecided(known, owner, parent, args, context, info);
+        const subject = typeof owner === 'object' ? owner : undefined;
+        return decideForSubject(context, coordinate, subject).then((decision) => resolveDecided(decision, owner, parent, args, context, info));
       };
       return { ...fieldConfig, resolve };
     },
   });
+}
+
+function isPromise(value: unknown): value is Promise<unknown> {
+  return typeof (value as Promise<unknown> | null)?.then === 'function';
 }
 
 /**
@@ -87,19 +105,43 @@ function unaccountable(coordinate: string): GraphQLError {
   return new GraphQLError('Internal error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
 }
 
-function withheldError(decision: Extract<Decision, { allowed: false }>): GraphQLError {
-  return new GraphQLError(decision.reason, {
-    extensions: {
-      code: decision.code,
-      ...(decision.category ? { category: decision.category } : {}),
-      ...(decision.requiredConsent ? { requiredConsent: decision.requiredConsent } : {}),
-      ...(decision.requiredInvolvement ? { requiredInvolvement: decision.requiredInvolvement } : {}),
-      // What would make the field visible: each basis the policy names, with its roles and purposes.
-      visibleWith: decision.options.map(({ basis, roles, purposes, outcome, requiredConsent, requiredInvolvement }) => ({
-        basis, roles, purposes, outcome, ...(requiredConsent ? { requiredConsent } : {}), ...(requiredInvolvement ? { requiredInvolvement } : {}),
-      })),
-    },
-  });
+/**
+ * A withheld field's error, located at the field (so graphql-js passes it on as it is instead of wrapping
+ * it in a second error) and built without a stack trace: one per withheld field and person, and its
+ * stack is never shown. The extensions are worked out once per decision.
+ */
+function withheldError(decision: Extract<Decision, { allowed: false }>, info: GraphQLResolveInfo): GraphQLError {
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new GraphQLError(decision.reason, { nodes: info.fieldNodes, path: pathToArray(info.path), extensions: withheldExtensions(decision) });
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
+}
+
+const extensionsOfDecision = new WeakMap<Decision, Record<string, unknown>>();
+
+function withheldExtensions(decision: Extract<Decision, { allowed: false }>): Record<string, unknown> {
+  let extensions = extensionsOfDecision.get(decision);
+  if (!extensions) {
+    extensions = withheldExtensionsOf(decision);
+    extensionsOfDecision.set(decision, extensions);
+  }
+  return extensions;
+}
+
+function withheldExtensionsOf(decision: Extract<Decision, { allowed: false }>): Record<string, unknown> {
+  return {
+    code: decision.code,
+    ...(decision.category ? { category: decision.category } : {}),
+    ...(decision.requiredConsent ? { requiredConsent: decision.requiredConsent } : {}),
+    ...(decision.requiredInvolvement ? { requiredInvolvement: decision.requiredInvolvement } : {}),
+    // What would make the field visible: each basis the policy names, with its roles and purposes.
+    visibleWith: decision.options.map(({ basis, roles, purposes, outcome, requiredConsent, requiredInvolvement }) => ({
+      basis, roles, purposes, outcome, ...(requiredConsent ? { requiredConsent } : {}), ...(requiredInvolvement ? { requiredInvolvement } : {}),
+    })),
+  };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { buildSchema, type GraphQLCompositeType, GraphQLList, type GraphQLSchema, isObjectType } from 'graphql';
+import { buildSchema, type GraphQLCompositeType, GraphQLList, type GraphQLResolveInfo, type GraphQLSchema, isObjectType } from 'graphql';
 import { batchDelegateToSchema } from '@graphql-tools/batch-delegate';
 import { stitchSchemas } from '@graphql-tools/stitch';
 import type { MergedTypeResolver, SubschemaConfig } from '@graphql-tools/delegate';
@@ -6,7 +6,7 @@ import { type Executor, filterSchema } from '@graphql-tools/utils';
 import { DOMAINS, type Domain, loadDomainSdl, MAX_KEYS_PER_REQUEST } from '../domain/partner-domains.ts';
 import { createHubSubschema } from '../households/hub-subschema.ts';
 import { LOCAL_SUBSCHEMAS } from './local-subschemas.ts';
-import { allowedSelection } from './allowed-selection.ts';
+import { SharedPruning } from './allowed-selection.ts';
 import { decideForSubject } from '../request/field-decision.ts';
 import type { RequestContext } from '../request/request-context.ts';
 import { SUBJECT_BSN_KEY, SUBJECT_ID_KEY, subjectIdOf } from './subject-keys.ts';
@@ -63,11 +63,24 @@ function subjectIdSelections(hubSchema: GraphQLSchema) {
   return resolvers;
 }
 
+const sharedPrunings = new WeakMap<RequestContext, SharedPruning>();
+
+/** The request's shared pruning (one per request: its fragments and variables). */
+function sharedPruningOf(context: RequestContext, info: GraphQLResolveInfo): SharedPruning {
+  let pruning = sharedPrunings.get(context);
+  if (!pruning) {
+    pruning = new SharedPruning(info.schema, info.fragments, info.variableValues);
+    sharedPrunings.set(context, pruning);
+  }
+  return pruning;
+}
+
 /**
  * Fetches a person's fields from one adapter, asking only for what the caller may see of this person
- * (prune before fetch). People whose allowed selections are the same share one batched call, because
- * batch delegation keeps one DataLoader per printed selection set; a person of whom nothing from this
- * adapter may be seen causes no call at all.
+ * (prune before fetch). Per person only the set of allowed fields is decided; people with the same set
+ * share one pruned selection (SharedPruning) and so one batched call, because batch delegation keeps one
+ * DataLoader per printed selection set; a person of whom nothing from this adapter may be seen causes no
+ * call at all.
  */
 const minimisedPeopleByBsn: MergedTypeResolver = async (originalResult, untypedContext, info, subschema, selectionSet, key, type) => {
   const context = untypedContext as RequestContext;
@@ -76,7 +89,8 @@ const minimisedPeopleByBsn: MergedTypeResolver = async (originalResult, untypedC
   if (!personId || !type) return {};
   const subject = { kind: 'person', id: personId } as const;
   const person = info.schema.getType('Person') as GraphQLCompositeType;
-  const allowed = await allowedSelection(info.schema, person, selectionSet, info.fragments, info.variableValues, async (coordinate) => (await decideForSubject(context, coordinate, subject)).allowed);
+  const isAllowed = async (coordinate: string) => (await decideForSubject(context, coordinate, subject)).allowed;
+  const allowed = await sharedPruningOf(context, info).allowedSelection(person, selectionSet, isAllowed);
   if (!allowed) return {};
   return batchDelegateToSchema({
     schema: subschema,

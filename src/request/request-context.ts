@@ -38,6 +38,8 @@ export interface RequestContext {
   accessLog: AccessLog;
   /** Policy decisions made in this request, per subject and field (src/request/field-decision.ts). */
   decisions: Map<string, Promise<Decision>>;
+  /** Decisions that depend on where the caller stands with a household only, per standing and field. */
+  decisionsByStanding: Map<string, Decision>;
   /** Whose data an object in the result is (objects below Person and Household, and below root fields). */
   subjects: WeakMap<object, Owner>;
   /** Set by the access-log plugin: lets a mutation write its record in its own transaction (src/audit/audited-change.ts). */
@@ -58,6 +60,7 @@ export function createRequestContext(deps: { prisma: PrismaClient; protector: Su
     standing: createStandingLoader(deps.prisma, caller),
     accessLog: new AccessLog(),
     decisions: new Map(),
+    decisionsByStanding: new Map(),
     subjects: new WeakMap(),
   };
 }

@@ -14,8 +14,6 @@ export interface HouseholdRow {
   regisseurName: string | null;
   regisseurPhone: string | null;
   regisseurOrgId: string | null;
-  /** Active involvements only (started, not ended); what may be shown of them: src/involvement/involvement-view.ts. */
-  involvement: InvolvementRow[];
 }
 
 export interface PersonRow {
@@ -32,9 +30,14 @@ export interface HouseholdLoaders {
   household: DataLoader<string, HouseholdRow | null>;
   membersOf: DataLoader<string, PersonRow[]>;
   person: DataLoader<string, PersonRow | null>;
+  /**
+   * A household's active involvements (started, not ended), read only when `Household.involvement` is
+   * selected; what may be shown of them: src/involvement/involvement-view.ts.
+   */
+  involvementOf: DataLoader<string, InvolvementRow[]>;
 }
 
-/** One set per request: one database round trip per kind of row, however many households are asked for. */
+/** One set per request: one database round trip per kind of row, however many households are asked for, and none for what the query does not select. */
 export function createHouseholdLoaders(prisma: PrismaClient): HouseholdLoaders {
   const person = new DataLoader<string, PersonRow | null>(async (ids) => {
     const rows = await prisma.person.findMany({ where: { id: { in: [...ids] } } });
@@ -46,18 +49,17 @@ export function createHouseholdLoaders(prisma: PrismaClient): HouseholdLoaders {
     return householdIds.map((id) => rows.filter((row) => row.householdId === id));
   });
   const household = new DataLoader<string, HouseholdRow | null>(async (ids) => {
-    const now = new Date();
-    const rows = await prisma.household.findMany({
-      where: { id: { in: [...ids] } },
-      include: {
-        involvement: {
-          where: { since: { lte: isoDate(now) }, OR: [{ endsAt: null }, { endsAt: { gt: now } }] },
-          select: { organisationId: true, purpose: true, since: true, endsAt: true },
-          orderBy: [{ since: 'asc' }, { organisationId: 'asc' }],
-        },
-      },
-    });
+    const rows = await prisma.household.findMany({ where: { id: { in: [...ids] } } });
     return ids.map((id) => rows.find((row) => row.id === id) ?? null);
   });
-  return { household, membersOf, person };
+  const involvementOf = new DataLoader<string, InvolvementRow[]>(async (householdIds) => {
+    const now = new Date();
+    const rows = await prisma.involvement.findMany({
+      where: { householdId: { in: [...householdIds] }, since: { lte: isoDate(now) }, OR: [{ endsAt: null }, { endsAt: { gt: now } }] },
+      select: { householdId: true, organisationId: true, purpose: true, since: true, endsAt: true },
+      orderBy: [{ since: 'asc' }, { organisationId: 'asc' }],
+    });
+    return householdIds.map((id) => rows.filter((row) => row.householdId === id).map(({ householdId: _household, ...involvement }) => involvement));
+  });
+  return { household, membersOf, person, involvementOf };
 }

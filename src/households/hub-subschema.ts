@@ -91,7 +91,7 @@ export function createHubSubschema() {
           household.regisseurName || household.regisseurOrgId
             ? { name: household.regisseurName, phone: household.regisseurPhone, organisation: organisationOrNull(household.regisseurOrgId) }
             : null,
-        involvement: (household: HouseholdRow) => visibleInvolvement(household.involvement, new Date()),
+        involvement: async (household: HouseholdRow, _args, ctx) => visibleInvolvement(await ctx.households.involvementOf.load(household.id), new Date()),
       },
       Person: {
         bsn: (person: PersonRow, _args, ctx) => ctx.protector.decrypt(person.bsnEncrypted),

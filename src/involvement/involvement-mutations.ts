@@ -119,13 +119,14 @@ async function householdIdOfMember(ctx: RequestContext, bsn: string): Promise<st
 }
 
 /**
- * After a change, what this request read about the household is stale: its row (with the involvement
- * list), where the caller stands with it, and the decisions made on that standing. Later fields of the
+ * After a change, what this request read about the household is stale: its row, its involvement
+ * list, where the caller stands with it, and the decisions made on that standing. Later fields of the
  * same request decide afresh.
  */
 function forgetHousehold(ctx: RequestContext, householdId: string): void {
   ctx.households.household.clear(householdId);
   ctx.households.membersOf.clear(householdId);
+  ctx.households.involvementOf.clear(householdId);
   ctx.standing.clear(householdId);
   ctx.decisions.clear();
 }

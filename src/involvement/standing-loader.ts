@@ -1,35 +1,45 @@
 import DataLoader from 'dataloader';
-import type { PrismaClient } from '../db/generated/client.ts';
+import { Prisma, type PrismaClient } from '../db/generated/client.ts';
 import type { Caller } from '../auth/caller.ts';
 import type { Standing } from '../policy/need-to-know.ts';
 
 /**
  * Where the caller stands with each household asked about in this request: is the caller's organisation
  * actively involved with it for the caller's purpose, and has the caller an unexpired break-the-glass
- * grant for it. Two database round trips for all households of the request, read only when a decision
- * or look-up needs it; a new loader per request, so an involvement ended a moment ago counts at once.
+ * grant for it. One database statement for all households of the request (both questions in one SQL
+ * query), read only when a decision or look-up needs it; a new loader per request, so an involvement
+ * ended a moment ago counts at once.
  */
 export function createStandingLoader(prisma: PrismaClient, caller: Caller, now: () => Date = () => new Date()): DataLoader<string, Standing> {
   return new DataLoader(async (householdIds) => {
     const at = now();
-    const ids = [...householdIds];
-    const [involvements, grants] = await Promise.all([
-      prisma.involvement.findMany({
-        where: { householdId: { in: ids }, ...activeInvolvementOf(caller.organisationId, caller.purpose, at) },
-        select: { householdId: true },
-      }),
-      prisma.breakGlassGrant.findMany({
-        where: { householdId: { in: ids }, professional: caller.subject, organisationId: caller.organisationId, purpose: caller.purpose, grantedAt: { lte: at }, expiresAt: { gt: at } },
-        select: { id: true, householdId: true },
-        orderBy: { grantedAt: 'desc' },
-      }),
-    ]);
-    const involved = new Set(involvements.map((row) => row.householdId));
-    return ids.map((id): Standing => {
-      const grant = grants.find((row) => row.householdId === id);
-      return { involved: involved.has(id), ...(grant ? { breakGlassGrantId: grant.id } : {}) };
+    // `timestamp(3)` columns hold UTC: compare with the moment's UTC wall time.
+    const moment = Prisma.sql`${at.toISOString().slice(0, 23)}::timestamp`;
+    const rows = await prisma.$queryRaw<{ household_id: string; involved: boolean; grant_id: string | null }[]>`
+      SELECT h.id AS household_id,
+        EXISTS (
+          SELECT 1 FROM "involvement" i
+          WHERE i."household_id" = h.id AND i."organisation_id" = ${caller.organisationId}${purposeIs('i', caller.purpose)}
+            AND i."since" <= ${isoDate(at)} AND (i."ends_at" IS NULL OR i."ends_at" > ${moment})
+        ) AS involved,
+        (
+          SELECT g."id" FROM "break_glass_grant" g
+          WHERE g."household_id" = h.id AND g."professional" = ${caller.subject} AND g."organisation_id" = ${caller.organisationId}${purposeIs('g', caller.purpose)}
+            AND g."granted_at" <= ${moment} AND g."expires_at" > ${moment}
+          ORDER BY g."granted_at" DESC LIMIT 1
+        ) AS grant_id
+      FROM unnest(${[...householdIds]}::text[]) AS h(id)`;
+    const byHousehold = new Map(rows.map((row) => [row.household_id, row]));
+    return householdIds.map((id): Standing => {
+      const row = byHousehold.get(id);
+      return { involved: row?.involved === true, ...(row?.grant_id ? { breakGlassGrantId: row.grant_id } : {}) };
     });
   });
+}
+
+/** `AND <table>.purpose = …`, as activeInvolvementOf: an undefined purpose matches any. */
+function purposeIs(table: 'i' | 'g', purpose: string | undefined): Prisma.Sql {
+  return purpose !== undefined ? Prisma.sql` AND ${Prisma.raw(table)}."purpose" = ${purpose}` : Prisma.empty;
 }
 
 /** The Prisma condition for an active involvement of an organisation for a purpose at a moment. */

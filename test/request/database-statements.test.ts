@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { describeWithPostgres } from '../support/postgres.ts';
+import { startTestHub, type TestHub } from '../support/hub.ts';
+
+/**
+ * What one request costs the hub's database: the statements the request's loaders send (Prisma's query
+ * events), counted, so that a loader that starts reading per person, or reads what the query did not
+ * select, shows here. The access log's own write goes outside Prisma (src/audit) and is not counted.
+ */
+
+const CASE_SCREEN = `address { street houseNumber postcode }
+  members { givenName familyName housing { rentArrearsMonths evictionStatus } debt { caseStatus totalDebt } care { inCare trajectoryKind } }`;
+const SEVEN = ['hh-1001', 'hh-1002', 'hh-1003', 'hh-1004', 'hh-1005', 'hh-1006', 'hh-1007'];
+
+/** Which table a statement reads, by its FROM clause (Prisma's and the standing's raw SQL alike). */
+function tableOf(sql: string): string {
+  return /\bfrom\s+(?:"public"\.)?"(\w+)"/i.exec(sql)?.[1] ?? sql.slice(0, 40);
+}
+
+describeWithPostgres('database statements per request', (database) => {
+  let hub: TestHub;
+  const statements: string[] = [];
+  let token: string;
+  beforeAll(async () => {
+    hub = await startTestHub(database(), (config) => config, { onDatabaseQuery: (sql) => statements.push(sql) });
+    token = await hub.token();
+  });
+  beforeEach(() => {
+    statements.length = 0;
+  });
+  afterAll(async () => hub?.stop());
+
+  async function tablesRead(query: string, variables?: Record<string, unknown>): Promise<string[]> {
+    const response = await hub.query(token, query, variables);
+    expect(response.status).toBe(200);
+    expect(response.body.data).toBeTruthy();
+    return statements.map(tableOf);
+  }
+
+  it('reads a case screen of one household in four statements: household, members, standing, consents', async () => {
+    const tables = await tablesRead(`query($id: ID!) { household(id: $id) { ${CASE_SCREEN} } }`, { id: 'hh-1001' });
+    // The standing (involvement and break-the-glass grant) is one statement; a household's involvement
+    // list is not read when Household.involvement is not selected.
+    expect(tables).toEqual(['household', 'person', 'involvement', 'consent']);
+  });
+
+  it('reads seven households in the same four statements as one', async () => {
+    const tables = await tablesRead(`query($ids: [ID!]!) { households(ids: $ids) { ${CASE_SCREEN} } }`, { ids: SEVEN });
+    expect(tables).toEqual(['household', 'person', 'involvement', 'consent']);
+  });
+
+  it('reads the involvement list only when Household.involvement is selected, once for all households', async () => {
+    const tables = await tablesRead(`query($ids: [ID!]!) { households(ids: $ids) { id involvement { purpose } } }`, { ids: SEVEN });
+    // The standing (need to know for the involvement field) and the list itself.
+    expect(tables.filter((table) => table === 'involvement')).toHaveLength(2);
+    expect(tables.filter((table) => table === 'household')).toHaveLength(1);
+    expect(tables).not.toContain('consent');
+  });
+
+  it('reads no consents when no field the query selects depends on consent', async () => {
+    const tables = await tablesRead(`query($id: ID!) { household(id: $id) { address { street } members { givenName housing { rentArrearsMonths } } } }`, { id: 'hh-1001' });
+    expect(tables).toEqual(['household', 'person', 'involvement']);
+  });
+});

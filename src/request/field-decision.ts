@@ -33,8 +33,8 @@ export function knownDecision(context: RequestContext, coordinate: string): Deci
 async function decide(context: RequestContext, coordinate: string, subject: Subject | undefined): Promise<Decision> {
   const { policies, caller } = context;
   const policy = policies.fields.get(coordinate);
-  // A field without a policy is denied; the policy check at start-up makes this unreachable in practice.
-  if (!policy) return { allowed: false, coordinate, code: 'FORBIDDEN', reason: `No policy covers ${coordinate}`, options: [] };
+  // A field without a policy is denied once per kind of caller (static-decisions.ts) and never gets here.
+  if (!policy) throw new Error(`No policy covers ${coordinate}`);
   // Fields of a household and its members follow the row rule; other fields leave it to their root resolver.
   const standing = subject && dependsOnInvolvement(policies, policy, caller) ? await standingOf(context, subject) : NOT_ABOUT_A_HOUSEHOLD;
   if (!dependsOnConsent(policies, policy, caller)) return decidedByStanding(context, policy, standing);

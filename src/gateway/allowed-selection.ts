@@ -44,6 +44,11 @@ export class SharedPruning {
     private readonly variables: Record<string, unknown>,
   ) {}
 
+  /** Whether this pruning is the one of an operation with these fragments and variables. */
+  isFor(fragments: Record<string, FragmentDefinitionNode>, variables: Record<string, unknown>): boolean {
+    return this.fragments === fragments && this.variables === variables;
+  }
+
   /** allowedSelection for one person, whose decisions `isAllowed` gives. */
   async allowedSelection(type: GraphQLCompositeType, selectionSet: SelectionSetNode, isAllowed: FieldCheck): Promise<SelectionSetNode | undefined> {
     let entry = this.bySelection.get(selectionSet);

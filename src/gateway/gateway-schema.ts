@@ -65,10 +65,10 @@ function subjectIdSelections(hubSchema: GraphQLSchema) {
 
 const sharedPrunings = new WeakMap<RequestContext, SharedPruning>();
 
-/** The request's shared pruning (one per request: its fragments and variables). */
+/** The request's shared pruning: one per operation, whose fragments and variables it prunes with. */
 function sharedPruningOf(context: RequestContext, info: GraphQLResolveInfo): SharedPruning {
   let pruning = sharedPrunings.get(context);
-  if (!pruning) {
+  if (!pruning?.isFor(info.fragments, info.variableValues)) {
     pruning = new SharedPruning(info.schema, info.fragments, info.variableValues);
     sharedPrunings.set(context, pruning);
   }

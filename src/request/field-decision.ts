@@ -1,9 +1,8 @@
 import type { Subject } from '../audit/access-log.ts';
-import { type ConsentLookup, decideField, dependsOnConsent, dependsOnInvolvement, type Decision } from '../policy/decide.ts';
+import { type ConsentLookup, decideField, type Decision } from '../policy/decide.ts';
 import { NOT_ABOUT_A_HOUSEHOLD, type Standing } from '../policy/need-to-know.ts';
 import type { FieldPolicy } from '../policy/policy-types.ts';
 import type { RequestContext } from './request-context.ts';
-import { staticDecision } from './static-decisions.ts';
 
 /**
  * The decision for one field about one subject in this request. Pruning (what the gateway asks
@@ -27,7 +26,7 @@ export function decideForSubject(context: RequestContext, coordinate: string, su
 
 /** The decision when no subject can change it (the same for every person), at once; otherwise `undefined`. */
 export function knownDecision(context: RequestContext, coordinate: string): Decision | undefined {
-  return staticDecision(context.policies, context.caller, coordinate);
+  return context.callerDecisions.decision(coordinate);
 }
 
 async function decide(context: RequestContext, coordinate: string, subject: Subject | undefined): Promise<Decision> {
@@ -36,8 +35,9 @@ async function decide(context: RequestContext, coordinate: string, subject: Subj
   // A field without a policy is denied once per kind of caller (static-decisions.ts) and never gets here.
   if (!policy) throw new Error(`No policy covers ${coordinate}`);
   // Fields of a household and its members follow the row rule; other fields leave it to their root resolver.
-  const standing = subject && dependsOnInvolvement(policies, policy, caller) ? await standingOf(context, subject) : NOT_ABOUT_A_HOUSEHOLD;
-  if (!dependsOnConsent(policies, policy, caller)) return decidedByStanding(context, policy, standing);
+  const dependence = context.callerDecisions.dependence(coordinate);
+  const standing = subject && dependence.onInvolvement ? await standingOf(context, subject) : NOT_ABOUT_A_HOUSEHOLD;
+  if (!dependence.onConsent) return decidedByStanding(context, policy, standing);
   if (subject?.kind !== 'person') {
     return { allowed: false, coordinate, code: 'FORBIDDEN', category: policy.category, reason: 'No single person to check consent for', options: [] };
   }

@@ -13,6 +13,7 @@ import type { Decision } from '../policy/decide.ts';
 import type { AuditScope } from '../audit/audited-change.ts';
 import type { Standing } from '../policy/need-to-know.ts';
 import { createStandingLoader } from '../involvement/standing-loader.ts';
+import { callerDecisions, type CallerDecisions } from './static-decisions.ts';
 
 /** An object's data subject; or accounted for by the root field that returned it; or not known (fail closed). */
 export const ACCOUNTED_BY_ROOT = 'accounted-by-root';
@@ -36,6 +37,8 @@ export interface RequestContext {
   /** Where the caller stands with a household (involvement, break-the-glass), per household id. */
   standing: DataLoader<string, Standing>;
   accessLog: AccessLog;
+  /** The caller's decisions that no subject can change, shared with requests of the same kind of caller. */
+  callerDecisions: CallerDecisions;
   /** Policy decisions made in this request, per subject and field (src/request/field-decision.ts). */
   decisions: Map<string, Promise<Decision>>;
   /** Decisions that depend on where the caller stands with a household only, per standing and field. */
@@ -59,6 +62,7 @@ export function createRequestContext(deps: { prisma: PrismaClient; protector: Su
     consents: createConsentLoader(deps.prisma),
     standing: createStandingLoader(deps.prisma, caller),
     accessLog: new AccessLog(),
+    callerDecisions: callerDecisions(deps.policies, caller),
     decisions: new Map(),
     decisionsByStanding: new Map(),
     subjects: new WeakMap(),

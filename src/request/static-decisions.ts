@@ -17,32 +17,62 @@ import type { PolicySet } from '../policy/policy-types.ts';
  */
 const MAX_CALLER_KINDS = 500;
 
-const SUBJECT_DEPENDENT = 'subject-dependent';
+/** What a subject-dependent field's decision depends on, for this caller. */
+export interface SubjectDependence {
+  onConsent: boolean;
+  onInvolvement: boolean;
+}
 
-type CallerTable = Map<string, Decision | typeof SUBJECT_DEPENDENT>;
+type Entry = { decision: Decision } | { dependence: SubjectDependence };
 
-const tables = new WeakMap<PolicySet, LRUCache<string, CallerTable>>();
+/**
+ * One kind of caller's decisions, field by field, worked out when first asked. A request holds its
+ * caller's table (src/request/request-context.ts), so a field costs one map look-up.
+ */
+export class CallerDecisions {
+  private readonly entries = new Map<string, Entry>();
 
-/** The decision for a field of this caller when no subject can change it; `undefined` when one can. */
-export function staticDecision(policies: PolicySet, caller: Caller, coordinate: string): Decision | undefined {
-  const table = callerTable(policies, caller);
-  let entry = table.get(coordinate);
-  if (entry === undefined) {
-    entry = decideStatically(policies, caller, coordinate);
-    table.set(coordinate, entry);
+  constructor(
+    private readonly policies: PolicySet,
+    private readonly caller: Caller,
+  ) {}
+
+  /** The decision for a field when no subject can change it; `undefined` when one can. */
+  decision(coordinate: string): Decision | undefined {
+    const entry = this.entry(coordinate);
+    return 'decision' in entry ? entry.decision : undefined;
   }
-  return entry === SUBJECT_DEPENDENT ? undefined : entry;
+
+  /** For a field whose decision depends on the subject: on what (consent, involvement). */
+  dependence(coordinate: string): SubjectDependence {
+    const entry = this.entry(coordinate);
+    return 'dependence' in entry ? entry.dependence : { onConsent: false, onInvolvement: false };
+  }
+
+  private entry(coordinate: string): Entry {
+    let entry = this.entries.get(coordinate);
+    if (!entry) {
+      entry = this.decide(coordinate);
+      this.entries.set(coordinate, entry);
+    }
+    return entry;
+  }
+
+  private decide(coordinate: string): Entry {
+    const { policies, caller } = this;
+    const policy = policies.fields.get(coordinate);
+    // A field without a policy is denied; the policy check at start-up makes this unreachable in practice.
+    if (!policy) return { decision: frozen({ allowed: false, coordinate, code: 'FORBIDDEN', reason: `No policy covers ${coordinate}`, options: [] }) };
+    const dependence = { onConsent: dependsOnConsent(policies, policy, caller), onInvolvement: dependsOnInvolvement(policies, policy, caller) };
+    if (dependence.onConsent || dependence.onInvolvement) return { dependence };
+    return { decision: frozen(decideField(policies, policy, caller, [], new Date(), NOT_ABOUT_A_HOUSEHOLD)) };
+  }
 }
 
-function decideStatically(policies: PolicySet, caller: Caller, coordinate: string): Decision | typeof SUBJECT_DEPENDENT {
-  const policy = policies.fields.get(coordinate);
-  // A field without a policy is denied; the policy check at start-up makes this unreachable in practice.
-  if (!policy) return frozen({ allowed: false, coordinate, code: 'FORBIDDEN', reason: `No policy covers ${coordinate}`, options: [] });
-  if (dependsOnConsent(policies, policy, caller) || dependsOnInvolvement(policies, policy, caller)) return SUBJECT_DEPENDENT;
-  return frozen(decideField(policies, policy, caller, [], new Date(), NOT_ABOUT_A_HOUSEHOLD));
-}
+const tables = new WeakMap<PolicySet, LRUCache<string, CallerDecisions>>();
 
-function callerTable(policies: PolicySet, caller: Caller): CallerTable {
+/** The decisions of this kind of caller under this policy set, shared by all requests of such callers. */
+export function callerDecisions(policies: PolicySet, caller: Caller): CallerDecisions {
   let callers = tables.get(policies);
   if (!callers) {
     callers = new LRUCache({ max: MAX_CALLER_KINDS });
@@ -52,10 +82,16 @@ function callerTable(policies: PolicySet, caller: Caller): CallerTable {
   const key = [caller.organisationId, caller.purpose, ...[...caller.roles].sort()].join('\u0000');
   let table = callers.get(key);
   if (!table) {
-    table = new Map();
+    // Shared by every professional of this kind: without whose it was first.
+    table = new CallerDecisions(policies, { subject: '', organisationId: caller.organisationId, purpose: caller.purpose, roles: [...caller.roles] });
     callers.set(key, table);
   }
   return table;
+}
+
+/** The decision for a field of this caller when no subject can change it; `undefined` when one can. */
+export function staticDecision(policies: PolicySet, caller: Caller, coordinate: string): Decision | undefined {
+  return callerDecisions(policies, caller).decision(coordinate);
 }
 
 /** The decision and its options; the role and purpose lists in them are the policy set's own, read-only already. */

@@ -6,8 +6,12 @@ import { closeServer, listen, readBodyBytes } from '../../net/http-server.ts';
 
 /**
  * Serves a schema as GraphQL over HTTP (graphql-http, spec compliant) on node:http.
- * Routes: POST /graphql, GET /healthz. GET /graphql is refused: a query in the URL would carry BSNs.
+ * Routes: POST /graphql, GET /healthz, and any JSON POST routes given. GET /graphql is refused: a query
+ * in the URL would carry BSNs.
  */
+
+/** A JSON POST route besides /graphql; it may throw a `RequestRefusal`. */
+export type JsonPostHandler = (req: IncomingMessage, bytes: Buffer) => Promise<{ status: number; body: unknown }>;
 
 export interface GraphQLServiceOptions {
   name: string;
@@ -20,6 +24,8 @@ export interface GraphQLServiceOptions {
    * Throw a `RequestRefusal` to answer with that HTTP status and one GraphQL error, and nothing else.
    */
   contextFactory?: (req: IncomingMessage, body: string, bytes: Buffer) => OperationContext | Promise<OperationContext>;
+  /** More POST endpoints by path (e.g. /processing-log/query); they take no query string, only a body. */
+  postRoutes?: Record<string, JsonPostHandler>;
 }
 
 export interface RunningGraphQLService {
@@ -59,6 +65,8 @@ export async function startGraphQLService(options: GraphQLServiceOptions): Promi
     if (path === '/healthz') {
       return req.method === 'GET' || req.method === 'HEAD' ? sendJson(res, 200, { status: 'ok' }) : sendJson(res, 405, { error: 'method not allowed' }, { allow: 'GET' });
     }
+    const route = options.postRoutes?.[path];
+    if (route) return servePostRoute(req, res, route);
     if (path !== '/graphql') return sendJson(res, 404, { error: 'not found' });
     if (req.method !== 'POST') return sendJson(res, 405, { errors: [{ message: 'Use POST for GraphQL requests' }] }, { allow: 'POST' });
 
@@ -74,6 +82,21 @@ export async function startGraphQLService(options: GraphQLServiceOptions): Promi
     }
     const [payload, init] = await handle({ url: req.url ?? '/graphql', method: req.method, headers: req.headers, body, raw: req, context });
     if (!res.destroyed) res.writeHead(init.status, init.statusText, init.headers).end(payload);
+  }
+
+  async function servePostRoute(req: IncomingMessage, res: ServerResponse, route: JsonPostHandler): Promise<void> {
+    if (req.method !== 'POST') return sendJson(res, 405, { errors: [{ message: 'Use POST' }] }, { allow: 'POST' });
+    // Personal data never in a URL: a query string is refused, whatever it holds.
+    if ((req.url ?? '').includes('?')) return sendJson(res, 400, { errors: [{ message: 'Send the request in the body, not in the URL', extensions: { code: 'BAD_REQUEST' } }] });
+    const bytes = await readBodyBytes(req, MAX_BODY_BYTES);
+    if (bytes === undefined) return sendJson(res, 413, { errors: [{ message: 'Request body too large' }] }, { connection: 'close' });
+    try {
+      const { status, body } = await route(req, bytes);
+      return sendJson(res, status, body);
+    } catch (error) {
+      if (!(error instanceof RequestRefusal)) throw error;
+      return sendJson(res, error.status, { errors: [{ message: error.message, extensions: { code: error.code } }] }, error.headers);
+    }
   }
 
   const server = createServer((req, res) => {

@@ -10,6 +10,7 @@ import { BodyDigestMismatch, createHubTokenVerifier, HubTokenRefused, type HubKe
 import { loadAdapterLogKey } from './log-key.ts';
 import { peopleByBsnResolver } from './people-by-bsn.ts';
 import { ProcessingLog } from './processing-log.ts';
+import { createProcessingLogQueryHandler, PROCESSING_LOG_QUERY_PATH } from './processing-log-query.ts';
 import type { AdapterRequestContext } from './request-context.ts';
 import { selectedCoordinates } from './selected-fields.ts';
 import { traceFrom } from './trace-context.ts';
@@ -47,16 +48,13 @@ export function createAdapterSchema(definition: AdapterDefinition<unknown>): Gra
   return schema;
 }
 
-/** Serves an adapter over HTTP: POST /graphql for the hub (hub token required), GET /healthz. */
+/** Serves an adapter over HTTP: POST /graphql and POST /processing-log/query for the hub (hub token required), GET /healthz. */
 export async function startAdapter(definition: AdapterDefinition<unknown>, options: AdapterServerOptions): Promise<RunningGraphQLService> {
   const schema = createAdapterSchema(definition);
   const log = logger.child({ adapter: definition.name });
   const verify = createHubTokenVerifier(definition.domain, options.hubKeys);
-  const processingLog = new ProcessingLog(
-    options.processingLogFile ?? path.join(options.dataDir, 'ldv', `${definition.name}.jsonl`),
-    definition.name,
-    await loadAdapterLogKey(options.dataDir),
-  );
+  const logKey = await loadAdapterLogKey(options.dataDir);
+  const processingLog = new ProcessingLog(options.processingLogFile ?? path.join(options.dataDir, 'ldv', `${definition.name}.jsonl`), definition.name, logKey);
   const timeBudgetMs = options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS;
 
   async function contextFor(req: IncomingMessage, body: string, bytes: Buffer): Promise<AdapterRequestContext> {
@@ -79,7 +77,9 @@ export async function startAdapter(definition: AdapterDefinition<unknown>, optio
     return { claims, trace, timeBudgetMs, processingLog, log };
   }
 
-  return startGraphQLService({ name: definition.name, schema, host: options.host, port: options.port ?? 0, contextFactory: contextFor });
+  // The subject access report asks the adapter what it processed about one person (processing-log-query.ts).
+  const postRoutes = { [PROCESSING_LOG_QUERY_PATH]: createProcessingLogQueryHandler({ verify, processingLog, logKey, log }) };
+  return startGraphQLService({ name: definition.name, schema, host: options.host, port: options.port ?? 0, contextFactory: contextFor, postRoutes });
 }
 
 /** The coordinates a request body selects; undefined when it does not parse (graphql-http answers 400). */

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
 import { describeWithPostgres } from '../support/postgres.ts';
 import { startTestHub, type TestHub } from '../support/hub.ts';
 import { loadOfficerContacts } from '../../src/supervision/officer-contact.ts';
@@ -180,6 +181,23 @@ describeWithPostgres('subject access report with the partners processing', (data
         expect(text).not.toMatch(/999918368|999918369/);
       }
     });
+  });
+
+  it('says the period starts at the oldest record kept once older ones were purged', async () => {
+    const db = new pg.Client({ connectionString: database().url });
+    await db.connect();
+    try {
+      const { rows } = await db.query('SELECT min(end_time) AS oldest FROM audit_record');
+      // A purge leaves a checkpoint (src/audit/audit-purge.ts); what it removed is gone from the log.
+      await db.query(`INSERT INTO audit_checkpoint (id, chain_id, last_seq, signed) VALUES ('00000000-0000-4000-8000-000000000001', 'test-chain', 1, 'test')`);
+      const linda = await report(officer);
+      expect(linda.periodFrom).toBe(new Date(rows[0].oldest).toISOString());
+      expect(linda.periodDescription).toContain('de oudste registratie die nog bewaard wordt');
+      expect(linda.periodDescription).toContain('1825 dagen');
+    } finally {
+      await db.query(`DELETE FROM audit_checkpoint WHERE chain_id = 'test-chain'`);
+      await db.end();
+    }
   });
 
   // Last: it stops an adapter.

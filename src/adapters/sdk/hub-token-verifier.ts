@@ -3,6 +3,7 @@ import { HUB_ISSUER } from '../../auth/hub-signing-key.ts';
 import { adapterAudience } from '../../auth/upstream-token.ts';
 import { bodyMatchesDigest, CONTENT_DIGEST_CLAIM } from '../../auth/request-digest.ts';
 import { ReplayGuard } from './replay-guard.ts';
+import { RequestRefusal } from './graphql-service.ts';
 
 /**
  * Checks the hub's token on an adapter request ("only the hub may ask"): signed by the hub key (ES256),
@@ -40,6 +41,12 @@ export class BodyDigestMismatch extends HubTokenRefused {
   constructor() {
     super('body-digest');
   }
+}
+
+/** The caller's answer to a refused hub token (401): which check failed stays in the operator's log. */
+export function hubTokenRefusal(error: unknown): RequestRefusal {
+  const message = error instanceof BodyDigestMismatch ? 'The request body does not match the digest signed in the hub token' : 'A valid hub token is required';
+  return new RequestRefusal(401, 'UNAUTHENTICATED', message, { 'www-authenticate': 'Bearer' });
 }
 
 const MAX_TOKEN_AGE = '120s';

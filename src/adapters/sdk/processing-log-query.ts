@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { isValidBsn } from '../../domain/bsn.ts';
 import type { Logger } from '../../observability/logger.ts';
 import { RequestRefusal } from './graphql-service.ts';
-import { BodyDigestMismatch, HubTokenRefused, type HubTokenVerifier } from './hub-token-verifier.ts';
+import { HubTokenRefused, hubTokenRefusal, type HubTokenVerifier } from './hub-token-verifier.ts';
 import { dataSubjectId } from './log-key.ts';
 import { readProcessingLog, type ProcessingLog, type ProcessingLogRecord } from './processing-log.ts';
 import { traceFrom } from './trace-context.ts';
@@ -97,8 +97,7 @@ export function createProcessingLogQueryHandler(deps: ProcessingLogQueryDependen
       claims = await deps.verify(req.headers.authorization, bytes);
     } catch (error) {
       deps.log.warn({ traceId: trace.traceId, reason: error instanceof HubTokenRefused ? error.reason : 'error' }, 'processing-log query refused: no valid hub token');
-      const message = error instanceof BodyDigestMismatch ? 'The request body does not match the digest signed in the hub token' : 'A valid hub token is required';
-      throw new RequestRefusal(401, 'UNAUTHENTICATED', message, { 'www-authenticate': 'Bearer' });
+      throw hubTokenRefusal(error);
     }
     if (claims.purpose !== PROCESSING_LOG_QUERY_PURPOSE || !claims.fields.includes(PROCESSING_LOG_QUERY_SCOPE)) {
       deps.log.warn({ traceId: trace.traceId }, 'processing-log query refused: token not for reading the processing log');

@@ -6,7 +6,7 @@ import { logger } from '../../observability/logger.ts';
 import { DEFAULT_TIME_BUDGET_MS } from '../adapter-config.ts';
 import type { AdapterDefinition } from './define-adapter.ts';
 import { RequestRefusal, startGraphQLService, type RunningGraphQLService } from './graphql-service.ts';
-import { BodyDigestMismatch, createHubTokenVerifier, HubTokenRefused, type HubKeys } from './hub-token-verifier.ts';
+import { createHubTokenVerifier, HubTokenRefused, hubTokenRefusal, type HubKeys } from './hub-token-verifier.ts';
 import { loadAdapterLogKey } from './log-key.ts';
 import { peopleByBsnResolver } from './people-by-bsn.ts';
 import { ProcessingLog } from './processing-log.ts';
@@ -65,8 +65,7 @@ export async function startAdapter(definition: AdapterDefinition<unknown>, optio
       claims = await verify(req.headers.authorization, bytes);
     } catch (error) {
       log.warn({ traceId: trace.traceId, reason: error instanceof HubTokenRefused ? error.reason : 'error' }, 'request refused: no valid hub token');
-      const message = error instanceof BodyDigestMismatch ? 'The request body does not match the digest signed in the hub token' : 'A valid hub token is required';
-      throw new RequestRefusal(401, 'UNAUTHENTICATED', message, { 'www-authenticate': 'Bearer' });
+      throw hubTokenRefusal(error);
     }
     const requested = requestedCoordinates(schema, body);
     const uncovered = requested?.filter((coordinate) => !claims.fields.includes(coordinate)) ?? [];

@@ -68,6 +68,6 @@ async function writeReport(report: SubjectAccessReport, out: string): Promise<nu
   await writeFile(jsonFile, `${JSON.stringify(report, null, 2)}\n`, { mode: 0o600 });
   await writeFile(htmlFile, renderReportHtml(report), { mode: 0o600 });
   const unavailable = report.partnersUnavailable.length > 0 ? `; could not be asked: ${report.partnersUnavailable.join(', ')}` : '';
-  console.log(`${report.accessCount} access(es) and ${report.partnerProcessing.length} partner processing record(s) reported${unavailable}:\n  ${jsonFile}\n  ${htmlFile}`);
+  console.log(`${report.accessCount} access(es) reported, with ${report.partnerProcessing.length} partner processing record(s)${unavailable}:\n  ${jsonFile}\n  ${htmlFile}`);
   return 0;
 }

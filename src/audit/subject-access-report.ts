@@ -198,6 +198,7 @@ function basesOf(record: AuditRecord, policies: PolicySet): ReportBasis[] {
 
 function basisText(basis: ReportBasis): string {
   if (basis.kind === 'toestemming') return `uw toestemming (kenmerk ${basis.consentId})`;
-  if (basis.kind === 'wettelijke grondslag') return `wettelijke grondslag ${basis.name}: ${basis.description}`;
+  // The description, not the policy file's key: the reader knows the law by what it says.
+  if (basis.kind === 'wettelijke grondslag') return `wettelijke grondslag: ${basis.description}`;
   return basis.description;
 }

@@ -66,6 +66,8 @@ describeWithPostgres('subject access report with the partners processing', (data
     expect(access.categories).toEqual(expect.arrayContaining([WONEN, SCHULDEN]));
     expect(access.withheldCategories).toEqual([GGZ]);
     expect(access.text).toContain(`Gevraagd maar niet getoond: ${GGZ}`);
+    // Keys of the policy file stay out of the sentence the resident reads.
+    for (const key of ['wmo-wijkteam', 'wijkteam-ondersteuning', 'wijkteam-oost', 'wijkcoach']) expect(access.text).not.toContain(key);
 
     const inTrace = linda.partnerProcessing.filter((entry) => entry.traceId === traceId);
     expect(inTrace.map((entry) => entry.organisation).sort()).toEqual([SCHULDHULP, LINDE].sort());

@@ -202,6 +202,18 @@ describeWithPostgres('subject access report with the partners processing', (data
     }
   });
 
+  it('asks in several requests when there are more traces than one request may carry', async () => {
+    const { askPartnersForProcessing } = await import('../../src/audit/partner-processing.ts');
+    const { MAX_QUERY_TRACE_IDS } = await import('../../src/adapters/sdk/processing-log-query.ts');
+    const others = Array.from({ length: MAX_QUERY_TRACE_IDS + 100 }, (_, n) => (n + 1).toString(16).padStart(32, '0'));
+    const adapters = { housing: { url: hub.adapters.housing!.url, timeBudgetMs: 2_000 }, debt: { url: hub.adapters.debt!.url, timeBudgetMs: 2_000 }, care: { url: hub.adapters.care!.url, timeBudgetMs: 2_000 } };
+    const asker = { professional: 'fg.gemeente', organisationId: 'gemeente-utrecht', roles: ['hub-privacy-officer'], traceId: 'a'.repeat(32), spanId: 'b'.repeat(16) };
+    // Linda's trace last: in the second request to each adapter.
+    const answers = await askPartnersForProcessing({ adapters, hubKey: hub.hubKey }, ['housing', 'debt'], asker, LINDA, [...others, traceId]);
+    expect(answers.unavailable).toEqual([]);
+    expect(answers.records.filter(({ record }) => record.trace_id === traceId).map(({ domain }) => domain).sort()).toEqual(['debt', 'housing']);
+  });
+
   // Last: it stops an adapter.
   it('names an adapter that is down as unavailable, and keeps the rest of the report', async () => {
     await hub.adapters.debt!.close();

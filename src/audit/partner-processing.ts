@@ -106,8 +106,8 @@ async function askOne(hubKey: HubSigningKey, domain: Domain, endpoint: AdapterEn
     processingActivityId: asker.processingActivityId,
     contentDigest: contentDigest(body),
   });
-  // The adapter's origin, from its configured GraphQL endpoint: the BSN goes in the body, never the URL.
-  const response = await fetch(new URL(PROCESSING_LOG_QUERY_PATH, endpoint.url), {
+  // Beside the configured GraphQL endpoint (relative, so a proxy's path prefix is kept); the BSN goes in the body, never the URL.
+  const response = await fetch(new URL(`.${PROCESSING_LOG_QUERY_PATH}`, endpoint.url), {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, traceparent: `00-${asker.traceId}-${asker.spanId}-01` },
     body,

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createReadStream } from 'node:fs';
-import { rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readProcessingLog, startAdapter, type RunningGraphQLService } from '../../../src/adapters/sdk/index.ts';
@@ -87,15 +87,26 @@ describe('the processing log as an append stream', () => {
     expect((await ask(adapter, [K1], KEYS_ONLY)).body.data.peopleByBsn).toEqual([{ bsn: K1 }]);
   });
 
-  it('reopens the file on the next request after it could not be opened', async () => {
+  it('reopens the file on the next request after the stream failed', async () => {
+    // A folder where the log file should be: the stream fails to open (EISDIR) and is dropped.
+    const file = path.join(hub.dataDir, 'ldv', 'reopened.jsonl');
+    await mkdir(file, { recursive: true });
+    const adapter = await start(file);
+    expect((await ask(adapter, [K1])).body.errors?.[0].extensions?.code).toBe('PROCESSING_LOG_UNAVAILABLE');
+    await rmdir(file);
+    const result = await ask(adapter, [K2]);
+    expect(result.body.data.peopleByBsn).toEqual([{ bsn: K2, housing: KNOWN[K2] }]);
+    expect(await readProcessingLog(file)).toHaveLength(1);
+  });
+
+  it('creates the log folder on a later request when it could not at first', async () => {
     const blocker = path.join(hub.dataDir, 'not-a-folder');
-    const file = path.join(blocker, 'reopened.jsonl');
+    const file = path.join(blocker, 'later.jsonl');
     await writeFile(blocker, 'a file where the log folder should be');
     const adapter = await start(file);
     expect((await ask(adapter, [K1])).body.errors?.[0].extensions?.code).toBe('PROCESSING_LOG_UNAVAILABLE');
     await rm(blocker);
-    const result = await ask(adapter, [K2]);
-    expect(result.body.data.peopleByBsn).toEqual([{ bsn: K2, housing: KNOWN[K2] }]);
+    expect((await ask(adapter, [K2])).body.data.peopleByBsn).toEqual([{ bsn: K2, housing: KNOWN[K2] }]);
     expect(await readProcessingLog(file)).toHaveLength(1);
   });
 

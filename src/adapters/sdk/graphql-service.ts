@@ -1,6 +1,7 @@
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import { GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { createHandler, type OperationContext } from 'graphql-http';
+import { LRUCache } from 'lru-cache';
 import { logger, type Logger } from '../../observability/logger.ts';
 import { closeServer, listen, readBodyBytes } from '../../net/http-server.ts';
 
@@ -48,33 +49,46 @@ export class RequestRefusal extends Error {
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * Parsed and validated documents by query text. The hub sends the same few query texts over and over
+ * (only the variables change), and validation costs more than execution: a document is parsed and
+ * validated once per text. Bounded by the characters held (lru-cache drops the least recently used).
+ */
+const VALID_DOCUMENTS_MAX_CHARS = 4 * 1024 * 1024;
 
 export async function startGraphQLService(options: GraphQLServiceOptions): Promise<RunningGraphQLService> {
   const host = options.host ?? '127.0.0.1';
   const log = logger.child({ component: 'graphql-service', adapter: options.name });
   const { contextFactory, checkDocument, schema } = options;
+  const validDocuments = new LRUCache<string, DocumentNode>({ maxSize: VALID_DOCUMENTS_MAX_CHARS, sizeCalculation: (_document, query) => Math.max(query.length, 1) });
 
   const handle = createHandler<IncomingMessage, OperationContext, OperationContext>({
     schema,
     context: (req) => req.context,
     formatError: (error) => maskInternal(error, log),
-    // Parse and validate here, once, and hand graphql-http the result: it then executes this document as is.
+    // Parse and validate here (once per query text), and hand graphql-http the result: it then executes
+    // this very document, without parsing or validating it again.
     onSubscribe: (req, params) => {
+      const cached = validDocuments.get(params.query);
       let document: DocumentNode;
       try {
-        document = parse(params.query);
+        document = cached ?? parse(params.query);
       } catch (error) {
         if (error instanceof GraphQLError) return [error]; // a syntax error: 400, as graphql-http answers it
         throw error;
       }
       try {
+        // Every request: what the document may select depends on this request's context.
         checkDocument?.(document, req.context);
       } catch (error) {
         if (error instanceof RequestRefusal) return refusalResponse(error);
         throw error;
       }
-      const invalid = validate(schema, document);
-      if (invalid.length > 0) return invalid;
+      if (!cached) {
+        const invalid = validate(schema, document);
+        if (invalid.length > 0) return invalid;
+        validDocuments.set(params.query, document);
+      }
       return { schema, document, operationName: params.operationName, variableValues: params.variables, contextValue: req.context };
     },
   });

@@ -87,10 +87,14 @@ export async function startAdapter(definition: AdapterDefinition<unknown>, optio
     return { claims, trace, timeBudgetMs, processingLog, log };
   }
 
+  // The service hands the same document object for the same query text: its coordinates are worked out once.
+  const coordinatesOf = new WeakMap<DocumentNode, string[]>();
   /** The fields the query selects (the parsed document the service then executes) must all be in the token. */
   function checkFieldsInToken(document: DocumentNode, context: unknown): void {
     const { claims, trace } = context as AdapterRequestContext;
-    const uncovered = selectedCoordinates(schema, document).filter((coordinate) => !claims.fields.includes(coordinate));
+    let selected = coordinatesOf.get(document);
+    if (!selected) coordinatesOf.set(document, (selected = selectedCoordinates(schema, document)));
+    const uncovered = selected.filter((coordinate) => !claims.fields.includes(coordinate));
     if (uncovered.length > 0) {
       log.warn({ traceId: trace.traceId, uncovered }, 'request refused: fields outside the hub token');
       throw new RequestRefusal(403, 'FORBIDDEN', 'The hub token does not cover the requested fields');

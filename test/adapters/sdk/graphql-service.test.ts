@@ -115,7 +115,7 @@ describe('startGraphQLService with checkDocument: one parse, checked and execute
       name: 'checked-service',
       schema,
       port: 0,
-      contextFactory: () => ({ allowed: ['Query.hello'] }),
+      contextFactory: (req: IncomingMessage) => ({ allowed: String(req.headers['x-allowed'] ?? 'Query.hello').split(',') }),
       checkDocument: (document, context) => {
         checked.push(document);
         const { allowed } = context as { allowed: string[] };
@@ -146,6 +146,16 @@ describe('startGraphQLService with checkDocument: one parse, checked and execute
     expect(result.status).toBe(403);
     expect(result.body).toEqual({ errors: [{ message: 'Not for you', extensions: { code: 'FORBIDDEN' } }] });
     expect(executed).toHaveLength(0);
+  });
+
+  it('checks a query text it has seen before against each request anew', async () => {
+    const query = '{ hello secret }';
+    const post = (allowed: string) => fetch(service.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-allowed': allowed }, body: JSON.stringify({ query }) });
+    const wide = await post('Query.hello,Query.secret');
+    expect(await wide.json()).toEqual({ data: { hello: 'hallo wereld', secret: 'geheim' } });
+    const narrow = await post('Query.hello');
+    expect(narrow.status).toBe(403);
+    expect(await narrow.json()).toEqual({ errors: [{ message: 'Not for you', extensions: { code: 'FORBIDDEN' } }] });
   });
 
   it('answers a syntax error with 400 without checking, and validates what it checked', async () => {

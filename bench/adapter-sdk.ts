@@ -118,9 +118,13 @@ async function benchAdapterCpu(variants: { label: string; root: string }[], call
         await drive(calls);
         const elapsed = performance.now() - started;
         const after = await adapter.cpu();
-        const cpuUs = (after.user - before.user + after.system - before.system) / calls;
-        results.set(variant.label, [...(results.get(variant.label) ?? []), cpuUs]);
-        console.log(`  round ${round + 1}, ${variant.label}: ${cpuUs.toFixed(0)} µs adapter CPU per call, ${((calls / elapsed) * 1000).toFixed(0)} calls/s`);
+        const userUs = (after.user - before.user) / calls;
+        const systemUs = (after.system - before.system) / calls;
+        results.set(variant.label, [...(results.get(variant.label) ?? []), userUs + systemUs]);
+        console.log(
+          `  round ${round + 1}, ${variant.label}: ${(userUs + systemUs).toFixed(0)} µs adapter CPU per call ` +
+            `(user ${userUs.toFixed(0)}, system ${systemUs.toFixed(0)}), ${((calls / elapsed) * 1000).toFixed(0)} calls/s`,
+        );
       } finally {
         await adapter.stop();
       }
@@ -131,7 +135,9 @@ async function benchAdapterCpu(variants: { label: string; root: string }[], call
 }
 
 async function startChild(root: string, jwks: unknown, dataDir: string) {
-  const child: ChildProcess = fork(HERE, ['--serve', root], { execArgv: ['--import', 'tsx', ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/adprof'] : [])], env: { ...process.env, LOG_LEVEL: 'silent' }, cwd: root });
+  // BENCH_CPU_PROF=<folder>: a V8 CPU profile of each adapter process, to see where its time goes.
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child: ChildProcess = fork(HERE, ['--serve', root], { execArgv: ['--import', 'tsx', ...profile], env: { ...process.env, LOG_LEVEL: 'silent' }, cwd: root });
   const reply = <T>(): Promise<T> => new Promise((resolve, reject) => {
     child.once('message', (message) => resolve(message as T));
     child.once('exit', (code) => reject(new Error(`adapter process exited (${code})`)));

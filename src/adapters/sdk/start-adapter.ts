@@ -60,13 +60,13 @@ export function createAdapterSchema(definition: AdapterDefinition<unknown>): Gra
 export async function startAdapter(definition: AdapterDefinition<unknown>, options: AdapterServerOptions): Promise<RunningGraphQLService> {
   const schema = createAdapterSchema(definition);
   const log = logger.child({ adapter: definition.name });
-  const ownGuard = options.replayGuard ? undefined : replayGuardFor(options);
-  const verify = createHubTokenVerifier(definition.domain, options.hubKeys, options.replayGuard ?? ownGuard);
   const processingLog = new ProcessingLog(
     options.processingLogFile ?? path.join(options.dataDir, 'ldv', `${definition.name}.jsonl`),
     definition.name,
     await loadAdapterLogKey(options.dataDir),
   );
+  const ownGuard = options.replayGuard ? undefined : replayGuardFor(options);
+  const verify = createHubTokenVerifier(definition.domain, options.hubKeys, options.replayGuard ?? ownGuard);
   const timeBudgetMs = options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS;
 
   async function contextFor(req: IncomingMessage, _body: string, bytes: Buffer): Promise<AdapterRequestContext> {
@@ -111,7 +111,10 @@ export async function startAdapter(definition: AdapterDefinition<unknown>, optio
         await service.close();
       } finally {
         // After the last request: its lines are flushed to disk and the file closed.
-        await Promise.allSettled([processingLog.close(), ownGuard?.close()]);
+        const closed = await Promise.allSettled([processingLog.close(), ownGuard?.close()]);
+        for (const outcome of closed) {
+          if (outcome.status === 'rejected') log.error({ errorName: (outcome.reason as Error)?.name }, 'processing log or replay guard did not close cleanly');
+        }
       }
     },
   };

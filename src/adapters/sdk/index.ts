@@ -13,6 +13,8 @@ export { sourceUnavailable, withinTimeBudget } from './partner-failure.ts';
 export { selectedCoordinates, domainFieldNames } from './selected-fields.ts';
 export { readProcessingLog, type ProcessingLogRecord } from './processing-log.ts';
 export { PROCESSING_LOG_QUERY_PATH, type ProcessingLogQuery, type ProcessingLogAnswer, type ProcessingLogAnswerRecord } from './processing-log-query.ts';
+export { InMemoryReplayGuard, ReplayGuardUnavailable, type ReplayGuard } from './replay-guard.ts';
+export { PostgresReplayGuard, type PostgresReplayGuardOptions } from './postgres-replay-guard.ts';
 export { loadAdapterLogKey, dataSubjectId } from './log-key.ts';
 export { traceFrom, type TraceContext } from './trace-context.ts';
 export { adapterAudience } from '../../auth/upstream-token.ts';

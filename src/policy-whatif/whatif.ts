@@ -1,4 +1,4 @@
-import type { PrismaClient } from '../db/generated/client.ts';
+import type { Prisma, PrismaClient } from '../db/generated/client.ts';
 import type { PolicySet } from '../policy/policy-types.ts';
 import type { Period } from './period.ts';
 import { replayAccessLog } from './replay.ts';
@@ -12,9 +12,13 @@ const READ_ONLY_TRANSACTION = { maxWait: 10_000, timeout: 30 * 60_000 };
  * change anything and sees one consistent state of the log and the facts.
  */
 export function whatIfReadOnly(prisma: PrismaClient, candidate: PolicySet, label: string, period: Period): Promise<WhatIfReport> {
-  return prisma.$transaction(async (tx) => {
-    await tx.$executeRawUnsafe('SET TRANSACTION READ ONLY');
-    return replayAccessLog(tx, candidate, label, period);
-  }, READ_ONLY_TRANSACTION);
+  return inReadOnlyTransaction(prisma, (tx) => replayAccessLog(tx, candidate, label, period));
 }
 
+/** Runs `work` in a transaction in which the database refuses every write. */
+export function inReadOnlyTransaction<T>(prisma: PrismaClient, work: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
+  return prisma.$transaction(async (tx) => {
+    await tx.$executeRawUnsafe('SET TRANSACTION READ ONLY');
+    return work(tx);
+  }, READ_ONLY_TRANSACTION);
+}

@@ -11,6 +11,7 @@ import { allDemoPeople, DEMO_HOUSEHOLDS } from '../../src/demo/population.ts';
 import { publicSchemaForPolicyCheck } from '../../src/hub/start-hub.ts';
 import { parseCandidate } from '../../src/policy-whatif/candidate.ts';
 import { replayAccessLog } from '../../src/policy-whatif/replay.ts';
+import { inReadOnlyTransaction } from '../../src/policy-whatif/whatif.ts';
 import type { WhatIfReport } from '../../src/policy-whatif/report.ts';
 import { reportAsText } from '../../src/policy-whatif/report-text.ts';
 import { runAuditCli } from '../cli/audit-cli.ts';
@@ -163,15 +164,48 @@ describeWithPostgres('policy:whatif: the access log replayed against a candidate
     const output = `${reportAsText(report)}\n${JSON.stringify(report)}`;
     const { rows: records } = await db.query('SELECT id, trace_id, subject_key, professional FROM audit_record');
     const { rows: consents } = await db.query('SELECT id FROM consent');
-    const forbidden = [
+    const forbidden = [...new Set([
       ...allDemoPeople().flatMap((person) => [person.bsn, person.id, person.givenName, person.familyName]),
       ...DEMO_HOUSEHOLDS.map((household) => household.id),
       ...records.flatMap((record) => [record.id, record.trace_id, record.subject_key, record.professional]),
       ...consents.map((consent) => consent.id),
-    ];
+    ])];
     expect(forbidden.length).toBeGreaterThan(50);
-    for (const value of forbidden) expect(output, value).not.toContain(value);
+    const leaks = (text: string) => forbidden.filter((value) => text.includes(value));
+    expect(leaks(output)).toEqual([]);
     expect(output).toContain('Person.care');
+    // The check itself catches a report that names a professional (the broken variant).
+    expect(leaks(`${output}${JSON.stringify({ professional: records[0].professional })}`)).toEqual([records[0].professional]);
+  });
+
+  it('an involvement ended after the access still counts at the access time (time travel)', async () => {
+    await db.query(`UPDATE involvement SET ends_at = now(), ended_by = 'test' WHERE purpose = 'vroegsignalering-schulden'`);
+    const signalling = candidate(...WMO_FOR_SIGNALLING);
+    const report = await replayAccessLog(prisma, signalling, 'candidate.yaml', everything());
+    expect(report.totals.withheldThenReleased).toBe(2 * signallingRecords);
+
+    // The broken variant: the standing taken now instead of at the record's time. The assertion must then fail.
+    vi.resetModules();
+    vi.doMock('../../src/involvement/standing-loader.ts', async (original) => {
+      const real = await original<typeof import('../../src/involvement/standing-loader.ts')>();
+      return { ...real, createStandingLoader: (reader: Parameters<typeof real.createStandingLoader>[0], caller: Parameters<typeof real.createStandingLoader>[1]) => real.createStandingLoader(reader, caller) };
+    });
+    try {
+      const broken = await import('../../src/policy-whatif/replay.ts');
+      const wrong = await broken.replayAccessLog(prisma, signalling, 'candidate.yaml', everything());
+      expect(() => expect(wrong.totals.withheldThenReleased).toBe(2 * signallingRecords)).toThrow();
+      expect(wrong.totals.withheldThenReleased).toBe(0);
+    } finally {
+      vi.doUnmock('../../src/involvement/standing-loader.ts');
+      vi.resetModules();
+    }
+  });
+
+  it('reads in a transaction the database keeps read-only: a write inside it is refused', async () => {
+    const write = (tx: { $executeRawUnsafe(sql: string): Promise<number> }) => tx.$executeRawUnsafe(`UPDATE audit_record SET purpose = 'x' WHERE false`);
+    await expect(inReadOnlyTransaction(prisma, write)).rejects.toThrow(/read-only transaction/);
+    // Without READ ONLY (the broken variant) the same statement runs.
+    await expect(prisma.$transaction((tx) => write(tx))).resolves.toBe(0);
   });
 
   it('the CLI as a process against PostgreSQL: a report, exit 0; bad input exit 2 with a clear message', { timeout: 300_000 }, async () => {

@@ -2,8 +2,8 @@ import type { PrismaClient } from '../db/generated/client.ts';
 import type { Caller } from '../auth/caller.ts';
 import { type ConsentRecord, consentAsOf } from '../consent/consent-record.ts';
 import { createStandingLoader } from '../involvement/standing-loader.ts';
+import { lookupStanding } from '../involvement/involvement-guard.ts';
 import type { PolicySet } from '../policy/policy-types.ts';
-import type { Standing } from '../policy/need-to-know.ts';
 import type { Subject } from '../audit/access-log.ts';
 import { type DecisionFacts, decideWithFacts } from '../request/field-decision.ts';
 import type { Period } from './period.ts';
@@ -107,17 +107,28 @@ async function replayRecord(reader: WhatIfReader, candidate: PolicySet, record: 
   }
 }
 
+/** The facts of one record's time; `lookupAllowed` is the look-ups' own row rule (src/involvement/involvement-guard.ts). */
+interface RecordFacts extends DecisionFacts {
+  lookupAllowed(policies: PolicySet): Promise<boolean>;
+}
+
 /** The facts as they stood at the record's start, each looked up only when a decision asks for it. */
-function factsAt(reader: WhatIfReader, caller: Caller, at: Date, record: ReplayedRecord, person: { id: string; householdId: string } | undefined, page: PageFacts): DecisionFacts {
-  let standing: Promise<Standing> | undefined;
+function factsAt(reader: WhatIfReader, caller: Caller, at: Date, record: ReplayedRecord, person: { id: string; householdId: string } | undefined, page: PageFacts): RecordFacts {
+  // The run-time rule for involvement and grants, asked for the record's moment, once per record.
+  const standing = createStandingLoader(reader, caller, () => at);
+  const household = () => {
+    if (!person) throw new UnknownFact('PERSON_GONE');
+    if (record.breakGlassGrantId && !page.grants.has(record.breakGlassGrantId)) throw new UnknownFact('GRANT_GONE');
+    // The person's current household: the registration keeps no history of moves.
+    return person.householdId;
+  };
   return {
     at,
     async standingOf() {
-      if (!person) throw new UnknownFact('PERSON_GONE');
-      if (record.breakGlassGrantId && !page.grants.has(record.breakGlassGrantId)) throw new UnknownFact('GRANT_GONE');
-      // The run-time rule for involvement and grants, asked for the record's moment, once per record. The
-      // household is the person's current one: the registration keeps no history of moves.
-      return (standing ??= createStandingLoader(reader, caller, () => at).load(person.householdId));
+      return standing.load(household());
+    },
+    async lookupAllowed(policies) {
+      return (await lookupStanding({ policies, caller, standing }, household())).allowed;
     },
     async consentsOf() {
       if (!person) throw new UnknownFact('PERSON_GONE');
@@ -129,24 +140,24 @@ function factsAt(reader: WhatIfReader, caller: Caller, at: Date, record: Replaye
   };
 }
 
-async function outcomeOf(candidate: PolicySet, caller: Caller, field: string, releasedThen: boolean, person: { id: string } | undefined, facts: DecisionFacts): Promise<Outcome> {
+async function outcomeOf(candidate: PolicySet, caller: Caller, field: string, releasedThen: boolean, person: { id: string } | undefined, facts: RecordFacts): Promise<Outcome> {
   const isRoot = field.startsWith('Query.') || field.startsWith('Mutation.');
   // Whose field it is, as the gateway decided it: a person's data for that person, most roots for nobody.
   const subject: Subject | undefined = !isRoot || ROOTS_DECIDED_FOR_THEIR_PERSON.has(field) ? { kind: 'person', id: person?.id ?? '' } : undefined;
-  let decision;
   try {
-    decision = await decideWithFacts(candidate, caller, field, subject, facts);
+    const decision = await decideWithFacts(candidate, caller, field, subject, facts);
+    if (releasedThen && !decision.allowed) return { kind: 'releasedThenWithheld', code: decision.code };
+    if (releasedThen || !decision.allowed) return { kind: 'unchanged' };
+    if (!isRoot) return { kind: 'withheldThenReleased' };
+    // A root withheld though its policy allows it was refused by its resolver's own row rule, which the
+    // log does not name. A look-up (basis none: it releases nothing itself) has one rule, replayed here;
+    // the changes (consent, involvement) have their own, and are not guessed.
+    if (candidate.fields.get(field)?.bases[0]?.kind !== 'none') return { kind: 'unknown', reason: 'ROOT_RULE' };
+    return (await facts.lookupAllowed(candidate)) ? { kind: 'withheldThenReleased' } : { kind: 'unchanged' };
   } catch (error) {
     if (error instanceof UnknownFact) return { kind: 'unknown', reason: error.reason };
     throw error;
   }
-  if (releasedThen && !decision.allowed) return { kind: 'releasedThenWithheld', code: decision.code };
-  if (!releasedThen && decision.allowed) {
-    // A root's resolver applies its own row rule after the policy (a look-up of a household the caller is
-    // not involved with); the log records that it was withheld, not why, so the candidate cannot tell.
-    return isRoot ? { kind: 'unknown', reason: 'ROOT_RULE' } : { kind: 'withheldThenReleased' };
-  }
-  return { kind: 'unchanged' };
 }
 
 /** The consent ids a record names as the basis of released fields (`consent:<id>`). */

@@ -21,7 +21,7 @@ export const UNKNOWN_REASONS: Record<UnknownReason, string> = {
   PERSON_GONE: 'the person is no longer in the case registration (their household and consents cannot be looked up)',
   GRANT_GONE: 'the break-the-glass grant the record names is no longer in the database',
   CONSENT_GONE: 'a consent the record names as the basis is no longer in the database',
-  ROOT_RULE: "withheld then by a query or mutation's own row rule, which the log does not record the reason of",
+  ROOT_RULE: 'withheld then by a change\'s own rule (recording a consent, adding or ending an involvement), which the log does not record the reason of',
 };
 
 export interface Counts {

@@ -60,6 +60,10 @@ describeWithPostgres('policy:whatif: the access log replayed against a candidate
       const response = await hub.query(coach, `{ household(id: "${id}") { address { street } members { givenName care { inCare } } } }`);
       expect(response.status).toBe(200);
     }
+    // Wijkteam West is not involved with hh-1001: its look-up by BSN answers as for nobody, recorded as withheld.
+    const west = await hub.token({ organisationId: 'wijkteam-west', subject: 'noor.visser' });
+    const lookup = await hub.query(west, 'query ($bsn: String!) { householdByMemberBsn(bsn: $bsn) { id } }', { bsn: MOHAMMED.bsn });
+    expect(lookup.body.data).toEqual({ householdByMemberBsn: null });
     const { rows } = await db.query(`SELECT count(*)::int AS n FROM audit_record WHERE 'Person.care' = ANY(fields_released)`);
     careAccesses = rows[0].n;
     expect(careAccesses).toBe(1);
@@ -104,6 +108,14 @@ describeWithPostgres('policy:whatif: the access log replayed against a candidate
     expect(report.totals.withheldThenReleased).toBe(2 * signallingRecords);
     expect(report.categories.find((row) => row.category === 'adres')).toMatchObject({ withheldThenReleased: signallingRecords, description: 'Woonadres van het huishouden' });
     expect(report.totals.releasedThenWithheld).toBe(0);
+  });
+
+  it('a refused look-up is replayed with the look-up rule: released only under a candidate that exempts it from need to know', async () => {
+    const row = (report: WhatIfReport) => report.rows.find((r) => r.role === 'wijkcoach' && r.field === 'Query.householdByMemberBsn');
+    const same = await replayAccessLog(prisma, parseCandidate({ label: 'same.yaml', text: CURRENT }, schema), 'same.yaml', everything());
+    expect(row(same)).toMatchObject({ unchanged: 1, withheldThenReleased: 0, unknown: 0 });
+    const exempt = await replayAccessLog(prisma, candidate('involvementRequiredFor: [wmo-wijkteam, toestemmingsregistratie, consent]', 'involvementRequiredFor: [toestemmingsregistratie, consent]'), 'candidate.yaml', everything());
+    expect(row(exempt)).toMatchObject({ unchanged: 0, withheldThenReleased: 1, unknown: 0 });
   });
 
   it('the period filter replays only the records that started within it', async () => {

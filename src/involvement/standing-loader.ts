@@ -9,7 +9,7 @@ import type { Standing } from '../policy/need-to-know.ts';
  * grant for it. Two database round trips for all households of the request, read only when a decision
  * or look-up needs it; a new loader per request, so an involvement ended a moment ago counts at once.
  */
-export function createStandingLoader(prisma: PrismaClient, caller: Caller, now: () => Date = () => new Date()): DataLoader<string, Standing> {
+export function createStandingLoader(prisma: Pick<PrismaClient, 'involvement' | 'breakGlassGrant'>, caller: Caller, now: () => Date = () => new Date()): DataLoader<string, Standing> {
   return new DataLoader(async (householdIds) => {
     const at = now();
     const ids = [...householdIds];

@@ -10,10 +10,11 @@ import type { ProtectedSubject, SubjectKind } from './access-log.ts';
 import { missedLookupKey } from './missed-lookup.ts';
 import { decideForSubject } from '../request/field-decision.ts';
 import { officerScope } from '../supervision/officer-scope.ts';
+import { checkAccessLogIntegrity } from './access-log-integrity.ts';
 
 const ACCESS_LOG_SDL = readFileSync(new URL('../../schema/access-log.graphql', import.meta.url), 'utf8');
 
-type AccessLogContext = Pick<RequestContext, 'prisma' | 'protector' | 'policies' | 'accessLog' | 'caller'>;
+type AccessLogContext = Pick<RequestContext, 'prisma' | 'protector' | 'policies' | 'accessLog' | 'caller' | 'hubKey'>;
 
 interface FilterInput {
   bsn?: string | null;
@@ -57,6 +58,8 @@ export function createAccessLogSubschema() {
           const scope = officerScope(ctx.policies, ctx.caller);
           return buildSubjectAccessReport(await allAccessRecordsOf(ctx.prisma, scope, subjectKey), ctx.policies, scope);
         },
+        // Counts and hashes only: nothing about a data subject, so nothing to record per subject.
+        accessLogIntegrity: (_root, _args, ctx) => checkAccessLogIntegrity(ctx.prisma, ctx.hubKey.jwks),
       },
       AccessRecord: {
         startTime: (record: AuditRecord) => record.startTime.toISOString(),

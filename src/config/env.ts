@@ -4,6 +4,7 @@ import { type EdgeConfig, loadEdgeConfig } from '../edge/edge-config.ts';
 import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS } from '../auth/token-verifier.ts';
 import type { DatabaseTimeouts } from '../db/connect.ts';
 import { DEFAULT_ADMISSION, type AdmissionSettings } from '../edge/admission-settings.ts';
+import type { ConsoleOptions } from '../console/console-router.ts';
 
 /**
  * All configuration comes from environment variables (documented in README.md and docker-compose.yml).
@@ -41,6 +42,8 @@ export interface GatewayConfig {
   admission?: AdmissionSettings;
   /** PostgreSQL time limits (src/db/connect.ts); absent: none. */
   databaseTimeouts?: DatabaseTimeouts;
+  /** The privacy officer's console (src/console); absent: its defaults. */
+  console?: ConsoleOptions;
 }
 
 export const DEFAULT_PORTS = {

@@ -77,9 +77,23 @@ describeWithPostgres('privacy officer console in a real browser', (database) => 
       await expectAccessible('sign-in');
     });
 
+    it('refuses a token the hub cannot verify, and text that is no token at all', async () => {
+      const [header, payload] = officerToken.split('.');
+      await signIn(`${header}.${payload}.${'A'.repeat(86)}`);
+      await expect.poll(() => page.locator('#signin-error').textContent()).toMatch(/Aanmelden geweigerd.*De hub zegt: \S/);
+      await signIn('geen token');
+      await expect.poll(() => page.locator('#signin-error').textContent()).toContain('Dit is geen token');
+      expect(await page.locator('#main-nav').isHidden()).toBe(true);
+    });
+
     it('signs in an officer and searches the log by BSN, which never reaches a URL, storage or cookie', async () => {
       await signIn(officerToken);
       await page.locator('#log-title').waitFor();
+      // A BSN the hub refuses: its own message, announced, nothing else.
+      await page.getByLabel('BSN van de betrokkene').fill('123456789');
+      await page.getByRole('button', { name: 'Zoeken' }).click();
+      await expect.poll(() => page.locator('#log-error').textContent()).toBe('Invalid BSN: it must be 9 digits and pass the elfproef');
+      expect(await page.locator('#log-error').getAttribute('role')).toBe('alert');
       await page.getByLabel('BSN van de betrokkene').fill(BSN);
       await page.getByRole('button', { name: 'Zoeken' }).click();
       await page.locator('#log-rows tr').first().waitFor();
@@ -179,6 +193,21 @@ describeWithPostgres('privacy officer console in a real browser', (database) => 
         expect(await page.locator('#policy-unavailable').textContent()).toContain('nog niet beschikbaar');
       }
       await expectAccessible('policy');
+    });
+
+    it('runs no inline script, and keeps only plain structure of a policy fragment', async () => {
+      // The page's policy blocks a script element added at run time (as an injected one would be).
+      await page.evaluate(`(() => { const s = document.createElement('script'); s.textContent = 'window.__injected = 1'; document.body.append(s); })()`);
+      expect(await page.evaluate('typeof window.__injected')).toBe('undefined');
+      const hostile = '<h1>Beleid</h1><img src="x" onerror="window.__injected = 2"><script>window.__injected = 3</script>'
+        + '<p style="color:red" onclick="window.__injected = 4">tekst <a href="javascript:alert(1)">link</a></p><table><tr><th scope="col" class="x">veld</th></tr></table>';
+      const copied = await page.evaluate(`import('/console/safe-fragment.js').then(({ safeFragment }) => {
+        const box = document.createElement('div');
+        box.append(safeFragment(${JSON.stringify(hostile)}));
+        return box.innerHTML;
+      })`);
+      expect(copied).toBe('<h2>Beleid</h2><p>tekst link</p><table><tbody><tr><th scope="col">veld</th></tr></tbody></table>');
+      expect(await page.evaluate('typeof window.__injected')).toBe('undefined');
     });
 
     it('forgets the token and every result on Afmelden', async () => {

@@ -4,15 +4,13 @@ import pg from 'pg';
 import { describeWithPostgres } from '../support/postgres.ts';
 import { startTestHub, type TestHub } from '../support/hub.ts';
 import { chromiumAvailable, launchChromium, screenshotOnFailure, seriousAccessibilityViolations } from './browser.ts';
+import { DEMO_BSN as BSN, EMERGENCY_JUSTIFICATION as JUSTIFICATION, makeDemoActivity, signIn as signInAs } from './console-fixture.ts';
 
 /**
  * The privacy officer's console end to end in Debian's chromium, against a whole hub on a throw-away
  * PostgreSQL: sign-in by pasted token, a refused wijkcoach, the log search, the printed report, closing a
  * break-the-glass review, the policy and chain pages, sign-out; axe-core on every page.
  */
-
-const BSN = '999906318'; // Mohammed El Amrani, hh-1001 (fictional demo data)
-const JUSTIFICATION = 'Melding crisisdienst: dreigende uitzetting morgenochtend, regisseur van oost is onbereikbaar.';
 
 describeWithPostgres('privacy officer console in a real browser', (database) => {
   describe.skipIf(!chromiumAvailable)('with chromium', () => {
@@ -30,13 +28,7 @@ describeWithPostgres('privacy officer console in a real browser', (database) => 
       await db.connect();
       officerToken = await hub.token({ role: 'hub-privacy-officer' });
       coachToken = await hub.token({ role: 'wijkcoach' });
-      // Something to find: Oost's coach reads the household, West's coach declares an emergency for it.
-      expect((await hub.query(coachToken, '{ household(id: "hh-1001") { address { street } } }')).body.errors).toBeUndefined();
-      const westCoach = await hub.token({ role: 'wijkcoach', organisationId: 'wijkteam-west', subject: 'lotte.west' });
-      const declared = await hub.query(westCoach, 'mutation($i: DeclareEmergencyAccessInput!) { declareEmergencyAccess(input: $i) { id } }', {
-        i: { householdId: 'hh-1001', reasonCode: 'dreigende-dakloosheid', justification: JUSTIFICATION },
-      });
-      expect(declared.body.errors).toBeUndefined();
+      await makeDemoActivity(hub);
       browser = await launchChromium();
       page = await browser.newPage();
       page.on('request', (request) => requestedUrls.push(request.url()));
@@ -57,11 +49,7 @@ describeWithPostgres('privacy officer console in a real browser', (database) => 
       expect(violations, `${pageName}: ${JSON.stringify(violations, null, 1)}`).toEqual([]);
     }
 
-    async function signIn(token: string) {
-      await page.goto(`${hub.gateway.url}/console/`);
-      await page.getByLabel('Token').fill(token);
-      await page.getByRole('button', { name: 'Aanmelden' }).click();
-    }
+    const signIn = (token: string) => signInAs(page, hub, token);
 
     it('refuses a wijkcoach with the hub\'s own reason, and keeps the menu closed', async () => {
       await signIn(coachToken);

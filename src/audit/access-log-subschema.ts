@@ -10,10 +10,11 @@ import type { ProtectedSubject, SubjectKind } from './access-log.ts';
 import { missedLookupKey } from './missed-lookup.ts';
 import { decideForSubject } from '../request/field-decision.ts';
 import { officerScope } from '../supervision/officer-scope.ts';
+import { checkAccessLogIntegrity } from './access-log-integrity.ts';
 
 const ACCESS_LOG_SDL = readFileSync(new URL('../../schema/access-log.graphql', import.meta.url), 'utf8');
 
-type AccessLogContext = Pick<RequestContext, 'prisma' | 'protector' | 'policies' | 'accessLog' | 'caller' | 'traceId' | 'spanId' | 'processingActivityId' | 'reportSources'>;
+type AccessLogContext = Pick<RequestContext, 'prisma' | 'protector' | 'policies' | 'accessLog' | 'caller' | 'traceId' | 'spanId' | 'processingActivityId' | 'reportSources' | 'hubKey'>;
 
 interface FilterInput {
   bsn?: string | null;
@@ -60,6 +61,8 @@ export function createAccessLogSubschema() {
           const asker = { professional: caller.subject, organisationId: caller.organisationId, roles: caller.roles, processingActivityId: ctx.processingActivityId, traceId: ctx.traceId, spanId: ctx.spanId };
           return assembleSubjectAccessReport(ctx.prisma, ctx.policies, scope, { bsn, subjectKey }, ctx.reportSources ?? DEFAULT_REPORT_SOURCES, asker);
         },
+        // Counts and hashes only: nothing about a data subject, so nothing to record per subject.
+        accessLogIntegrity: (_root, _args, ctx) => checkAccessLogIntegrity(ctx.prisma, ctx.hubKey.jwks),
       },
       AccessRecord: {
         startTime: (record: AuditRecord) => record.startTime.toISOString(),

@@ -5,6 +5,7 @@ import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS } from '../auth/token-verifier.ts';
 import type { DatabaseTimeouts } from '../db/connect.ts';
 import { loadOfficerContacts, type OfficerContacts } from '../supervision/officer-contact.ts';
 import { DEFAULT_ADMISSION, type AdmissionSettings } from '../edge/admission-settings.ts';
+import type { ConsoleOptions } from '../console/console-router.ts';
 
 /**
  * All configuration comes from environment variables (documented in README.md and docker-compose.yml).
@@ -46,6 +47,8 @@ export interface GatewayConfig {
   officerContacts?: OfficerContacts;
   /** AUDIT_RETENTION_DAYS: how long access records are kept (a report says which period it covers). */
   auditRetentionDays?: number;
+  /** The privacy officer's console (src/console); absent: its defaults. */
+  console?: ConsoleOptions;
 }
 
 export const DEFAULT_AUDIT_RETENTION_DAYS = 1825;

@@ -36,6 +36,7 @@ import { DEFAULT_ADMISSION } from '../edge/admission-settings.ts';
 import { healthRoutes } from '../health/health-routes.ts';
 import { createReadiness } from '../health/readiness.ts';
 import { databaseUnavailablePlugin } from '../health/database-unavailable-plugin.ts';
+import { CONSOLE_PATH, consoleRouter } from '../console/console-router.ts';
 
 export interface GatewayDependencies {
   config: GatewayConfig;
@@ -133,6 +134,9 @@ export async function startGateway(deps: GatewayDependencies): Promise<RunningGa
       },
     }),
   );
+
+  // The privacy officer's console: static pages that talk to /graphql like any other front end.
+  app.use(CONSOLE_PATH, consoleRouter(config.console));
 
   app.use((_req, res) => {
     res.status(404).json({ errors: [{ message: 'Not found', extensions: { code: 'NOT_FOUND' } }] });

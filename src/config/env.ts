@@ -4,6 +4,7 @@ import { type EdgeConfig, loadEdgeConfig } from '../edge/edge-config.ts';
 import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS } from '../auth/token-verifier.ts';
 import type { DatabaseTimeouts } from '../db/connect.ts';
 import { DEFAULT_ADMISSION, type AdmissionSettings } from '../edge/admission-settings.ts';
+import { CONSOLE_OIDC_VARIABLES, type ConsoleOidcSettings, loadConsoleOidcSettings } from '../console/oidc/console-oidc.ts';
 
 /**
  * All configuration comes from environment variables (documented in README.md and docker-compose.yml).
@@ -41,6 +42,8 @@ export interface GatewayConfig {
   admission?: AdmissionSettings;
   /** PostgreSQL time limits (src/db/connect.ts); absent: none. */
   databaseTimeouts?: DatabaseTimeouts;
+  /** The privacy officers' console's sign-in through an identity provider; absent or null: paste a token. */
+  consoleOidc?: ConsoleOidcSettings | null;
 }
 
 export const DEFAULT_PORTS = {
@@ -103,6 +106,7 @@ export const ENVIRONMENT_VARIABLES: Record<string, string> = {
   SHUTDOWN_GRACE_MS: 'On SIGTERM/SIGINT: how long requests in flight may take to finish before connections are cut (default 10000); the process exits at most 5 s later',
   AUDIT_SEAL_INTERVAL_MS: "How often the gateway seals its access-log chain head with the hub key, when it moved (default 60000; 0 = only at shutdown)",
   AUDIT_SEAL_FILE: 'Append-only file outside the database where the gateway also writes each seal; audit:verify reads it (default ONTSCHOT_DATA_DIR/audit-seals.jsonl)',
+  ...CONSOLE_OIDC_VARIABLES,
 };
 
 /** What a stand-alone adapter needs: where to listen and which partner system to translate. */
@@ -179,6 +183,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       lockMs: positiveIntegerFromEnv(env, 'DATABASE_LOCK_TIMEOUT_MS', 1000),
       connectMs: positiveIntegerFromEnv(env, 'DATABASE_CONNECT_TIMEOUT_MS', 2000),
     },
+    consoleOidc: loadConsoleOidcSettings(env, Boolean(env.AUTH_JWKS_URL && env.AUTH_ISSUER)),
   };
 }
 

@@ -6,6 +6,7 @@ import type { DatabaseTimeouts } from '../db/connect.ts';
 import { loadOfficerContacts, type OfficerContacts } from '../supervision/officer-contact.ts';
 import { DEFAULT_ADMISSION, type AdmissionSettings } from '../edge/admission-settings.ts';
 import type { ConsoleOptions } from '../console/console-router.ts';
+import { CONSOLE_OIDC_VARIABLES, loadConsoleOidcSettings } from '../console/oidc/console-oidc.ts';
 
 /**
  * All configuration comes from environment variables (documented in README.md and docker-compose.yml).
@@ -123,6 +124,7 @@ export const ENVIRONMENT_VARIABLES: Record<string, string> = {
   SHUTDOWN_GRACE_MS: 'On SIGTERM/SIGINT: how long requests in flight may take to finish before connections are cut (default 10000); the process exits at most 5 s later',
   AUDIT_SEAL_INTERVAL_MS: "How often the gateway seals its access-log chain head with the hub key, when it moved (default 60000; 0 = only at shutdown)",
   AUDIT_SEAL_FILE: 'Append-only file outside the database where the gateway also writes each seal; audit:verify reads it (default ONTSCHOT_DATA_DIR/audit-seals.jsonl)',
+  ...CONSOLE_OIDC_VARIABLES,
 };
 
 /** What a stand-alone adapter needs: where to listen and which partner system to translate. */
@@ -201,6 +203,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     },
     officerContacts: loadOfficerContacts(env),
     auditRetentionDays: auditRetentionDaysFromEnv(env),
+    console: { oidc: loadConsoleOidcSettings(env, Boolean(env.AUTH_JWKS_URL && env.AUTH_ISSUER)) },
   };
 }
 

@@ -86,7 +86,14 @@ describe('the console\'s files', () => {
     expect(files.length).toBeGreaterThan(5);
     for (const file of files) {
       // Comments may name what the code must not do; the code itself may not do it.
-      const source = (await readFile(path.join(PUBLIC_DIR, file), 'utf8')).replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+      let source = (await readFile(path.join(PUBLIC_DIR, file), 'utf8')).replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+      if (file === 'oidc-sign-in.js') {
+        // The one exception: the PKCE verifier and state wait in sessionStorage while the page is left for
+        // the identity provider, under one key, removed on return; the code comes back in the query string.
+        const storageUses = source.match(/sessionStorage\.\w+\([^)]*\)/g) ?? [];
+        expect(storageUses).toEqual(['sessionStorage.setItem(PENDING_KEY, JSON.stringify({ codeVerifier, state })', 'sessionStorage.getItem(PENDING_KEY)', 'sessionStorage.removeItem(PENDING_KEY)']);
+        source = source.replace(/sessionStorage\.\w+\([^)]*\)/g, '').replace(/\.searchParams/g, '');
+      }
       expect(source, file).not.toMatch(/localStorage|sessionStorage|document\.cookie|indexedDB|innerHTML|outerHTML|insertAdjacentHTML|\.style\b|eval\(|new Function/);
       expect(source, file).not.toMatch(/method:\s*'GET'|location\.search|URLSearchParams/);
     }

@@ -4,16 +4,17 @@ import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { AuditRecord } from '../db/generated/client.ts';
 import { isValidBsn } from '../domain/bsn.ts';
 import type { RequestContext } from '../request/request-context.ts';
-import { allAccessRecordsOf, findAccessRecords, MAX_PAGE_SIZE, type AccessRecordFilter } from './access-record-query.ts';
-import { buildSubjectAccessReport } from './subject-access-report.ts';
+import { findAccessRecords, MAX_PAGE_SIZE, type AccessRecordFilter } from './access-record-query.ts';
+import { assembleSubjectAccessReport, DEFAULT_REPORT_SOURCES } from './report-assembly.ts';
 import type { ProtectedSubject, SubjectKind } from './access-log.ts';
 import { missedLookupKey } from './missed-lookup.ts';
 import { decideForSubject } from '../request/field-decision.ts';
 import { officerScope } from '../supervision/officer-scope.ts';
+import { checkAccessLogIntegrity } from './access-log-integrity.ts';
 
 const ACCESS_LOG_SDL = readFileSync(new URL('../../schema/access-log.graphql', import.meta.url), 'utf8');
 
-type AccessLogContext = Pick<RequestContext, 'prisma' | 'protector' | 'policies' | 'accessLog' | 'caller'>;
+type AccessLogContext = Pick<RequestContext, 'prisma' | 'protector' | 'policies' | 'accessLog' | 'caller' | 'traceId' | 'spanId' | 'processingActivityId' | 'reportSources' | 'hubKey'>;
 
 interface FilterInput {
   bsn?: string | null;
@@ -55,8 +56,13 @@ export function createAccessLogSubschema() {
           const subject: ProtectedSubject = { kind: known ? 'PERSON' : 'BSN', subjectKey, subjectEncrypted: ctx.protector.encrypt(bsn) };
           await recordOfficerRead(ctx, 'Query.subjectAccessReport', [subject], () => subject);
           const scope = officerScope(ctx.policies, ctx.caller);
-          return buildSubjectAccessReport(await allAccessRecordsOf(ctx.prisma, scope, subjectKey), ctx.policies, scope);
+          const { caller } = ctx;
+          // The partners are asked on the officer's behalf, under this request's trace (their own log records the read).
+          const asker = { professional: caller.subject, organisationId: caller.organisationId, roles: caller.roles, processingActivityId: ctx.processingActivityId, traceId: ctx.traceId, spanId: ctx.spanId };
+          return assembleSubjectAccessReport(ctx.prisma, ctx.policies, scope, { bsn, subjectKey }, ctx.reportSources ?? DEFAULT_REPORT_SOURCES, asker);
         },
+        // Counts and hashes only: nothing about a data subject, so nothing to record per subject.
+        accessLogIntegrity: (_root, _args, ctx) => checkAccessLogIntegrity(ctx.prisma, ctx.hubKey.jwks),
       },
       AccessRecord: {
         startTime: (record: AuditRecord) => record.startTime.toISOString(),

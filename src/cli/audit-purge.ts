@@ -5,15 +5,13 @@
  * embedded default while the hub runs, the running hub purges (it holds the data folder).
  */
 import { loadHubSigningKey } from '../auth/hub-signing-key.ts';
-import { integerFromEnv } from '../config/env.ts';
+import { auditRetentionDaysFromEnv } from '../config/env.ts';
 import { purgeExpiredRecords, retentionCutoff, type PurgeResult } from '../audit/audit-purge.ts';
 import { askRunningHub, runCli, withHubDatabase } from './audit-cli.ts';
 
-const DEFAULT_RETENTION_DAYS = 1825;
-
 runCli(async () => {
   // Checked before anything is opened: a bad value changes nothing.
-  const days = integerFromEnv(process.env, 'AUDIT_RETENTION_DAYS', DEFAULT_RETENTION_DAYS);
+  const days = auditRetentionDaysFromEnv();
   return withHubDatabase(
     'audit:purge',
     async (database, config) => {

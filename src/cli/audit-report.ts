@@ -3,6 +3,8 @@
  *
  *   npm run audit:report -- --bsn <bsn> [--out <dir>] [--token <officer token>]
  *
+ * The report lists the hub's accesses and what the partners' adapters processed about the person in the
+ * same requests (asked of each adapter within its time budget; one that does not answer is named).
  * The BSN is only an argument: it is searched by its keyed hash, and appears in no file name or file.
  * On the embedded default while the hub runs, the report is asked of the running hub through GraphQL
  * (`subjectAccessReport`, in the POST body), so the officer's read is logged like any other: with
@@ -17,8 +19,11 @@ import { loadHubDataKey } from '../crypto/hub-data-key.ts';
 import { createSubjectProtector } from '../crypto/subject-protection.ts';
 import { loadPolicyFile } from '../policy/policy-file.ts';
 import { publicSchemaForPolicyCheck } from '../hub/start-hub.ts';
-import { allAccessRecordsOf } from '../audit/access-record-query.ts';
-import { buildSubjectAccessReport, type SubjectAccessReport } from '../audit/subject-access-report.ts';
+import { randomBytes } from 'node:crypto';
+import { loadHubSigningKey } from '../auth/hub-signing-key.ts';
+import { ORGANISATIONS } from '../domain/organisations.ts';
+import { assembleSubjectAccessReport, DEFAULT_REPORT_SOURCES } from '../audit/report-assembly.ts';
+import type { SubjectAccessReport } from '../audit/subject-access-report.ts';
 import { renderReportHtml } from '../audit/report-html.ts';
 import { runCli, withHubDatabase } from './audit-cli.ts';
 import { reportFromRunningHub } from './report-from-hub.ts';
@@ -35,8 +40,16 @@ runCli(async () => {
     async (database, config) => {
       const policies = loadPolicyFile(config.policyFile, publicSchemaForPolicyCheck());
       const protector = createSubjectProtector(await loadHubDataKey(config.dataDir));
-      // Read from the data folder by whoever holds it (the hub is not running): the whole log, as hub-wide.
-      return buildSubjectAccessReport(await allAccessRecordsOf(database.prisma, { kind: 'hub' }, protector.lookupKey(bsn)), policies);
+      // Read from the data folder by whoever holds it (the hub is not running): the whole log, as hub-wide,
+      // and the adapters are asked with the hub's key on behalf of the municipality's officer.
+      const sources = {
+        partnerLogs: { adapters: config.adapters, hubKey: await loadHubSigningKey(config.dataDir) },
+        officerContacts: config.officerContacts ?? DEFAULT_REPORT_SOURCES.officerContacts,
+        retentionDays: config.auditRetentionDays ?? DEFAULT_REPORT_SOURCES.retentionDays,
+      };
+      const municipality = ORGANISATIONS.find((organisation) => organisation.kind === 'MUNICIPALITY')!;
+      const asker = { professional: 'audit:report', organisationId: municipality.id, roles: ['hub-privacy-officer'], traceId: randomBytes(16).toString('hex'), spanId: randomBytes(8).toString('hex') };
+      return assembleSubjectAccessReport(database.prisma, policies, { kind: 'hub' }, { bsn, subjectKey: protector.lookupKey(bsn) }, sources, asker);
     },
     async (hub, config) => {
       console.log(`The hub (pid ${hub.pid}) holds the data folder: the report is asked of it, and logged as a privacy officer's read.`);
@@ -54,6 +67,7 @@ async function writeReport(report: SubjectAccessReport, out: string): Promise<nu
   const htmlFile = path.join(outDir, `inzage-toegangslog-${stamp}.html`);
   await writeFile(jsonFile, `${JSON.stringify(report, null, 2)}\n`, { mode: 0o600 });
   await writeFile(htmlFile, renderReportHtml(report), { mode: 0o600 });
-  console.log(`${report.accessCount} access(es) reported:\n  ${jsonFile}\n  ${htmlFile}`);
+  const unavailable = report.partnersUnavailable.length > 0 ? `; could not be asked: ${report.partnersUnavailable.join(', ')}` : '';
+  console.log(`${report.accessCount} access(es) reported, with ${report.partnerProcessing.length} partner processing record(s)${unavailable}:\n  ${jsonFile}\n  ${htmlFile}`);
   return 0;
 }

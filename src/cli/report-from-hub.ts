@@ -12,12 +12,15 @@ import { DEMO_PROFILES } from './demo-tokens.ts';
 
 const REPORT_QUERY = `query SubjectAccessReportCli($bsn: String!) {
   subjectAccessReport(bsn: $bsn) {
-    title generatedAt accessCount summary
+    title generatedAt periodFrom periodTo periodDescription accessCount summary
+    officerContact { name email phone postalAddress url }
     accesses {
-      when organisationId organisation roles purpose purposeDescription categories withheldCategories
+      when organisationId organisation roles roleDescriptions purpose purposeDescription categories withheldCategories
       bases { kind consentId name description }
       text traceId recordId
     }
+    partnerProcessing { when organisation service purposeDescription categories traceId text }
+    partnersUnavailable
   }
 }`;
 

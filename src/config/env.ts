@@ -3,7 +3,10 @@ import { DOMAINS, type Domain } from '../domain/partner-domains.ts';
 import { type EdgeConfig, loadEdgeConfig } from '../edge/edge-config.ts';
 import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS } from '../auth/token-verifier.ts';
 import type { DatabaseTimeouts } from '../db/connect.ts';
+import { loadOfficerContacts, type OfficerContacts } from '../supervision/officer-contact.ts';
 import { DEFAULT_ADMISSION, type AdmissionSettings } from '../edge/admission-settings.ts';
+import type { ConsoleOptions } from '../console/console-router.ts';
+import { CONSOLE_OIDC_VARIABLES, loadConsoleOidcSettings } from '../console/oidc/console-oidc.ts';
 
 /**
  * All configuration comes from environment variables (documented in README.md and docker-compose.yml).
@@ -41,6 +44,18 @@ export interface GatewayConfig {
   admission?: AdmissionSettings;
   /** PostgreSQL time limits (src/db/connect.ts); absent: none. */
   databaseTimeouts?: DatabaseTimeouts;
+  /** Who a subject access report names as the privacy officer to contact; absent: the DEMO defaults. */
+  officerContacts?: OfficerContacts;
+  /** AUDIT_RETENTION_DAYS: how long access records are kept (a report says which period it covers). */
+  auditRetentionDays?: number;
+  /** The privacy officer's console (src/console); absent: its defaults. */
+  console?: ConsoleOptions;
+}
+
+export const DEFAULT_AUDIT_RETENTION_DAYS = 1825;
+
+export function auditRetentionDaysFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  return integerFromEnv(env, 'AUDIT_RETENTION_DAYS', DEFAULT_AUDIT_RETENTION_DAYS);
 }
 
 export const DEFAULT_PORTS = {
@@ -91,6 +106,12 @@ export const ENVIRONMENT_VARIABLES: Record<string, string> = {
   DATABASE_LOCK_TIMEOUT_MS: 'PostgreSQL lock_timeout of the hub\'s pool: a locked table fails the request in time (default 1000)',
   DATABASE_CONNECT_TIMEOUT_MS: 'How long the hub waits for a PostgreSQL connection, new or from the pool (default 2000)',
   AUDIT_RETENTION_DAYS: 'How long access records are kept before `npm run audit:purge` removes them (default 1825 days)',
+  ONTSCHOT_OFFICER_NAME: "The hub's privacy officer (the municipality's functionaris gegevensbescherming) as named in a subject access report (has a DEMO default)",
+  ONTSCHOT_OFFICER_EMAIL: "The hub's privacy officer's e-mail address in a subject access report (has a DEMO default)",
+  ONTSCHOT_OFFICER_PHONE: "The hub's privacy officer's phone number in a subject access report (has a DEMO default)",
+  ONTSCHOT_OFFICER_POSTAL_ADDRESS: "The hub's privacy officer's postal address in a subject access report (has a DEMO default)",
+  ONTSCHOT_OFFICER_URL: "A web page on how to reach the hub's privacy officer, in a subject access report (has a DEMO default)",
+  ONTSCHOT_OFFICER_CONTACTS: 'JSON { "<organisation id>": { "name", "email", "phone", "postalAddress", "url" } }: an organisation\'s own privacy officer, named in that officer\'s reports (default: none, the hub\'s officer is named)',
   AUTH_MAX_TOKEN_LIFETIME_SECONDS: 'Longest token lifetime (exp - iat) the gateway accepts (default 86400); tokens issued in the future are refused too',
   GRAPHQL_MAX_DEPTH: 'Deepest selection a query may have (default 10)',
   GRAPHQL_MAX_ALIASES: 'Most aliases a query may have (default 100)',
@@ -103,6 +124,7 @@ export const ENVIRONMENT_VARIABLES: Record<string, string> = {
   SHUTDOWN_GRACE_MS: 'On SIGTERM/SIGINT: how long requests in flight may take to finish before connections are cut (default 10000); the process exits at most 5 s later',
   AUDIT_SEAL_INTERVAL_MS: "How often the gateway seals its access-log chain head with the hub key, when it moved (default 60000; 0 = only at shutdown)",
   AUDIT_SEAL_FILE: 'Append-only file outside the database where the gateway also writes each seal; audit:verify reads it (default ONTSCHOT_DATA_DIR/audit-seals.jsonl)',
+  ...CONSOLE_OIDC_VARIABLES,
 };
 
 /** What a stand-alone adapter needs: where to listen and which partner system to translate. */
@@ -179,6 +201,9 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       lockMs: positiveIntegerFromEnv(env, 'DATABASE_LOCK_TIMEOUT_MS', 1000),
       connectMs: positiveIntegerFromEnv(env, 'DATABASE_CONNECT_TIMEOUT_MS', 2000),
     },
+    officerContacts: loadOfficerContacts(env),
+    auditRetentionDays: auditRetentionDaysFromEnv(env),
+    console: { oidc: loadConsoleOidcSettings(env, Boolean(env.AUTH_JWKS_URL && env.AUTH_ISSUER)) },
   };
 }
 

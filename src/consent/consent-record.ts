@@ -27,3 +27,16 @@ export function consentStatus(consent: ConsentRecord, now: Date): ConsentStatus 
 export function isActiveConsent(consent: ConsentRecord, now: Date): boolean {
   return consentStatus(consent, now) === 'ACTIVE';
 }
+
+/**
+ * The consent as it stood at a past moment (the policy dry run, src/policy-whatif): a withdrawal or a
+ * confirmation made after that moment had not happened yet. The hub itself never uses this: at run time a
+ * withdrawal counts at once, whatever a replica's clock says.
+ */
+export function consentAsOf(consent: ConsentRecord, at: Date): ConsentRecord {
+  return {
+    ...consent,
+    withdrawnAt: consent.withdrawnAt !== null && consent.withdrawnAt <= at ? consent.withdrawnAt : null,
+    confirmedAt: consent.confirmedAt !== null && consent.confirmedAt <= at ? consent.confirmedAt : null,
+  };
+}

@@ -17,6 +17,7 @@ import { AuthenticationError, createTokenVerifier, type TokenVerifier } from '..
 import type { Caller } from '../auth/caller.ts';
 import type { PolicySet } from '../policy/policy-types.ts';
 import { auditPlugin } from '../audit/audit-plugin.ts';
+import { DEFAULT_REPORT_SOURCES, type ReportSources } from '../audit/report-assembly.ts';
 import { AuditChain } from '../audit/audit-chain.ts';
 import { ChainSealer, chainSealPlugin } from '../audit/chain-sealer.ts';
 import { requestLog } from '../observability/request-log.ts';
@@ -35,6 +36,7 @@ import { DEFAULT_ADMISSION } from '../edge/admission-settings.ts';
 import { healthRoutes } from '../health/health-routes.ts';
 import { createReadiness } from '../health/readiness.ts';
 import { databaseUnavailablePlugin } from '../health/database-unavailable-plugin.ts';
+import { CONSOLE_PATH, consoleRouter } from '../console/console-router.ts';
 
 export interface GatewayDependencies {
   config: GatewayConfig;
@@ -73,6 +75,12 @@ export async function startGateway(deps: GatewayDependencies): Promise<RunningGa
   const executors = Object.fromEntries(DOMAINS.map((domain) => [domain, createUpstreamExecutor(domain, config.adapters[domain])])) as Record<Domain, ReturnType<typeof createUpstreamExecutor>>;
   const schema = applyFieldAuthorization(buildStitchedSchema(executors), policies);
 
+  // A subject access report asks the adapters for their processing logs (src/audit/partner-processing.ts).
+  const reportSources: ReportSources = {
+    partnerLogs: { adapters: config.adapters, hubKey },
+    officerContacts: config.officerContacts ?? DEFAULT_REPORT_SOURCES.officerContacts,
+    retentionDays: config.auditRetentionDays ?? DEFAULT_REPORT_SOURCES.retentionDays,
+  };
   const edge = createGatewayEdge(config.edge ?? loadEdgeConfig({}), { withoutLimits: deps.withoutEdgeLimitsForBenchmark });
   // One chain per gateway process: the access-log plugin appends to it, the sealer signs its head.
   const auditChain = new AuditChain(deps.sql);
@@ -120,12 +128,15 @@ export async function startGateway(deps: GatewayDependencies): Promise<RunningGa
           throw unauthenticated(error instanceof AuthenticationError ? error.message : 'The token could not be verified');
         }
         await edge.rateLimit(caller);
-        const context = createRequestContext({ prisma, protector, policies, hubKey }, caller, req.headers.traceparent as string | undefined);
+        const context = createRequestContext({ prisma, protector, policies, hubKey, reportSources }, caller, req.headers.traceparent as string | undefined);
         res.locals.traceId = context.traceId;
         return context;
       },
     }),
   );
+
+  // The privacy officer's console: static pages that talk to /graphql like any other front end.
+  app.use(CONSOLE_PATH, consoleRouter(config.console));
 
   app.use((_req, res) => {
     res.status(404).json({ errors: [{ message: 'Not found', extensions: { code: 'NOT_FOUND' } }] });

@@ -10,6 +10,8 @@
  *
  *   POST /audit/verify { externalSeals? }       → the chain verifier's result
  *   POST /audit/purge  {"retentionDays": 1825}  → what was purged
+ *   POST /policy/whatif { candidate: { label, text }, period: { from, to } }
+ *                                               → the dry run's aggregate report (src/policy-whatif)
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -18,6 +20,10 @@ import type { HubSigningKey } from '../auth/hub-signing-key.ts';
 import { verifyAuditChain } from '../audit/chain-verifier.ts';
 import { purgeExpiredRecords, retentionCutoff } from '../audit/audit-purge.ts';
 import { closeServer, listen, readBody } from '../net/http-server.ts';
+import type { GraphQLSchema } from 'graphql';
+import { MAX_CANDIDATE_BYTES, parseCandidate } from '../policy-whatif/candidate.ts';
+import { periodFromJson, WhatIfInputError } from '../policy-whatif/period.ts';
+import { replayAccessLog } from '../policy-whatif/replay.ts';
 import { logger } from '../observability/logger.ts';
 
 export interface RunningControlServer {
@@ -27,8 +33,17 @@ export interface RunningControlServer {
 }
 
 const MAX_BODY_BYTES = 1024;
+/** A dry run sends a whole candidate policy file (the demo's is 26 kB). */
+const MAX_WHATIF_BODY_BYTES = MAX_CANDIDATE_BYTES + 4096;
 
-export async function startControlServer(deps: { prisma: PrismaClient; hubKey: HubSigningKey }): Promise<RunningControlServer> {
+export interface ControlServerDeps {
+  prisma: PrismaClient;
+  hubKey: HubSigningKey;
+  /** The public schema a candidate policy is checked against, as at start-up. */
+  policySchema: () => GraphQLSchema;
+}
+
+export async function startControlServer(deps: ControlServerDeps): Promise<RunningControlServer> {
   const secret = randomBytes(32).toString('base64url');
   const expected = Buffer.from(`Bearer ${secret}`);
   const log = logger.child({ component: 'control' });
@@ -40,7 +55,7 @@ export async function startControlServer(deps: { prisma: PrismaClient; hubKey: H
       return send(res, 401, { error: 'UNAUTHENTICATED', message: 'The control secret of this hub is required' });
     }
     if (req.method !== 'POST') return send(res, 405, { error: 'METHOD_NOT_ALLOWED', message: 'Use POST' });
-    const body = await readBody(req, MAX_BODY_BYTES);
+    const body = await readBody(req, req.url === '/policy/whatif' ? MAX_WHATIF_BODY_BYTES : MAX_BODY_BYTES);
     if (body === undefined) return send(res, 413, { error: 'BAD_REQUEST', message: 'Request body too large' });
 
     if (req.url === '/audit/verify') {
@@ -70,6 +85,27 @@ export async function startControlServer(deps: { prisma: PrismaClient; hubKey: H
       const result = await purgeExpiredRecords(deps.prisma, deps.hubKey, cutoff);
       log.info({ purged: result.purged, checkpoints: result.checkpoints }, 'access log purged on request of a local command');
       return send(res, 200, { ...result, cutoff: cutoff.toISOString() });
+    }
+    if (req.url === '/policy/whatif') {
+      let request: { candidate?: { label?: unknown; text?: unknown }; period?: unknown };
+      try {
+        request = JSON.parse(body || '{}') as typeof request;
+      } catch {
+        return send(res, 400, { error: 'BAD_REQUEST', message: 'body must be JSON' });
+      }
+      const { label, text } = request.candidate ?? {};
+      if (typeof label !== 'string' || typeof text !== 'string') return send(res, 400, { error: 'BAD_REQUEST', message: 'candidate must be { label, text }' });
+      try {
+        const candidate = parseCandidate({ label, text }, deps.policySchema());
+        const period = periodFromJson(request.period);
+        // No transaction: PGlite has one session, and a long one would stall the gateway; the replay only reads.
+        const report = await replayAccessLog(deps.prisma, candidate, label, period);
+        log.info({ recordsReplayed: report.recordsReplayed }, 'policy dry run on request of a local command');
+        return send(res, 200, report);
+      } catch (error) {
+        if (error instanceof WhatIfInputError) return send(res, 400, { error: 'BAD_REQUEST', message: error.message, problems: error.problems });
+        throw error;
+      }
     }
     return send(res, 404, { error: 'NOT_FOUND', message: 'Unknown control endpoint' });
   }

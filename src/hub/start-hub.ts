@@ -141,7 +141,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     closers.push(() => gateway.close());
     if (database.folderLock) {
       // PGlite: the privacy officer's commands cannot open the folder while the hub runs; they ask the hub.
-      const control = await startControlServer({ prisma: database.prisma, hubKey });
+      const control = await startControlServer({ prisma: database.prisma, hubKey, policySchema: publicSchemaForPolicyCheck });
       closers.push(() => control.close());
       await database.folderLock.announce({ graphqlUrl: gateway.graphqlUrl, controlUrl: control.url, controlSecret: control.secret, demoIssuer: Boolean(demoIssuer) });
     }

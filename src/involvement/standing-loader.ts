@@ -10,7 +10,7 @@ import type { Standing } from '../policy/need-to-know.ts';
  * query), read only when a decision or look-up needs it; a new loader per request, so an involvement
  * ended a moment ago counts at once.
  */
-export function createStandingLoader(prisma: PrismaClient, caller: Caller, now: () => Date = () => new Date()): DataLoader<string, Standing> {
+export function createStandingLoader(prisma: Pick<PrismaClient, '$queryRaw'>, caller: Caller, now: () => Date = () => new Date()): DataLoader<string, Standing> {
   return new DataLoader(async (householdIds) => {
     const at = now();
     // `timestamp(3)` columns hold UTC: compare with the moment's UTC wall time.

@@ -1,8 +1,10 @@
 import type { Subject } from '../audit/access-log.ts';
+import type { Caller } from '../auth/caller.ts';
 import { type ConsentLookup, decideField, type Decision } from '../policy/decide.ts';
 import { NOT_ABOUT_A_HOUSEHOLD, type Standing } from '../policy/need-to-know.ts';
-import type { FieldPolicy } from '../policy/policy-types.ts';
+import type { FieldPolicy, PolicySet } from '../policy/policy-types.ts';
 import type { RequestContext } from './request-context.ts';
+import { callerDecisions, type CallerDecisions } from './static-decisions.ts';
 
 /**
  * The decision for one field about one subject in this request. Pruning (what the gateway asks
@@ -18,7 +20,7 @@ export function decideForSubject(context: RequestContext, coordinate: string, su
   const key = `${subject?.kind ?? '-'}:${subject?.id ?? '-'}:${coordinate}`;
   let decision = context.decisions.get(key);
   if (!decision) {
-    decision = decide(context, coordinate, subject);
+    decision = decideWithFacts(context.policies, context.caller, coordinate, subject, requestFacts(context));
     context.decisions.set(key, decision);
   }
   return decision;
@@ -29,37 +31,64 @@ export function knownDecision(context: RequestContext, coordinate: string): Deci
   return context.callerDecisions.decision(coordinate);
 }
 
-async function decide(context: RequestContext, coordinate: string, subject: Subject | undefined): Promise<Decision> {
-  const { policies, caller } = context;
-  const policy = policies.fields.get(coordinate);
-  // A field without a policy is denied once per kind of caller (static-decisions.ts) and never gets here.
-  if (!policy) throw new Error(`No policy covers ${coordinate}`);
+/**
+ * What a decision may need to know besides the policy and the caller, and at which moment. The gateway
+ * answers from its request's loaders, now; the policy dry run (src/policy-whatif) from the database as it
+ * stood when an access was logged. Each is asked only when the decision depends on it.
+ */
+export interface DecisionFacts {
+  at: Date;
+  /** Where the caller stands with the subject's household. */
+  standingOf(subject: Subject): Promise<Standing>;
+  /** The consent records of a person, or 'unavailable' when they cannot be read (fail closed). */
+  consentsOf(personId: string): Promise<ConsentLookup>;
+  /** The caller's decisions that no subject changes (default: looked up for policies and caller). */
+  callerDecisions?: CallerDecisions;
+  /** Decisions that depend on the standing only, kept per standing and field (the gateway: per request). */
+  decisionsByStanding?: Map<string, Decision>;
+}
+
+/** The decision for one field about one subject, from the policy, the caller and the facts it needs. */
+export async function decideWithFacts(policies: PolicySet, caller: Caller, coordinate: string, subject: Subject | undefined, facts: DecisionFacts): Promise<Decision> {
+  const decisions = facts.callerDecisions ?? callerDecisions(policies, caller);
+  // A field without a policy, and any field no consent or involvement can change, is decided there.
+  const known = decisions.decision(coordinate);
+  if (known) return known;
+  const policy = policies.fields.get(coordinate)!;
+  const dependence = decisions.dependence(coordinate);
   // Fields of a household and its members follow the row rule; other fields leave it to their root resolver.
-  const dependence = context.callerDecisions.dependence(coordinate);
-  const standing = subject && dependence.onInvolvement ? await standingOf(context, subject) : NOT_ABOUT_A_HOUSEHOLD;
-  if (!dependence.onConsent) return decidedByStanding(context, policy, standing);
+  const standing = subject && dependence.onInvolvement ? await facts.standingOf(subject) : NOT_ABOUT_A_HOUSEHOLD;
+  if (!dependence.onConsent) return decidedByStanding(policies, policy, caller, facts, standing);
   if (subject?.kind !== 'person') {
     return { allowed: false, coordinate, code: 'FORBIDDEN', category: policy.category, reason: 'No single person to check consent for', options: [] };
   }
   // Without involvement or a grant the consent records are not read at all (decideField does not look).
-  const consents = standing !== NOT_ABOUT_A_HOUSEHOLD && !standing.involved && !standing.breakGlassGrantId ? [] : await consentsOf(context, subject.id);
-  return decideField(policies, policy, caller, consents, new Date(), standing);
+  const consents = standing !== NOT_ABOUT_A_HOUSEHOLD && !standing.involved && !standing.breakGlassGrantId ? [] : await facts.consentsOf(subject.id);
+  return decideField(policies, policy, caller, consents, facts.at, standing);
 }
 
 /**
  * A field that depends on involvement but not on consent: its decision is the same for every person of
  * households where the caller stands alike (involved, a grant, neither), so it is made once per standing.
  */
-function decidedByStanding(context: RequestContext, policy: FieldPolicy, standing: Standing | typeof NOT_ABOUT_A_HOUSEHOLD): Decision {
-  const { policies, caller } = context;
-  const { coordinate } = policy;
-  const key = standing === NOT_ABOUT_A_HOUSEHOLD ? `standing:-:${coordinate}` : `standing:${standing.involved ? 1 : 0}:${standing.breakGlassGrantId ?? ''}:${coordinate}`;
-  let decision = context.decisionsByStanding.get(key);
+function decidedByStanding(policies: PolicySet, policy: FieldPolicy, caller: Caller, facts: DecisionFacts, standing: Standing | typeof NOT_ABOUT_A_HOUSEHOLD): Decision {
+  const key = standing === NOT_ABOUT_A_HOUSEHOLD ? `-:${policy.coordinate}` : `${standing.involved ? 1 : 0}:${standing.breakGlassGrantId ?? ''}:${policy.coordinate}`;
+  let decision = facts.decisionsByStanding?.get(key);
   if (!decision) {
-    decision = decideField(policies, policy, caller, [], new Date(), standing);
-    context.decisionsByStanding.set(key, decision);
+    decision = decideField(policies, policy, caller, [], facts.at, standing);
+    facts.decisionsByStanding?.set(key, decision);
   }
   return decision;
+}
+
+function requestFacts(context: RequestContext): DecisionFacts {
+  return {
+    at: new Date(),
+    standingOf: (subject) => standingOf(context, subject),
+    consentsOf: (personId) => consentsOf(context, personId),
+    callerDecisions: context.callerDecisions,
+    decisionsByStanding: context.decisionsByStanding,
+  };
 }
 
 /** Where the caller stands with the subject's household. A person the registration does not know: nowhere. */

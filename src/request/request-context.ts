@@ -13,6 +13,7 @@ import type { Decision } from '../policy/decide.ts';
 import type { AuditScope } from '../audit/audited-change.ts';
 import type { Standing } from '../policy/need-to-know.ts';
 import { createStandingLoader } from '../involvement/standing-loader.ts';
+import type { ReportSources } from '../audit/report-assembly.ts';
 import { callerDecisions, type CallerDecisions } from './static-decisions.ts';
 
 /** An object's data subject; or accounted for by the root field that returned it; or not known (fail closed). */
@@ -47,10 +48,13 @@ export interface RequestContext {
   subjects: WeakMap<object, Owner>;
   /** Set by the access-log plugin: lets a mutation write its record in its own transaction (src/audit/audited-change.ts). */
   auditScope?: AuditScope;
+  /** The adapters, officers' contacts and retention a subject access report needs (src/audit/report-assembly.ts). */
+  reportSources?: ReportSources;
 }
 
-export function createRequestContext(deps: { prisma: PrismaClient; protector: SubjectProtector; policies: PolicySet; hubKey: HubSigningKey }, caller: Caller, traceparent?: string): RequestContext {
+export function createRequestContext(deps: { prisma: PrismaClient; protector: SubjectProtector; policies: PolicySet; hubKey: HubSigningKey; reportSources?: ReportSources }, caller: Caller, traceparent?: string): RequestContext {
   return {
+    reportSources: deps.reportSources,
     caller,
     traceId: traceIdFrom(traceparent),
     spanId: randomBytes(8).toString('hex'),

@@ -58,6 +58,28 @@ describeWithPostgres('npm run audit:report', (database) => {
     for (const text of [JSON.stringify(report), html, result.stdout]) expect(text).not.toContain(AYSE);
   });
 
+  it("asks the adapters for their processing in the same requests, and names one it cannot reach", async () => {
+    const adapterUrls = { HOUSING_ADAPTER_URL: 'http://127.0.0.1:9/graphql', DEBT_ADAPTER_URL: hub.adapters.debt!.url, CARE_ADAPTER_URL: hub.adapters.care!.url };
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'ontschot-report-'));
+    try {
+      const result = await runAuditCli('audit-report.ts', ['--bsn', AYSE, '--out', dir], { DATABASE_URL: database().url, ONTSCHOT_DATA_DIR: hub.dataDir, ...adapterUrls });
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('could not be asked: Woonstichting De Linde');
+      const files = await readdir(dir);
+      const report = JSON.parse(await readFile(path.join(dir, files.find((name) => name.endsWith('.json'))!), 'utf8'));
+      expect(report.partnersUnavailable).toEqual(['Woonstichting De Linde']);
+      // The case screen asked the GGZ adapter for her care (she consented): its line is in the report.
+      expect(report.partnerProcessing).toContainEqual(expect.objectContaining({ organisation: 'GGZ De Horizon', traceId: report.accesses[0].traceId }));
+      expect(report.periodFrom).toMatch(/^\d{4}-/);
+      expect(report.officerContact.email).toBe('privacy@gemeente-utrecht.example');
+      const html = await readFile(path.join(dir, files.find((name) => name.endsWith('.html'))!), 'utf8');
+      expect(html).toContain('Kon niet worden opgevraagd: Woonstichting De Linde');
+      for (const text of [JSON.stringify(report), html, result.stdout, result.stderr]) expect(text).not.toContain(AYSE);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses a BSN that fails the elfproef, without echoing it, and writes nothing', async () => {
     const emptyDir = await mkdtemp(path.join(os.tmpdir(), 'ontschot-report-'));
     try {

@@ -2,13 +2,15 @@ import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JSONWebKeySet, t
 import { HUB_ISSUER } from '../../auth/hub-signing-key.ts';
 import { adapterAudience } from '../../auth/upstream-token.ts';
 import { bodyMatchesDigest, CONTENT_DIGEST_CLAIM } from '../../auth/request-digest.ts';
-import { ReplayGuard } from './replay-guard.ts';
+import { InMemoryReplayGuard, type ReplayGuard } from './replay-guard.ts';
+import { RequestRefusal } from './graphql-service.ts';
 
 /**
  * Checks the hub's token on an adapter request ("only the hub may ask"): signed by the hub key (ES256),
  * issued by the hub, for this adapter, not expired, at most two minutes old, signed for exactly this
  * request body (its `content_digest` is the SHA-256 of the raw bytes received), and never seen before.
  * Anything else, including a professional's own token from an identity provider, is refused.
+ * A replay guard that cannot tell throws `ReplayGuardUnavailable` through: the caller refuses (fail closed).
  */
 
 /** Where the hub's public keys come from: its JWKS URL (stand-alone) or the set itself (embedded). */
@@ -42,13 +44,18 @@ export class BodyDigestMismatch extends HubTokenRefused {
   }
 }
 
-const MAX_TOKEN_AGE = '120s';
-const CLOCK_TOLERANCE = '5s';
+/** The caller's answer to a refused hub token (401): which check failed stays in the operator's log. */
+export function hubTokenRefusal(error: unknown): RequestRefusal {
+  const message = error instanceof BodyDigestMismatch ? 'The request body does not match the digest signed in the hub token' : 'A valid hub token is required';
+  return new RequestRefusal(401, 'UNAUTHENTICATED', message, { 'www-authenticate': 'Bearer' });
+}
 
-export function createHubTokenVerifier(domain: string, keys: HubKeys): HubTokenVerifier {
+const MAX_TOKEN_AGE_SECONDS = 120;
+const CLOCK_TOLERANCE_SECONDS = 5;
+
+export function createHubTokenVerifier(domain: string, keys: HubKeys, replays: ReplayGuard = new InMemoryReplayGuard()): HubTokenVerifier {
   const keySet: JWTVerifyGetKey = 'jwks' in keys ? createLocalJWKSet(keys.jwks) : createRemoteJWKSet(new URL(keys.jwksUrl));
   const audience = adapterAudience(domain);
-  const replays = new ReplayGuard();
 
   return async (authorization, body) => {
     const match = authorization ? /^Bearer ([A-Za-z0-9_\-.]+)$/.exec(authorization.trim()) : null;
@@ -60,9 +67,9 @@ export function createHubTokenVerifier(domain: string, keys: HubKeys): HubTokenV
         audience,
         algorithms: ['ES256'],
         requiredClaims: ['exp', 'iat', 'jti', 'sub'],
-        maxTokenAge: MAX_TOKEN_AGE,
+        maxTokenAge: MAX_TOKEN_AGE_SECONDS,
         // Hub and adapter run on different machines: a few seconds of clock difference is not an attack.
-        clockTolerance: CLOCK_TOLERANCE,
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
       }));
     } catch (error) {
       throw new HubTokenRefused((error as { code?: string }).code ?? 'invalid');
@@ -70,9 +77,18 @@ export function createHubTokenVerifier(domain: string, keys: HubKeys): HubTokenV
     const claims = readClaims(payload);
     // Before the replay guard: a captured token tried with another body must not use up the hub's own request.
     if (!bodyMatchesDigest(body, payload[CONTENT_DIGEST_CLAIM])) throw new BodyDigestMismatch();
-    if (!replays.firstUse(payload.jti!, payload.exp! * 1000)) throw new HubTokenRefused('replayed');
+    if (!(await replays.firstUse(payload.jti!, acceptedUntilMs(payload.exp!, payload.iat!)))) throw new HubTokenRefused('replayed');
     return claims;
   };
+}
+
+/**
+ * The moment from which jwtVerify above refuses a token whatever the replay guard says: at its expiry or
+ * when it is older than the maximum age, each plus the clock tolerance (jose compares whole seconds).
+ * Derived from signed claims only, so a replay brings the same value.
+ */
+function acceptedUntilMs(exp: number, iat: number): number {
+  return Math.min(exp + CLOCK_TOLERANCE_SECONDS, iat + MAX_TOKEN_AGE_SECONDS + CLOCK_TOLERANCE_SECONDS + 1) * 1000;
 }
 
 function readClaims(payload: Record<string, unknown>): HubTokenClaims {

@@ -1,6 +1,7 @@
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import { createWriteStream, fsync, readFileSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
+import { logger } from '../../observability/logger.ts';
 import type { HubTokenClaims } from './hub-token-verifier.ts';
 import { dataSubjectId } from './log-key.ts';
 import type { TraceContext } from './trace-context.ts';
@@ -9,6 +10,12 @@ import type { TraceContext } from './trace-context.ts';
  * The partner-side processing log (Logboek Dataverwerkingen): per request, one JSON line per data
  * subject, appended to a file the adapter never rewrites. It ties the partner's processing to the hub's
  * request (foreign_operation) without holding a BSN: the subject is an HMAC under the adapter's log key.
+ *
+ * Durability rule: the file stays open as one append stream (flags 'a', mode 0600). A request's lines are
+ * handed to the operating system (the write callback has fired) before its answer leaves; a write that
+ * fails fails the request. The file is fsynced every `fsyncEveryMs` (1 s) when something was written, and
+ * at close: a crash of the adapter loses no line, a crash of the machine at most the last second.
+ * A stream that fails is dropped and the file reopened on the next request.
  */
 
 export interface ProcessingLogRecord {
@@ -47,20 +54,77 @@ const SERVICE_VERSION = (JSON.parse(readFileSync(new URL('../../../package.json'
 
 export class ProcessingLog {
   private ready: Promise<unknown> | undefined;
+  private stream: WriteStream | undefined;
+  private syncTimer: NodeJS.Timeout | undefined;
+  private written = false;
+  private closed = false;
+  private readonly log = logger.child({ component: 'processing-log' });
 
   constructor(
     readonly file: string,
     private readonly serviceName: string,
     private readonly logKey: Buffer,
+    private readonly fsyncEveryMs = 1000,
   ) {}
 
-  /** Appends the lines of one request in one write; rejects when they could not be written. */
+  /** Appends the lines of one request in one write; resolves once the OS has them, rejects when they could not be written. */
   async append(request: ProcessedRequest): Promise<void> {
     if (request.bsns.length === 0) return;
-    this.ready ??= mkdir(path.dirname(this.file), { recursive: true });
-    await this.ready;
     const lines = request.bsns.map((bsn) => `${JSON.stringify(this.record(request, bsn))}\n`).join('');
-    await appendFile(this.file, lines, { flag: 'a', mode: 0o600 });
+    const stream = await this.open();
+    await new Promise<void>((resolve, reject) => {
+      stream.write(lines, (error) => (error ? reject(error) : resolve()));
+    });
+    this.written = true;
+  }
+
+  /** Flushes to disk and closes the file (on adapter shutdown); later appends are refused. */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.syncTimer);
+    const stream = this.stream;
+    this.stream = undefined;
+    if (!stream || stream.destroyed) return;
+    // `flush: true` fsyncs before the descriptor is closed; 'close' comes after that.
+    await new Promise<void>((resolve) => {
+      stream.once('close', resolve);
+      stream.end();
+    });
+  }
+
+  private async open(): Promise<WriteStream> {
+    if (this.closed) throw new Error('Processing log closed');
+    if (this.stream && !this.stream.destroyed) return this.stream;
+    this.ready ??= mkdir(path.dirname(this.file), { recursive: true }).catch((error: unknown) => {
+      this.ready = undefined; // the folder may be creatable on the next request
+      throw error;
+    });
+    await this.ready;
+    if (this.closed) throw new Error('Processing log closed');
+    if (this.stream && !this.stream.destroyed) return this.stream; // opened by a request that waited with this one
+    const stream = createWriteStream(this.file, { flags: 'a', mode: 0o600, flush: true });
+    stream.on('error', (error) => {
+      // The failing request learns it from its write callback; here the stream is let go, to be reopened.
+      this.log.error({ errorName: error.name, code: (error as NodeJS.ErrnoException).code }, 'processing log stream failed; reopening on the next request');
+      if (this.stream === stream) this.stream = undefined;
+    });
+    this.stream = stream;
+    this.syncTimer ??= setInterval(() => this.sync(), this.fsyncEveryMs).unref();
+    return stream;
+  }
+
+  private sync(): void {
+    const stream = this.stream;
+    // The descriptor is public on fs.WriteStream (a number once opened) but missing from its typings.
+    const fd = (stream as (WriteStream & { fd?: number | null }) | undefined)?.fd;
+    if (!this.written || !stream || stream.destroyed || typeof fd !== 'number') return;
+    this.written = false;
+    fsync(fd, (error) => {
+      // EINVAL: the file cannot be synced (a pipe, a character device); the lines are with the OS all the same.
+      if (!error || error.code === 'EINVAL') return;
+      this.log.error({ errorName: error.name, code: error.code }, 'processing log fsync failed; reopening');
+      stream.destroy(error);
+    });
   }
 
   private record(request: ProcessedRequest, bsn: string): ProcessingLogRecord {

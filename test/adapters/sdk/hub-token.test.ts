@@ -7,6 +7,7 @@ import { requestBody } from '../../../src/adapters/conformance/adapter-client.ts
 import { loadDemoIssuer } from '../../../src/auth/demo-issuer.ts';
 import { closeServer, listen } from '../../../src/net/http-server.ts';
 import { startAdapter, type RunningGraphQLService } from '../../../src/adapters/sdk/index.ts';
+import { InMemoryReplayGuard } from '../../../src/adapters/sdk/replay-guard.ts';
 import { postGraphQL, type GraphQLHttpResult } from '../graphql-client.ts';
 import { createTestHubKeys, TEST_CALLER, type TestHubKeys } from '../hub-tokens.ts';
 import { fixtureAdapter, KNOWN, newFixturePartner, type FixturePartner } from './fixture-adapter.ts';
@@ -104,6 +105,33 @@ describe('only the hub may ask: hub token checks', () => {
     expect((await send(`Bearer ${token}`)).status).toBe(200);
     partner.calls.length = 0;
     expectRefused(await send(`Bearer ${token}`), 401, 'UNAUTHENTICATED', token);
+  });
+
+  it('refuses a token replayed after its expiry while the clock tolerance still accepts it', async () => {
+    // Expired two seconds ago: within the 5 s tolerance, so the verifier still takes it; the guard must still remember it.
+    const token = await hub.hubKey.sign(
+      { org: TEST_CALLER.organisationId, roles: TEST_CALLER.roles, purpose: TEST_CALLER.purpose, fields: PEOPLE_FIELDS, content_digest: digestOf(), exp: Math.floor(Date.now() / 1000) - 2 },
+      { audience: adapterAudience('housing'), subject: TEST_CALLER.professional },
+    );
+    expect((await send(`Bearer ${token}`)).status).toBe(200);
+    partner.calls.length = 0;
+    expectRefused(await send(`Bearer ${token}`), 401, 'UNAUTHENTICATED', token);
+  });
+
+  it('refuses with 503 when the replay guard is full, without calling the partner', async () => {
+    const guard = new InMemoryReplayGuard(1);
+    const small = await startAdapter(fixtureAdapter(partner), { hubKeys: hub.hubKeys, dataDir: hub.dataDir, replayGuard: guard });
+    try {
+      expect((await send(`Bearer ${await hub.tokenFor('housing', PEOPLE, { bsns: [K1] })}`, PEOPLE, small.url)).status).toBe(200);
+      partner.calls.length = 0;
+      const token = await hub.tokenFor('housing', PEOPLE, { bsns: [K1] });
+      const result = await send(`Bearer ${token}`, PEOPLE, small.url);
+      expectRefused(result, 503, 'REPLAY_GUARD_UNAVAILABLE', token);
+      expect(result.body.errors![0].message).toBe('The adapter cannot check hub tokens for replay now; try again later');
+    } finally {
+      await small.close();
+      await guard.close();
+    }
   });
 
   it("refuses a wijkcoach's own token from the demo identity provider", async () => {

@@ -17,9 +17,9 @@ export function policyReportBlocks(model: VisibilityModel, source: string): Bloc
   const summary: Block[] = [{ kind: 'heading', level: 2, text: 'Summary' }];
   summary.push({
     kind: 'table',
-    head: ['Role', 'Held by', 'May declare break-the-glass'],
+    head: ['Role', 'Held by', 'May declare break-the-glass, for'],
     rows: model.roles.map((role) => ({
-      cells: [roleText(policies, role), [...policies.organisationKinds].filter(([, kind]) => kind.roles.includes(role)).map(([name, kind]) => `${kind.description} [${name}]`).join(', '), model.mayBreakGlass.get(role) ? 'yes' : 'no'],
+      cells: [roleText(policies, role), [...policies.organisationKinds].filter(([, kind]) => kind.roles.includes(role)).map(([name, kind]) => `${kind.description} [${name}]`).join(', '), model.breakGlassPurposes.get(role)!.map((purpose) => purposeText(policies, purpose)).join('; ') || 'no'],
     })),
   });
   if (model.unheldRoles.length > 0) {

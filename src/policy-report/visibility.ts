@@ -54,8 +54,8 @@ export interface VisibilityModel {
   /** Roles in the file that no organisation kind may hold: no token can carry them. */
   unheldRoles: readonly string[];
   purposes: readonly string[];
-  /** Per role, whether it may declare break-the-glass (breakGlass.roles and Mutation.declareEmergencyAccess). */
-  mayBreakGlass: ReadonlyMap<string, boolean>;
+  /** Per role, the purposes for which it may declare break-the-glass (breakGlass.roles and Mutation.declareEmergencyAccess). */
+  breakGlassPurposes: ReadonlyMap<string, readonly string[]>;
   cells: ReadonlyMap<string, Cell>;
 }
 
@@ -91,19 +91,19 @@ export function buildVisibilityModel(policies: PolicySet, now = new Date()): Vis
   const roles = [...policies.roles.keys()].filter((role) => held.has(role));
   const unheldRoles = [...policies.roles.keys()].filter((role) => !held.has(role));
   const purposes = [...policies.purposes.keys()];
-  const mayBreakGlass = new Map<string, boolean>();
+  const breakGlassPurposes = new Map<string, string[]>();
   const cells = new Map<string, Cell>();
   for (const role of roles) {
+    breakGlassPurposes.set(role, []);
     for (const purpose of purposes) {
       const grants = mayDeclareBreakGlass(policies, role, purpose, now);
-      if (grants) mayBreakGlass.set(role, true);
-      else if (!mayBreakGlass.has(role)) mayBreakGlass.set(role, false);
+      if (grants) breakGlassPurposes.get(role)!.push(purpose);
       for (const field of policies.fields.values()) {
         cells.set(cellKey(role, purpose, field.coordinate), cellFor(policies, field, role, purpose, grants, now));
       }
     }
   }
-  return { policies, roles, unheldRoles, purposes, mayBreakGlass, cells };
+  return { policies, roles, unheldRoles, purposes, breakGlassPurposes, cells };
 }
 
 /** One cell: the decision in each situation the caller can be in, summed up as a Visibility. */

@@ -171,7 +171,8 @@ function compareFields(before: PolicySet, after: PolicySet, changes: CheckChange
       if (fromConsent && basis !== 'consent') changes.weakened.push(`${coordinate} moves from consent to ${basisText(after, basis)}: it no longer needs the person's consent.`);
       else changes.weakened.push(`${coordinate}: basis ${basisText(after, basis)} added.`);
     }
-    for (const basis of removed) changes.strengthened.push(`${coordinate}: basis ${basisText(before, basis)} removed.`);
+    // Consent replaced by a legal basis is one weakening (above), not also a strengthening.
+    for (const basis of removed) if (!(fromConsent && basis === 'consent')) changes.strengthened.push(`${coordinate}: basis ${basisText(before, basis)} removed.`);
     narrowingChange(changes, coordinate, 'role', old.roles, field.roles, (role) => roleText(after, role));
     narrowingChange(changes, coordinate, 'purpose', old.purposes, field.purposes, (purpose) => purposeText(after, purpose));
     if (old.category !== field.category) {

@@ -13,8 +13,8 @@ import { parseArgs } from 'node:util';
 import { PolicySourceError, readPolicySource } from '../policy/policy-source.ts';
 import { renderHtmlFragment, renderMarkdown } from '../policy-report/document.ts';
 import { diffPolicies, policyDiffBlocks } from '../policy-report/policy-diff.ts';
-import { PolicyInputError, parsePolicySource } from '../policy-report/read-policy.ts';
-import { buildVisibilityModel } from '../policy-report/visibility.ts';
+import { comparedVersion } from '../policy-report/compared-version.ts';
+import { PolicyInputError } from '../policy-report/read-policy.ts';
 
 const USAGE = 'usage: npm run policy:diff -- <old policy file or git revision> <new policy file or git revision> [--html <file>]';
 
@@ -29,8 +29,7 @@ function main(): number {
   if (positionals.length !== 2) return fail(`name two policies, the old and the new\n${USAGE}`);
   try {
     const [before, after] = positionals.map((spec) => readPolicySource(spec));
-    const now = new Date();
-    const diff = diffPolicies(buildVisibilityModel(parsePolicySource(before), now), buildVisibilityModel(parsePolicySource(after), now));
+    const diff = diffPolicies(comparedVersion(before), comparedVersion(after));
     const blocks = policyDiffBlocks(diff, before.label, after.label);
     process.stdout.write(renderMarkdown(blocks));
     if (values.html) writeFileSync(values.html, renderHtmlFragment(blocks));

@@ -1,6 +1,6 @@
 import type { FieldPolicy, PolicySet } from '../policy/policy-types.ts';
 import type { Block } from './document.ts';
-import { type Cell, type Situation, type VisibilityModel } from './visibility.ts';
+import type { Cell, Situation, VisibilityModel } from './visibility.ts';
 import { basisText, categoryText, purposeText, roleText, visibilityText } from './wording.ts';
 
 /**
@@ -20,9 +20,26 @@ export interface PolicyDiff {
   other: readonly string[];
 }
 
-export function diffPolicies(before: VisibilityModel, after: VisibilityModel): PolicyDiff {
-  const { gains, losses, other } = compareCells(before, after);
-  const checks = compareChecks(before.policies, after.policies);
+/** One side of a comparison: its model, and how it fits the current public schema (src/policy-report/read-policy.ts). */
+export interface ComparedVersion {
+  model: VisibilityModel;
+  label: string;
+  /** Fields this version has no policy for (denied under it). */
+  absentFields?: ReadonlySet<string>;
+  /** Fields this version names that the schema no longer has. */
+  droppedFields?: readonly string[];
+}
+
+export function diffPolicies(beforeVersion: ComparedVersion, afterVersion: ComparedVersion): PolicyDiff {
+  const before = beforeVersion.model;
+  const after = afterVersion.model;
+  const absent = new Set([...(beforeVersion.absentFields ?? []), ...(afterVersion.absentFields ?? [])]);
+  const { gains, losses, other } = compareCells(beforeVersion, afterVersion);
+  const checks = compareChecks(before.policies, after.policies, absent);
+  for (const version of [beforeVersion, afterVersion]) {
+    for (const coordinate of version.absentFields ?? []) checks.other.push(`${coordinate} has no policy in ${version.label} (denied there): it is not in that version of the schema.`);
+    for (const name of version.droppedFields ?? []) checks.other.push(`${name} is in ${version.label} but no longer in the public schema: left out of the comparison.`);
+  }
   const weakened = checks.weakened;
   const strengthened = checks.strengthened;
   other.push(...checks.other);
@@ -60,7 +77,9 @@ export function policyDiffBlocks(diff: PolicyDiff, beforeLabel: string, afterLab
 }
 
 /** Cell by cell; changes of one role and purpose with the same before and after are told once, with their fields. */
-function compareCells(before: VisibilityModel, after: VisibilityModel): { gains: string[]; losses: string[]; other: string[] } {
+function compareCells(beforeVersion: ComparedVersion, afterVersion: ComparedVersion): { gains: string[]; losses: string[]; other: string[] } {
+  const before = beforeVersion.model;
+  const after = afterVersion.model;
   const groups = new Map<string, { direction: 'gains' | 'losses' | 'other'; role: string; purpose: string; was: string; now: string; fields: string[] }>();
   const keys = new Set([...before.cells.keys(), ...after.cells.keys()]);
   for (const key of keys) {
@@ -69,8 +88,8 @@ function compareCells(before: VisibilityModel, after: VisibilityModel): { gains:
     const cell = (current ?? old)!;
     const gained = difference(current?.visibleIn, old?.visibleIn);
     const lost = difference(old?.visibleIn, current?.visibleIn);
-    const was = describeCell(before, old, cell.role);
-    const now = describeCell(after, current, cell.role);
+    const was = describeCell(beforeVersion, old, cell);
+    const now = describeCell(afterVersion, current, cell);
     if (gained.length === 0 && lost.length === 0 && was === now) continue;
     // A cell can gain in one situation and lose in another: then it counts as a gain (it needs approval).
     const direction = gained.length > 0 ? 'gains' : lost.length > 0 ? 'losses' : 'other';
@@ -90,9 +109,11 @@ function compareCells(before: VisibilityModel, after: VisibilityModel): { gains:
   return result;
 }
 
-function describeCell(model: VisibilityModel, cell: Cell | undefined, role: string): string {
-  if (!cell) return model.policies.roles.has(role) ? 'no organisation kind could hold the role' : 'the role did not exist';
-  return visibilityText(model.policies, cell.visibility);
+function describeCell(version: ComparedVersion, cell: Cell | undefined, either: Cell): string {
+  const { policies } = version.model;
+  if (!cell) return policies.roles.has(either.role) ? 'no organisation kind could hold the role' : 'the role did not exist';
+  if (version.absentFields?.has(cell.coordinate)) return 'never: no policy for the field in this version';
+  return visibilityText(policies, cell.visibility);
 }
 
 function difference(a: readonly Situation[] | undefined, b: readonly Situation[] | undefined): Situation[] {
@@ -106,9 +127,9 @@ interface CheckChanges {
 }
 
 /** The checks themselves, section by section: what a change loosens even where no cell shows it yet. */
-function compareChecks(before: PolicySet, after: PolicySet): CheckChanges {
+function compareChecks(before: PolicySet, after: PolicySet, absent: ReadonlySet<string>): CheckChanges {
   const changes: CheckChanges = { weakened: [], strengthened: [], other: [] };
-  compareFields(before, after, changes);
+  compareFields(before, after, absent, changes);
 
   for (const [name, legal] of after.legalBases) {
     const old = before.legalBases.get(name);
@@ -158,10 +179,11 @@ function compareChecks(before: PolicySet, after: PolicySet): CheckChanges {
   return changes;
 }
 
-function compareFields(before: PolicySet, after: PolicySet, changes: CheckChanges): void {
+function compareFields(before: PolicySet, after: PolicySet, absent: ReadonlySet<string>, changes: CheckChanges): void {
   for (const [coordinate, field] of after.fields) {
     const old = before.fields.get(coordinate);
-    if (!old) continue; // both are parsed against the same public schema, so both cover the same fields
+    // A field one version has no policy for is told once (diffPolicies); what it gains shows in the cells.
+    if (!old || absent.has(coordinate)) continue;
     const basesBefore = old.bases.map(basisName);
     const basesAfter = field.bases.map(basisName);
     const added = basesAfter.filter((basis) => !basesBefore.includes(basis));

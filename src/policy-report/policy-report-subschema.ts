@@ -5,10 +5,11 @@ import type { RequestContext } from '../request/request-context.ts';
 import { badUserInput } from '../request/user-input.ts';
 import { requireRole, rolesOfPolicy } from '../break-glass/break-glass-roles.ts';
 import { type Block, type DocumentFormat, render } from './document.ts';
-import { diffPolicies, policyDiffBlocks } from './policy-diff.ts';
+import { type ComparedVersion, diffPolicies, policyDiffBlocks } from './policy-diff.ts';
+import { comparedVersion } from './compared-version.ts';
 import { policyReportBlocks } from './policy-report.ts';
 import { findPolicyVersion, listPolicyVersions, type PolicyVersionRow, runningPolicySha256 } from './policy-versions.ts';
-import { PolicyInputError, parsePolicySource } from './read-policy.ts';
+import { PolicyInputError } from './read-policy.ts';
 import { buildVisibilityModel } from './visibility.ts';
 
 const SDL = readFileSync(new URL('../../schema/policy-report.graphql', import.meta.url), 'utf8');
@@ -46,7 +47,7 @@ export function createPolicyReportSubschema() {
           requireRole(ctx.caller, rolesOfPolicy(ctx.policies, 'Query.policyDiff'), 'Query.policyDiff');
           const before = await versionNamed(ctx, 'from', args.from);
           const after = await versionNamed(ctx, 'to', args.to);
-          const diff = diffPolicies(buildVisibilityModel(parseVersion('from', before)), buildVisibilityModel(parseVersion('to', after)));
+          const diff = diffPolicies(compare('from', before), compare('to', after));
           return { widens: diff.widens, format: args.format, body: render(policyDiffBlocks(diff, versionLabel(before), versionLabel(after)), args.format) };
         },
       },
@@ -73,10 +74,10 @@ async function versionNamed(ctx: RequestContext, argument: 'from' | 'to', id: st
   return row;
 }
 
-/** An old version written for another public schema cannot be compared: say so, naming the fields. */
-function parseVersion(argument: 'from' | 'to', row: PolicyVersionRow): PolicySet {
+/** A recorded version that cannot be compared (invalid beyond fitting another schema) is the caller's bad choice of id. */
+function compare(argument: 'from' | 'to', row: PolicyVersionRow): ComparedVersion {
   try {
-    return parsePolicySource({ label: versionLabel(row), text: row.text });
+    return comparedVersion({ label: versionLabel(row), text: row.text });
   } catch (error) {
     if (error instanceof PolicyInputError) throw badUserInput(argument, error.message);
     throw error;

@@ -8,10 +8,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { parsePolicies } from '../../src/policy/policy-file.ts';
+import { comparedVersion } from '../../src/policy-report/compared-version.ts';
 import { diffPolicies } from '../../src/policy-report/policy-diff.ts';
-import { buildVisibilityModel } from '../../src/policy-report/visibility.ts';
-import { policySchema, shippedPolicy, withLine } from '../support/policy-file-fixture.ts';
+import { shippedPolicy, withLine } from '../support/policy-file-fixture.ts';
 import { runTsx } from '../cli/run-cli.ts';
 
 vi.setConfig({ testTimeout: 60_000 });
@@ -28,8 +27,8 @@ const rentOnConsent = withLine('monthlyRent:          { category: wonen, basis: 
 const roleAdded = withLine('    roles: [wijkcoach]\n'.trim(), 'roles: [wijkcoach, woonconsulent]').text;
 
 function diffOf(before: string, after: string) {
-  const model = (text: string) => buildVisibilityModel(parsePolicies(text, 'schema/field-policies.yaml', policySchema), new Date('2026-11-24T12:00:00Z'));
-  return diffPolicies(model(before), model(after));
+  const version = (text: string, label: string) => comparedVersion({ label, text }, new Date('2026-11-24T12:00:00Z'));
+  return diffPolicies(version(before, 'old'), version(after, 'new'));
 }
 
 describe('npm run policy:diff', () => {
@@ -86,11 +85,20 @@ describe('npm run policy:diff', () => {
     expect(run.stdout).toBe(`# Policy diff: HEAD:schema/field-policies.yaml → ${path.relative(process.cwd(), atHead)}\n\nNo change: the same roles see the same fields on the same footing, and no check changed.\n`);
   });
 
+  it('compares an older version written for an earlier schema: a field it lacks was denied, one it names that is gone is left out', async () => {
+    const older = shippedPolicy.replace(/\n    policyReport: [^\n]*/, '').replace('  Consent:\n', '  Consent:\n    signature: { basis: none }\n');
+    const run = await runTsx(CLI, [await file('older', older), 'schema/field-policies.yaml']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/\[hub-privacy-officer\], for Toezicht [^\n]*, gains access to field Query\.policyReport: before never: no policy for the field in this version; now always \(no personal data\)\./);
+    expect(run.stdout).toContain('- Query.policyReport has no policy in ');
+    expect(run.stdout).toMatch(/- Consent\.signature is in .*older\.yaml but no longer in the public schema: left out of the comparison\./);
+  });
+
   it.each([
     ['one policy only', async () => ['schema/field-policies.yaml'], /^policy:diff: name two policies, the old and the new\nusage: /],
     ['something that is neither a file nor a revision', async () => ['no-such-revision', 'schema/field-policies.yaml'], /^policy:diff: 'no-such-revision' is neither a file nor a git revision/],
-    ['a version naming a field the schema no longer has', async () => [await file('old-schema', shippedPolicy.replace('  Consent:\n', '  Consent:\n    signature: { basis: none }\n')), 'schema/field-policies.yaml'], /was written for another version of the public schema[\s\S]*unknown field 'Consent\.signature'/],
     ['a file that is not YAML', async () => ['schema/field-policies.yaml', await file('broken', 'roles: [unclosed\n')], /is not a valid policy file\.\n\s+.*:\d+: YAML error/],
+    ['a policy naming an unknown role', async () => [await file('unknown-role', withLine('roles: [wijkcoach, schuldhulpverlener, woonconsulent] }', 'roles: [wijkcoach, huisarts] }').text), 'schema/field-policies.yaml'], /is not a valid policy file\.\n\s+.*unknown-role\.yaml:\d+: unknown role 'huisarts'/],
   ])('exits 2 with a clear message for %s', async (_name, args, message) => {
     const run = await runTsx(CLI, await args());
     expect(run.code).toBe(2);

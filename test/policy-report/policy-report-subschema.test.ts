@@ -92,11 +92,14 @@ describeWithPostgres('the policy report over GraphQL', (database) => {
     }
   });
 
-  it('says so when a recorded version was written for another public schema, rather than failing', async () => {
-    const old = await olderVersion(shipped.replace('  Consent:\n', '  Consent:\n    signature: { basis: none }\n'));
+  it('compares a recorded version written for an earlier schema, saying so, and refuses one that is invalid as BAD_USER_INPUT', async () => {
     const current = ((await hub.query(officer, VERSIONS)).body.data!.policyVersions as { id: string; current: boolean }[]).find((version) => version.current)!.id;
-    const result = await hub.query(officer, DIFF, { from: old, to: current });
-    expect(result.body.errors).toEqual([expect.objectContaining({ message: expect.stringMatching(/^from: version of 2026-01-01 09:00 \(sha256 \w{12}\) was written for another version of the public schema[\s\S]*unknown field 'Consent\.signature'/), extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) })]);
+    const earlier = await olderVersion(shipped.replace('  Consent:\n', '  Consent:\n    signature: { basis: none }\n'));
+    const compared = await hub.query(officer, DIFF, { from: earlier, to: current, format: 'MARKDOWN' });
+    expect(compared.body.data!.policyDiff.body).toMatch(/Consent\.signature is in version of 2026-01-01 09:00 \(sha256 \w{12}\) but no longer in the public schema/);
+    const invalid = await olderVersion(withLine('roles: [wijkcoach, schuldhulpverlener, woonconsulent] }', 'roles: [wijkcoach, huisarts] }').text);
+    const result = await hub.query(officer, DIFF, { from: current, to: invalid });
+    expect(result.body.errors).toEqual([expect.objectContaining({ message: expect.stringMatching(/^to: version of 2026-01-01 09:00 \(sha256 \w{12}\) is not a valid policy file\.\n.*unknown role 'huisarts'/), extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) })]);
   });
 
   it.each([

@@ -37,7 +37,8 @@ export function diffPolicies(beforeVersion: ComparedVersion, afterVersion: Compa
   const { gains, losses, other } = compareCells(beforeVersion, afterVersion);
   const checks = compareChecks(before.policies, after.policies, absent);
   for (const version of [beforeVersion, afterVersion]) {
-    for (const coordinate of version.absentFields ?? []) checks.other.push(`${coordinate} has no policy in ${version.label} (denied there): it is not in that version of the schema.`);
+    const absentFields = [...(version.absentFields ?? [])];
+    if (absentFields.length > 0) checks.other.push(`No policy in ${version.label} (denied there; not in that version of the schema): ${absentFields.join(', ')}.`);
     for (const name of version.droppedFields ?? []) checks.other.push(`${name} is in ${version.label} but no longer in the public schema: left out of the comparison.`);
   }
   const weakened = checks.weakened;
@@ -82,6 +83,7 @@ function compareCells(beforeVersion: ComparedVersion, afterVersion: ComparedVers
   const after = afterVersion.model;
   const groups = new Map<string, { direction: 'gains' | 'losses' | 'other'; role: string; purpose: string; was: string; now: string; fields: string[] }>();
   const keys = new Set([...before.cells.keys(), ...after.cells.keys()]);
+  const newOpenFields = new Set<string>();
   for (const key of keys) {
     const old = before.cells.get(key);
     const current = after.cells.get(key);
@@ -90,7 +92,14 @@ function compareCells(beforeVersion: ComparedVersion, afterVersion: ComparedVers
     const lost = difference(old?.visibleIn, current?.visibleIn);
     const was = describeCell(beforeVersion, old, cell);
     const now = describeCell(afterVersion, current, cell);
-    if (gained.length === 0 && lost.length === 0 && was === now) continue;
+    const absentOnOneSide = beforeVersion.absentFields?.has(cell.coordinate) || afterVersion.absentFields?.has(cell.coordinate);
+    if (gained.length === 0 && lost.length === 0 && (was === now || absentOnOneSide)) continue;
+    // A new field without personal data below a root is reached only through its root, whose own cells
+    // say who gains; told once, not per role. (An existing field loosened to `none` is a weakened check.)
+    if (beforeVersion.absentFields?.has(cell.coordinate) && isOpenWithoutPersonalData(after.policies, cell.coordinate)) {
+      newOpenFields.add(cell.coordinate);
+      continue;
+    }
     // A cell can gain in one situation and lose in another: then it counts as a gain (it needs approval).
     const direction = gained.length > 0 ? 'gains' : lost.length > 0 ? 'losses' : 'other';
     const policies = current ? after.policies : before.policies;
@@ -100,6 +109,7 @@ function compareCells(beforeVersion: ComparedVersion, afterVersion: ComparedVers
     groups.set(groupKey, group);
   }
   const result = { gains: [] as string[], losses: [] as string[], other: [] as string[] };
+  if (newOpenFields.size > 0) result.other.push(`New fields without personal data, seen by whoever may use the field above them: ${[...newOpenFields].join(', ')}.`);
   for (const group of groups.values()) {
     const fields = `${group.fields.length === 1 ? 'field' : `${group.fields.length} fields`} ${group.fields.join(', ')}`;
     const verb = group.direction === 'gains' ? 'gains' : group.direction === 'losses' ? 'loses' : 'keeps';
@@ -107,6 +117,12 @@ function compareCells(beforeVersion: ComparedVersion, afterVersion: ComparedVers
     result[group.direction].push(`${group.role}, for ${group.purpose}, ${verb}${how} ${fields}: before ${group.was}; now ${group.now}.`);
   }
   return result;
+}
+
+function isOpenWithoutPersonalData(policies: PolicySet, coordinate: string): boolean {
+  const field = policies.fields.get(coordinate);
+  const root = coordinate.startsWith('Query.') || coordinate.startsWith('Mutation.');
+  return field !== undefined && !root && field.category === undefined && field.bases.every((basis) => basis.kind === 'none') && !field.roles && !field.purposes;
 }
 
 function describeCell(version: ComparedVersion, cell: Cell | undefined, either: Cell): string {

@@ -132,5 +132,5 @@ describe('policy versions on PGlite (the embedded default)', () => {
     } finally {
       await database.close();
     }
-  });
+  }, 180_000); // PGlite starts and migrates in-process: slow on a busy machine
 });

@@ -42,11 +42,6 @@ export function visibilityText(policies: PolicySet, visibility: Visibility): str
   }
 }
 
-/** A short label for tables and counts. */
-export function visibilityLabel(visibility: Visibility): 'always' | 'with involvement' | 'with consent' | 'never' {
-  return visibility.kind === 'always' ? 'always' : visibility.kind === 'involvement' ? 'with involvement' : visibility.kind === 'consent' ? 'with consent' : 'never';
-}
-
 function named(description: string | undefined, key: string): string {
   return description ? `${description} [${key}]` : key;
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 
 /** The LDV record as the access log stores it (one row of audit_record), before it joins the chain. */
@@ -141,9 +141,16 @@ function jsonString(text: string): string {
 function jsonValue(value: unknown): string {
   if (typeof value === 'string') return jsonString(value);
   if (value === null) return 'null';
-  if (isStringArray(value)) return `[${value.map(jsonString).join(',')}]`;
+  if (isStringArray(value)) {
+    if (value.length === 0) return '[]';
+    // One test for the whole array (a surrogate half is found joined or not): most need no escaping.
+    return NEEDS_CARE.test(value.join('')) ? `[${value.map(jsonString).join(',')}]` : `["${value.join('","')}"]`;
+  }
   if (isStringMap(value)) {
     const keys = Object.keys(value).sort();
+    let raw = '';
+    for (const key of keys) raw += key + value[key];
+    if (!NEEDS_CARE.test(raw)) return `{${keys.map((key) => `"${key}":"${value[key]}"`).join(',')}}`;
     return `{${keys.map((key) => `${jsonString(key)}:${jsonString(value[key])}`).join(',')}}`;
   }
   return canonicalize(value)!;
@@ -163,6 +170,7 @@ function isStringMap(value: unknown): value is Record<string, string> {
   return true;
 }
 
+/** One-shot SHA-256 (hex) of the text's UTF-8 bytes: no Hash object per record. */
 export function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+  return hash('sha256', text, 'hex');
 }

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import canonicalize from 'canonicalize';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalRecord, genesisHash, hashRecord, linkedCanonicalJson, type ChainLink, type LdvRecord } from '../../src/audit/record-hash.ts';
+import { libraryHash } from '../support/library-record-hash.ts';
 
 /**
  * Access-log chains written before canonicalize@5 was replaced by canonicalize@4 (which runs on Node 20)
@@ -56,22 +56,6 @@ describe('access-log record hash', () => {
     expect(hashRecord({ ...miss, lookups: [] })).not.toBe(hashRecord(miss));
   });
 });
-
-/** The hash as it was made before the hand-written serialiser: the library over the record's object. */
-function libraryHash(record: LdvRecord & Omit<ChainLink, 'chainSeq'>): string {
-  const canonical = canonicalize({
-    id: record.id, traceId: record.traceId, spanId: record.spanId, parentSpanId: record.parentSpanId, statusCode: record.statusCode, name: record.name,
-    startTime: record.startTime.toISOString(), endTime: record.endTime.toISOString(), foreignOperation: record.foreignOperation, resource: record.resource,
-    processingActivityId: record.processingActivityId, professional: record.professional, organisationId: record.organisationId, roles: record.roles,
-    purpose: record.purpose, subjectKey: record.subjectKey, subjectEncrypted: record.subjectEncrypted,
-    ...(record.subjectKind && record.subjectKind !== 'PERSON' ? { subjectKind: record.subjectKind } : {}),
-    ...(record.lookups && record.lookups.length > 0 ? { lookups: record.lookups } : {}),
-    fieldsReleased: record.fieldsReleased, fieldsWithheld: record.fieldsWithheld, fieldBases: record.fieldBases,
-    ...(record.breakGlassGrantId ? { breakGlassGrantId: record.breakGlassGrantId } : {}),
-    chainId: record.chainId, prevHash: record.prevHash,
-  });
-  return createHash('sha256').update(canonical!, 'utf8').digest('hex');
-}
 
 /** Text with what JSON escapes: quotes, backslashes, control characters; and surrogate pairs (whole). */
 const text = fc.string({

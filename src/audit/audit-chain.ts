@@ -128,9 +128,13 @@ export class AuditChain {
     });
   }
 
-  /** Resolves when every append queued so far has ended. */
-  settled(): Promise<void> {
-    return this.queue.then(() => undefined);
+  /** Resolves when every append queued so far has ended (also a group that a full group left for later). */
+  async settled(): Promise<void> {
+    let queue: Promise<unknown>;
+    do {
+      queue = this.queue;
+      await queue;
+    } while (queue !== this.queue);
   }
 
   /** The head of the chain this writer appends to now. */

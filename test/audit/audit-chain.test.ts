@@ -109,6 +109,19 @@ describeWithPostgres('access-log group commit on PostgreSQL', (database) => {
     expect(await verifyAuditChain(db.prisma, { keys: [] })).toMatchObject({ intact: true });
   });
 
+  it('writes a group beyond PostgreSQL\'s 65,535 bind parameters (16 requests of 160 people, 27 columns) in one statement', async () => {
+    const { runner, inserts, holdInserts } = countingInserts(db.runner);
+    const chain = new AuditChain(runner);
+    const release = holdInserts();
+    const first = chain.append(requestRecords('large-first', 1));
+    await writeStarted();
+    const large = Array.from({ length: 16 }, (_, index) => chain.append(requestRecords(`large-${index}`, 160)));
+    release();
+    await Promise.all([first, ...large]);
+    expect(inserts()).toBe(2);
+    expect(await db.prisma.auditRecord.count({ where: { chainId: chain.currentHead().chainId } })).toBe(1 + 16 * 160);
+  });
+
   it('rejects every request of a failing group and writes none of its records, then continues on a new chain: no gap, no fork', async () => {
     const { runner, inserts, holdInserts } = countingInserts(db.runner);
     const chain = new AuditChain(runner);
@@ -134,6 +147,20 @@ describeWithPostgres('access-log group commit on PostgreSQL', (database) => {
     expect(after[0].chainId).not.toBe(before.chainId);
     expect(after.map((row) => row.chainSeq)).toEqual([1, 2, 3]);
     expect(await verifyAuditChain(db.prisma, { keys: [] })).toMatchObject({ intact: true });
+  });
+
+  it('refuses a request whose record cannot be serialised (a lone surrogate in a token claim) on its own, not its group', async () => {
+    const { runner, inserts, holdInserts } = countingInserts(db.runner);
+    const chain = new AuditChain(runner);
+    const release = holdInserts();
+    const first = chain.append(requestRecords('surrogate-first'));
+    await writeStarted();
+    const group = ['surrogate-neighbour-1', 'lone \ud800 surrogate', 'surrogate-neighbour-2'].map((professional) => chain.append(requestRecords(professional)));
+    release();
+    const outcomes = await Promise.allSettled([first, ...group]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    expect(inserts()).toBe(2);
+    expect(await rowsOf(db, 'surrogate-neighbour-2')).toHaveLength(3);
   });
 
   it('fails at once the appends that waited behind a failed group, without writing them', async () => {

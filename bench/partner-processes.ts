@@ -96,6 +96,8 @@ export interface AdapterProcessOptions {
   hubJwksUrl: string;
   /** The checkout whose `src/cli/serve.ts adapter` runs (default: this one). */
   cwd?: string;
+  /** More environment for the adapters, e.g. PARTNER_TIME_BUDGET_MS. */
+  env?: Record<string, string>;
 }
 
 /** One adapter process per domain, in front of the given simulators. */
@@ -103,7 +105,7 @@ export async function startAdapterProcesses(partners: Pick<PartnerSimulatorProce
   const children: ChildProcess[] = [];
   const gatewayEnv: Record<string, string> = {};
   const pids: Partial<Record<Domain, number>> = {};
-  const base = { ...process.env, ...QUIET, ONTSCHOT_DATA_DIR: options.dataDir, HUB_JWKS_URL: options.hubJwksUrl, DEBT_PARTNER_API_KEY: partners.debtApiKey };
+  const base = { ...process.env, ...QUIET, ONTSCHOT_DATA_DIR: options.dataDir, HUB_JWKS_URL: options.hubJwksUrl, DEBT_PARTNER_API_KEY: partners.debtApiKey, ...options.env };
   try {
     for (const domain of DOMAINS) {
       const port = await freePort();

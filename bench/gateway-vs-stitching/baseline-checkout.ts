@@ -35,7 +35,11 @@ export async function checkOutBaseline(revision: string, repoDir: string, say: (
   git('worktree', 'prune');
   if (existsSync(dir)) git('worktree', 'remove', '--force', dir); // an earlier, unfinished set-up
   git('worktree', 'add', '--detach', dir, commit);
-  execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
+  try {
+    execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+  } catch (error) {
+    throw new Error(`npm ci failed in ${dir}: ${String((error as { stderr?: string }).stderr ?? '').slice(-500)}`);
+  }
   writeFileSync(path.join(dir, READY_MARK), `${new Date().toISOString()}\n`);
   return { commit, dir };
 }

@@ -4,6 +4,9 @@
  * runs against the adapters of a real hub (same data folder, so the adapters trust its hub key, and the
  * same PostgreSQL case registration).
  */
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeWithPostgres } from '../support/postgres.ts';
 import { startTestHub, type TestHub } from '../support/hub.ts';
@@ -44,6 +47,23 @@ describeWithPostgres('plain stitching peer', (database) => {
     expect(mohammed.housing.rentArrearsMonths).toBe(3);
     expect(mohammed.debt.caseStatus).toBe('DEBT_SETTLEMENT');
     expect(mohammed.care).toEqual({ inCare: true, trajectoryKind: 'SPECIALIST_GGZ' });
+  });
+
+  it('is reported, not measured, when the adapters refuse its calls (signed with another hub key)', async () => {
+    // Same demo issuer (the token verifies), but a hub key of its own that the adapters do not trust.
+    const otherDir = await mkdtemp(path.join(os.tmpdir(), 'ontschot-test-'));
+    await copyFile(path.join(hub.dataDir, 'demo-issuer-private-key.jwk.json'), path.join(otherDir, 'demo-issuer-private-key.jwk.json'));
+    await copyFile(path.join(hub.dataDir, 'demo-hub-data-key.base64'), path.join(otherDir, 'demo-hub-data-key.base64'));
+    const adapterUrls = Object.fromEntries(DOMAINS.map((domain) => [ADAPTER_URL_VARIABLES[domain], hub.adapters[domain]!.url]));
+    const unsigned = await startPlainGateway(loadGatewayConfig({ PORT: '0', ONTSCHOT_DATA_DIR: otherDir, DATABASE_URL: database().url, ...adapterUrls }));
+    try {
+      const answer = await ask(unsigned.graphqlUrl, token, ONE_HOUSEHOLD_QUERY, { id: 'hh-1001' });
+      expect(answer.body.data?.household?.address).toBeTruthy();
+      expect(plainAnswerProblems(answer.body).length).toBeGreaterThan(0);
+    } finally {
+      await unsigned.close();
+      await rm(otherDir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a request without a valid token', async () => {

@@ -1,20 +1,11 @@
-import type { Amounts } from './measure.ts';
-import { CONCURRENCY } from './measure.ts';
+import { CONCURRENCY, type Amounts, type Measurement } from './measure.ts';
 
-/** Medians over rounds of one contestant in one scenario. */
-export interface ResultRow {
+/** Medians over rounds of one contestant in one scenario; `failed` summed over the rounds. */
+export interface ResultRow extends Measurement {
   contestant: string;
   kind: 'plain' | 'ontschot';
   /** Answered the scenario wrongly: not measured. */
   broken: boolean;
-  p50Ms: number;
-  p99Ms: number;
-  requestsPerSecond: number;
-  gatewayCpuMsPerRequest: number;
-  adapterCpuMsPerCall: number;
-  adapterCallsPerRequest: number;
-  /** Failed answers, summed over all rounds. */
-  failed: number;
 }
 
 export interface ScenarioResults {
@@ -75,7 +66,11 @@ export function printReport(results: ScenarioResults[], facts: RunFacts): void {
   }
   lines.push('', ...goals(results, facts), '');
   lines.push(`Requests per measurement: ${results.map((s) => `${s.title}: ${s.amounts.sequential} at c=1, ${s.amounts.concurrent} at c=${CONCURRENCY}`).join('; ')}.`);
-  lines.push('CPU from /proc/<pid>/stat (utime+stime) around the requests at c=16; adapter calls counted in the adapters\' processing logs. "failed": answers that were not HTTP 200 or carried an error other than a policy decision, over all rounds.');
+  lines.push(
+    'CPU from /proc/<pid>/stat (utime+stime) around the requests at c=16. An adapter call is one HTTP request to an adapter (executor batching puts all of a ' +
+      'request\'s merges for one adapter into one), counted in the adapters\' processing logs. "failed": answers that were not HTTP 200 or carried an error ' +
+      'other than a policy decision, over all rounds.',
+  );
   console.log(lines.join('\n'));
 }
 

@@ -1,51 +1,60 @@
 import type { SqlRunner } from '../db/migrate.ts';
-import type { ChainLink, LdvRecord } from './record-hash.ts';
 
-export type ChainedRecord = LdvRecord & ChainLink & { recordHash: string };
-
-/** Column, cast and value of each field, in the order of the INSERT. */
-const COLUMNS: readonly [string, string, (record: ChainedRecord) => unknown][] = [
-  ['id', '', (r) => r.id],
-  ['trace_id', '', (r) => r.traceId],
-  ['span_id', '', (r) => r.spanId],
-  ['parent_span_id', '', (r) => r.parentSpanId],
-  ['status_code', '', (r) => r.statusCode],
-  ['name', '', (r) => r.name],
+/** Column, key in the record's JSON and SQL type of each field, in the order of the INSERT. */
+const COLUMNS: readonly (readonly [column: string, key: string, type: string])[] = [
+  ['id', 'id', 'text'],
+  ['trace_id', 'traceId', 'text'],
+  ['span_id', 'spanId', 'text'],
+  ['parent_span_id', 'parentSpanId', 'text'],
+  ['status_code', 'statusCode', 'text'],
+  ['name', 'name', 'text'],
   // ISO strings in UTC: a timestamp without time zone, as Prisma stores DateTime.
-  ['start_time', '::timestamp(3)', (r) => r.startTime.toISOString()],
-  ['end_time', '::timestamp(3)', (r) => r.endTime.toISOString()],
-  ['foreign_operation', '::jsonb', (r) => (r.foreignOperation ? JSON.stringify(r.foreignOperation) : null)],
-  ['resource', '::jsonb', (r) => JSON.stringify(r.resource)],
-  ['processing_activity_id', '', (r) => r.processingActivityId],
-  ['professional', '', (r) => r.professional],
-  ['organisation_id', '', (r) => r.organisationId],
-  ['roles', '::text[]', (r) => r.roles],
-  ['purpose', '', (r) => r.purpose],
-  ['subject_key', '', (r) => r.subjectKey],
-  ['subject_encrypted', '', (r) => r.subjectEncrypted],
-  ['subject_kind', '', (r) => r.subjectKind],
-  ['lookups', '::text[]', (r) => r.lookups],
-  ['fields_released', '::text[]', (r) => r.fieldsReleased],
-  ['fields_withheld', '::text[]', (r) => r.fieldsWithheld],
-  ['field_bases', '::jsonb', (r) => (r.fieldBases ? JSON.stringify(r.fieldBases) : null)],
-  ['break_glass_grant_id', '', (r) => r.breakGlassGrantId ?? null],
-  ['chain_id', '', (r) => r.chainId],
-  ['chain_seq', '::integer', (r) => r.chainSeq],
-  ['prev_hash', '', (r) => r.prevHash],
-  ['record_hash', '', (r) => r.recordHash],
+  ['start_time', 'startTime', 'timestamp(3)'],
+  ['end_time', 'endTime', 'timestamp(3)'],
+  ['foreign_operation', 'foreignOperation', 'jsonb'],
+  ['resource', 'resource', 'jsonb'],
+  ['processing_activity_id', 'processingActivityId', 'text'],
+  ['professional', 'professional', 'text'],
+  ['organisation_id', 'organisationId', 'text'],
+  ['roles', 'roles', 'text[]'],
+  ['purpose', 'purpose', 'text'],
+  ['subject_key', 'subjectKey', 'text'],
+  ['subject_encrypted', 'subjectEncrypted', 'text'],
+  ['subject_kind', 'subjectKind', 'text'],
+  ['lookups', 'lookups', 'text[]'],
+  ['fields_released', 'fieldsReleased', 'text[]'],
+  ['fields_withheld', 'fieldsWithheld', 'text[]'],
+  ['field_bases', 'fieldBases', 'jsonb'],
+  ['break_glass_grant_id', 'breakGlassGrantId', 'text'],
+  ['chain_id', 'chainId', 'text'],
+  ['chain_seq', 'chainSeq', 'integer'],
+  ['prev_hash', 'prevHash', 'text'],
+  ['record_hash', 'recordHash', 'text'],
 ];
 
-const COLUMN_LIST = COLUMNS.map(([column]) => `"${column}"`).join(', ');
+/** The canonical form leaves these out at their defaults (src/audit/record-hash.ts); the row gets them back. */
+const DEFAULTS: Readonly<Record<string, string>> = { subjectKind: `'PERSON'`, lookups: `'{}'::text[]` };
+
+const column = ([, key]: readonly [string, string, string]) => (DEFAULTS[key] ? `COALESCE(r."${key}", ${DEFAULTS[key]})` : `r."${key}"`);
 
 /**
- * One INSERT statement for all records of a request, sent straight to the driver (node-postgres or
- * PGlite) rather than through Prisma: the bench (bench/audit-overhead.ts) showed Prisma's createMany
- * taking about twice as long, and its raw queries still cost noticeably more than the driver's, for the
- * same single statement. The access log sits on every request's critical path.
+ * One statement with ONE parameter for any number of records: a JSON array that PostgreSQL unpacks with
+ * jsonb_to_recordset. So the text never changes (prepared once per connection), a batch of many requests
+ * of hundreds of people never meets the 65,535 bind-parameter limit, and nothing is serialised twice:
+ * each element is the record's canonical JSON, the very bytes its hash covers, plus its sequence number
+ * and hash. Sent straight to the driver (node-postgres or PGlite) rather than through Prisma: the bench
+ * (bench/audit-overhead.ts) showed Prisma's createMany taking about twice as long.
  */
-export async function insertAuditRecords(sql: SqlRunner, records: readonly ChainedRecord[]): Promise<void> {
-  const params = records.flatMap((record) => COLUMNS.map(([, , value]) => value(record)));
-  const rows = records.map((_, row) => `(${COLUMNS.map(([, cast], column) => `$${row * COLUMNS.length + column + 1}${cast}`).join(', ')})`);
-  // Prepared per number of rows: the same text for every request about the same number of people.
-  await sql.query(`INSERT INTO "audit_record" (${COLUMN_LIST}) VALUES ${rows.join(', ')}`, params, `audit-insert-${records.length}`);
+const INSERT = `INSERT INTO "audit_record" (${COLUMNS.map(([name]) => `"${name}"`).join(', ')})
+SELECT ${COLUMNS.map(column).join(', ')}
+FROM jsonb_to_recordset($1::jsonb) AS r(${COLUMNS.map(([, key, type]) => `"${key}" ${type}`).join(', ')})`;
+
+/** A record as the INSERT takes it: its canonical JSON with the sequence number and hash added. */
+export function storedRecordJson(canonicalJson: string, chainSeq: number, recordHash: string): string {
+  return `${canonicalJson.slice(0, -1)},"chainSeq":${chainSeq},"recordHash":"${recordHash}"}`;
+}
+
+/** Writes the records (each from storedRecordJson) in one statement: all of them or none. */
+export async function insertAuditRecords(sql: SqlRunner, records: readonly string[]): Promise<void> {
+  await sql.query(INSERT, [`[${records.join(',')}]`], 'audit-insert');
 }

@@ -108,7 +108,8 @@ export async function buildLdvRecords(request: AuditedRequest): Promise<LdvRecor
 }
 
 /**
- * Writes the request's records in a single database round trip (one INSERT on the writer's chain).
+ * Writes the request's records on the writer's chain, in one INSERT shared with the requests that end
+ * at the same time (group commit, src/audit/audit-chain.ts); resolves once that INSERT has committed.
  * Throws when the write fails: the caller must then withhold the response (fail closed).
  */
 export async function writeAuditRecords(chain: AuditChain, request: AuditedRequest): Promise<number> {

@@ -111,6 +111,6 @@ function dateTime(iso: string): string {
   return new Date(iso).toLocaleString('nl-NL', { timeZone: 'Europe/Amsterdam' });
 }
 
-function escapeHtml(text: string): string {
+export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
 }

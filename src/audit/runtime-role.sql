@@ -31,3 +31,9 @@ GRANT SELECT, INSERT ON audit_record, audit_checkpoint, audit_seal, processing_a
 
 -- Migrations are the owner's: the runtime only reads which ones were applied.
 REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON "_prisma_migrations" FROM ontschot_runtime;
+
+-- The policy versions the hub has run with: the runtime records a new version and the time of its last
+-- start, and never rewrites or removes one (src/policy-report/policy-versions.ts).
+REVOKE UPDATE, DELETE, TRUNCATE ON policy_version FROM ontschot_runtime;
+GRANT SELECT, INSERT ON policy_version TO ontschot_runtime;
+GRANT UPDATE (last_run_at) ON policy_version TO ontschot_runtime;

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { LRUCache } from 'lru-cache';
 import type { Caller } from './caller.ts';
 import { AuthenticationError } from './authentication-error.ts';
 import { checkCallerAgainstRegister, type RegisterPolicies } from './organisation-register.ts';
@@ -12,6 +14,14 @@ export const ALLOWED_ALGORITHMS = ['ES256', 'ES384', 'ES512', 'RS256', 'RS384', 
 export const CLOCK_TOLERANCE_SECONDS = 30;
 /** Default for AUTH_MAX_TOKEN_LIFETIME_SECONDS: a working day and then some; `npm run token` issues at most this. */
 export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 24 * 3600;
+/**
+ * How long a verified token is taken on trust without checking its signature again (never past its
+ * `exp`): short, because a key the identity provider withdraws from its key set (jose refetches it at
+ * most every 10 minutes) should stop working soon after, for tokens already seen too.
+ */
+export const DEFAULT_CACHE_MAX_TTL_SECONDS = 60;
+/** Verified tokens kept at most (least recently used go first): about 300 bytes each. */
+export const DEFAULT_CACHE_MAX_ENTRIES = 10_000;
 
 export interface TokenVerifierOptions {
   keys: JWTVerifyGetKey;
@@ -27,19 +37,60 @@ export interface TokenVerifierOptions {
   register: RegisterPolicies;
   /** For tests: the hub's clock. */
   now?: () => Date;
+  /** Verification cache bounds (see DEFAULT_CACHE_*); 0 entries: no cache. */
+  cacheMaxEntries?: number;
+  cacheMaxTtlSeconds?: number;
+}
+
+/** A verified token's caller and when the token expires (epoch seconds). */
+interface VerifiedToken {
+  caller: Caller;
+  exp: number;
 }
 
 export type TokenVerifier = (authorizationHeader: string | undefined) => Promise<Caller>;
 
-export function createTokenVerifier({ keys, issuer, audience, maxLifetimeSeconds = DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, register, now = () => new Date() }: TokenVerifierOptions): TokenVerifier {
+/**
+ * Verifies bearer tokens, and remembers each verified token (by its SHA-256, never the token itself) for
+ * at most `cacheMaxTtlSeconds` and never past its `exp`, so a front end's burst of requests costs one
+ * signature check. What a hit skips is only what cannot change for the same bytes: signature, issuer,
+ * audience, iat and lifetime. Expiry is checked on the verifier's own clock at every hit, and the register
+ * check runs again (it is a few map look-ups). Failures are never cached: most are cheaper to repeat than
+ * to remember (a malformed header), an attacker varies a bad token at will, and a transient one (the
+ * identity provider's key set unreachable, a new key not yet fetched) must not lock a valid token out.
+ * The cache belongs to this verifier, made with one register and one key set.
+ */
+export function createTokenVerifier({
+  keys, issuer, audience, maxLifetimeSeconds = DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, register, now = () => new Date(),
+  cacheMaxEntries = DEFAULT_CACHE_MAX_ENTRIES, cacheMaxTtlSeconds = DEFAULT_CACHE_MAX_TTL_SECONDS,
+}: TokenVerifierOptions): TokenVerifier {
+  const verified = cacheMaxEntries > 0 ? new LRUCache<string, VerifiedToken>({ max: cacheMaxEntries }) : undefined;
   return async (authorizationHeader) => {
     if (!authorizationHeader) throw new AuthenticationError('missing', 'A bearer token is required');
     // The scheme name is case-insensitive (RFC 9110 section 11.1): "bearer" and "BEARER" are "Bearer".
     const match = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/i.exec(authorizationHeader.trim());
     if (!match) throw new AuthenticationError('malformed', 'The Authorization header must be "Bearer <JWT>"');
+    const token = match[1];
+    const cacheKey = verified ? createHash('sha256').update(token).digest('base64url') : '';
+    const hit = verified?.get(cacheKey);
+    // As jose counts it: valid while exp is after the current whole second.
+    if (hit) {
+      if (hit.exp > epochSeconds(now())) {
+        checkCallerAgainstRegister(hit.caller, register);
+        return hit.caller;
+      }
+      verified!.delete(cacheKey); // expired on the hub's clock: verified afresh below, and refused
+    }
+    const { caller, exp } = await verifyToken(token);
+    const ttlMs = Math.floor(Math.min(cacheMaxTtlSeconds, exp - epochSeconds(now())) * 1000);
+    if (verified && ttlMs > 0) verified.set(cacheKey, { caller, exp }, { ttl: ttlMs });
+    return caller;
+  };
+
+  async function verifyToken(token: string): Promise<VerifiedToken> {
     let payload;
     try {
-      ({ payload } = await jwtVerify(match[1], keys, { issuer, audience, algorithms: ALLOWED_ALGORITHMS, requiredClaims: ['exp', 'iat', 'sub'], currentDate: now() }));
+      ({ payload } = await jwtVerify(token, keys, { issuer, audience, algorithms: ALLOWED_ALGORITHMS, requiredClaims: ['exp', 'iat', 'sub'], currentDate: now() }));
     } catch (error) {
       if (error instanceof errors.JWTExpired) throw new AuthenticationError('expired', 'The token has expired');
       if (error instanceof errors.JWTClaimValidationFailed && error.reason === 'missing' && ['exp', 'iat', 'sub'].includes(error.claim)) {
@@ -54,10 +105,15 @@ export function createTokenVerifier({ keys, issuer, audience, maxLifetimeSeconds
     if (!isName(sub) || !isName(org) || !isName(purpose) || !Array.isArray(roles) || roles.length === 0 || !roles.every(isName)) {
       throw new AuthenticationError('claims', 'The token must carry sub, org, roles and purpose claims');
     }
-    const caller: Caller = { subject: sub, organisationId: org, roles, purpose };
+    // Frozen: one cached caller serves many requests, none may change it for the others.
+    const caller: Caller = Object.freeze({ subject: sub, organisationId: org, roles: Object.freeze([...roles]), purpose });
     checkCallerAgainstRegister(caller, register);
-    return caller;
-  };
+    return { caller, exp: payload.exp! };
+  }
+}
+
+function epochSeconds(date: Date): number {
+  return Math.floor(date.getTime() / 1000);
 }
 
 /**

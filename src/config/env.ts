@@ -97,6 +97,7 @@ export const ENVIRONMENT_VARIABLES: Record<string, string> = {
   HUB_JWKS_URL: "The hub's JWKS URL (stand-alone adapter): only requests with a token signed by the hub are answered (default http://127.0.0.1:4000/.well-known/hub-jwks.json)",
   ADAPTER_PROCESSING_LOG: "The adapter's append-only processing log, JSON lines (default ONTSCHOT_DATA_DIR/ldv/<adapter>.jsonl)",
   ADAPTER_LOG_KEY: '32 bytes, base64: pseudonymises data subjects in the processing log; when unset a DEMO key is generated in ONTSCHOT_DATA_DIR',
+  REPLAY_GUARD_DATABASE_URL: 'PostgreSQL shared by the replicas of one adapter to refuse replayed hub tokens; unset: in memory per adapter process',
   SEED_DEMO_DATA: 'Set to false to start without the demo households and consents',
   LOG_LEVEL: 'pino log level (default info; silent under tests)',
   EDGE_MAX_CONCURRENT_REQUESTS: 'GraphQL requests the gateway works on at once (default 8); more wait in a queue',

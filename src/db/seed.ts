@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { SubjectProtector } from '../crypto/subject-protection.ts';
-import { DEMO_CONSENTS, DEMO_HOUSEHOLDS } from '../demo/population.ts';
+import { DEMO_CONSENTS, DEMO_HOUSEHOLDS, type DemoConsent, type DemoHousehold } from '../demo/population.ts';
 import type { PrismaClient } from './generated/client.ts';
 import { findOrganisation } from '../domain/organisations.ts';
 
@@ -32,12 +32,18 @@ export function deterministicUuid(name: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-/** Returns how many demo households, people and consents are now present (not how many were new). */
-export async function seedDemoData(prisma: PrismaClient, protector: SubjectProtector): Promise<SeedCounts> {
+/** Whom a seed writes: the demo population by default; bench/ adds a larger generated one. */
+export interface SeedPopulation {
+  households: readonly DemoHousehold[];
+  consents: readonly DemoConsent[];
+}
+
+/** Returns how many households, people and consents of the population are now present (not how many were new). */
+export async function seedDemoData(prisma: PrismaClient, protector: SubjectProtector, population: SeedPopulation = { households: DEMO_HOUSEHOLDS, consents: DEMO_CONSENTS }): Promise<SeedCounts> {
   const counts: SeedCounts = { households: 0, people: 0, consents: 0 };
 
   await prisma.$transaction(async (tx) => {
-    for (const household of DEMO_HOUSEHOLDS) {
+    for (const household of population.households) {
       const fields = {
         street: household.address.street,
         houseNumber: household.address.houseNumber,
@@ -83,7 +89,7 @@ export async function seedDemoData(prisma: PrismaClient, protector: SubjectProte
       }
     }
 
-    for (const consent of DEMO_CONSENTS) {
+    for (const consent of population.consents) {
       const subjectKey = protector.lookupKey(consent.subjectBsn);
       const id = deterministicUuid(
         `consent|${subjectKey}|${consent.category}|${consent.granteeOrganisationId}|${consent.purpose}|${consent.validFrom}`,

@@ -3,6 +3,7 @@ import { createExplainAccessSubschema } from './explain-access.ts';
 import { createConsentSubschema } from '../consent/consent-subschema.ts';
 import { createAccessLogSubschema } from '../audit/access-log-subschema.ts';
 import { createBreakGlassSubschema } from '../break-glass/break-glass-subschema.ts';
+import { createPolicyReportSubschema } from '../policy-report/policy-report-subschema.ts';
 
 /**
  * The hub's own GraphQL subschemas besides the case registration (src/households/hub-subschema.ts),
@@ -14,4 +15,5 @@ export const LOCAL_SUBSCHEMAS: readonly (() => GraphQLSchema)[] = [
   createConsentSubschema,
   createAccessLogSubschema,
   createBreakGlassSubschema,
+  createPolicyReportSubschema,
 ];

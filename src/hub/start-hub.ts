@@ -8,7 +8,8 @@ import { loadHubDataKey } from '../crypto/hub-data-key.ts';
 import { createSubjectProtector } from '../crypto/subject-protection.ts';
 import { loadDemoIssuer, type DemoIssuer } from '../auth/demo-issuer.ts';
 import { loadHubSigningKey, type HubSigningKey } from '../auth/hub-signing-key.ts';
-import { loadPolicyFile } from '../policy/policy-file.ts';
+import { loadPolicyFileWithText } from '../policy/policy-file.ts';
+import { recordPolicyVersion, rememberPolicyText } from '../policy-report/policy-versions.ts';
 import { startGateway, type RunningGateway } from '../gateway/server.ts';
 import { buildStitchedSchema } from '../gateway/gateway-schema.ts';
 import { startHousingSimulator } from '../partners/housing/simulator.ts';
@@ -88,7 +89,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     })());
   try {
     // Check the policy file first: an invalid policy stops start-up before anything listens.
-    const policies = loadPolicyFile(config.policyFile, publicSchemaForPolicyCheck());
+    const { policies, text: policyText } = loadPolicyFileWithText(config.policyFile, publicSchemaForPolicyCheck());
+    rememberPolicyText(policies, policyText);
     const database = await openDatabase({
       databaseUrl: config.databaseUrl,
       dataDir: config.dataDir,
@@ -99,6 +101,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       onLockCompromised: (error) => logger.error({ errorName: error.name }, 'another process took over the data folder lock'),
     });
     closers.push(() => database.close());
+    // The privacy officer's console lists the versions the hub ran with (policyVersions, policyDiff).
+    await recordPolicyVersion(database.prisma, policyText);
     if (config.databaseUrl && !process.env.HUB_DATA_KEY) {
       // Without it, the BSN look-up keys in PostgreSQL depend on a demo key file in the data folder.
       logger.warn({ dataDir: config.dataDir }, 'HUB_DATA_KEY is not set: using a DEMO data key from the data folder');

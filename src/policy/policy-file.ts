@@ -21,13 +21,18 @@ export class PolicyFileError extends Error {
  * a special category, consent only where there is one person the consent can belong to.
  */
 export function loadPolicyFile(file: string, schema: GraphQLSchema): PolicySet {
+  return loadPolicyFileWithText(file, schema).policies;
+}
+
+/** The same, with the text it was read from: the hub records the very version it runs with. */
+export function loadPolicyFileWithText(file: string, schema: GraphQLSchema): { policies: PolicySet; text: string } {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch {
     throw new PolicyFileError([`${displayName(file)}: cannot read the file`]);
   }
-  return parsePolicies(text, file, schema);
+  return { policies: parsePolicies(text, file, schema), text };
 }
 
 export function parsePolicies(text: string, file: string, schema: GraphQLSchema): PolicySet {

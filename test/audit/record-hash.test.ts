@@ -1,5 +1,8 @@
+import { createHash } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { genesisHash, hashRecord } from '../../src/audit/record-hash.ts';
+import { canonicalRecord, genesisHash, hashRecord, linkedCanonicalJson, type ChainLink, type LdvRecord } from '../../src/audit/record-hash.ts';
+import { libraryHash } from '../support/library-record-hash.ts';
 
 /**
  * Access-log chains written before canonicalize@5 was replaced by canonicalize@4 (which runs on Node 20)
@@ -51,5 +54,63 @@ describe('access-log record hash', () => {
     // Turning a recorded miss back into an ordinary person record, or dropping its look-up, breaks its hash.
     expect(hashRecord({ ...miss, subjectKind: 'PERSON' })).not.toBe(hashRecord(miss));
     expect(hashRecord({ ...miss, lookups: [] })).not.toBe(hashRecord(miss));
+  });
+});
+
+/** Text with what JSON escapes: quotes, backslashes, control characters; and surrogate pairs (whole). */
+const text = fc.string({
+  unit: fc.oneof(
+    { arbitrary: fc.constantFrom('a', 'Z', '0', '.', ' ', 'ë', 'ş', '€', '\u2028', '\u007f', '😀'), weight: 8 },
+    { arbitrary: fc.constantFrom('"', '\\', '\n', '\u0000', '\u001f', '\t'), weight: 1 },
+  ),
+  maxLength: 12,
+});
+const orNull = <T,>(arbitrary: fc.Arbitrary<T>) => fc.option(arbitrary, { nil: null });
+const stringMap = fc.dictionary(text, text, { maxKeys: 4 });
+/** What a tampered row read back by the verifier may hold where a string or string map is expected. */
+const oddValue = fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.oneof(text, fc.integer()), { maxLength: 3 }), fc.dictionary(text, fc.oneof(text, fc.integer(), fc.constant(null))));
+const date = fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true });
+
+const generatedRecord = fc.record({
+  id: text, traceId: text, spanId: orNull(text), parentSpanId: orNull(text), statusCode: text, name: text, startTime: date, endTime: date,
+  foreignOperation: fc.oneof(fc.constant(null), fc.record({ trace_id: text, span_id: text, entity: text }), oddValue),
+  resource: fc.oneof(stringMap, oddValue),
+  processingActivityId: orNull(text), professional: text, organisationId: text, roles: fc.oneof(fc.array(text, { maxLength: 3 }), oddValue), purpose: text,
+  subjectKind: fc.oneof(fc.constant('PERSON'), fc.constant(''), text), subjectKey: text, subjectEncrypted: text,
+  lookups: fc.oneof(fc.constant([]), fc.array(text, { maxLength: 3 })),
+  fieldsReleased: fc.array(text, { maxLength: 4 }), fieldsWithheld: fc.array(text, { maxLength: 4 }), fieldBases: fc.oneof(fc.constant(null), stringMap, oddValue),
+  breakGlassGrantId: fc.oneof(fc.constant(undefined), fc.constant(null), fc.constant(''), text),
+  chainId: text, prevHash: text,
+}, { requiredKeys: ['id', 'traceId', 'spanId', 'parentSpanId', 'statusCode', 'name', 'startTime', 'endTime', 'foreignOperation', 'resource', 'processingActivityId', 'professional', 'organisationId', 'roles', 'purpose', 'subjectKind', 'subjectKey', 'subjectEncrypted', 'lookups', 'fieldsReleased', 'fieldsWithheld', 'fieldBases', 'chainId', 'prevHash'] }) as fc.Arbitrary<LdvRecord & Omit<ChainLink, 'chainSeq'>>;
+
+const outcome = (hash: () => string) => {
+  try {
+    return hash();
+  } catch (error) {
+    return `refused: ${(error as Error).message}`;
+  }
+};
+
+describe('the hand-written canonical serialiser', () => {
+  it('gives the hash the library gives on generated records, also of shapes only a tampered row has', () => {
+    fc.assert(fc.property(generatedRecord, (record) => {
+      expect(hashRecord(record)).toBe(libraryHash(record));
+    }), { numRuns: 3000 });
+  });
+
+  it('refuses a lone surrogate anywhere, as the library does (it cannot be stored as UTF-8 and read back the same)', () => {
+    const textFields = ['id', 'traceId', 'name', 'professional', 'purpose', 'subjectKey', 'chainId', 'prevHash'] as const;
+    const loneSurrogate = fc.tuple(text, fc.constantFrom('\ud83d', '\ude00'), text).map((parts) => parts.join(''));
+    fc.assert(fc.property(generatedRecord, fc.constantFrom(...textFields), loneSurrogate, (record, field, value) => {
+      const poisoned = { ...record, [field]: value };
+      expect(outcome(() => hashRecord(poisoned))).toBe(outcome(() => libraryHash(poisoned)));
+      expect(outcome(() => hashRecord(poisoned))).toMatch(/^refused/);
+    }), { numRuns: 300 });
+  });
+
+  it('produces exactly the library\'s canonical bytes, with the chain link filled in where it belongs', () => {
+    const json = linkedCanonicalJson(canonicalRecord(RECORD), RECORD);
+    expect(JSON.parse(json)).toMatchObject({ chainId: 'gateway', prevHash: RECORD.prevHash });
+    expect(createHash('sha256').update(json, 'utf8').digest('hex')).toBe(libraryHash(RECORD));
   });
 });

@@ -21,7 +21,7 @@ describe('schema.prisma parser', () => {
   it('sees every model with its table and mapped columns', () => {
     expect(models.map((m) => `${m.name}:${m.table}`)).toEqual([
       'Household:household', 'Person:person', 'Involvement:involvement', 'BreakGlassGrant:break_glass_grant', 'Consent:consent', 'AuditRecord:audit_record',
-      'AuditCheckpoint:audit_checkpoint', 'ProcessingActivity:processing_activity', 'AuditSeal:audit_seal',
+      'AuditCheckpoint:audit_checkpoint', 'ProcessingActivity:processing_activity', 'AuditSeal:audit_seal', 'PolicyVersion:policy_version',
     ]);
     const person = models.find((m) => m.name === 'Person')!;
     expect(person.fields.find((f) => f.name === 'bsnHash')).toMatchObject({ column: 'bsn_hash', unique: true, optional: false });

@@ -1,0 +1,94 @@
+import autocannon from 'autocannon';
+import { cpuMs, totalCpuMs } from './process-cpu.ts';
+import type { Contestant } from './contestants.ts';
+
+/** One scenario's request: the same body for every contestant. */
+export interface ScenarioRequest {
+  body: string;
+  token: string;
+}
+
+/** What one contestant did in one scenario in one round. */
+export interface Measurement {
+  p50Ms: number;
+  p99Ms: number;
+  requestsPerSecond: number;
+  gatewayCpuMsPerRequest: number;
+  adapterCpuMsPerCall: number;
+  adapterCallsPerRequest: number;
+  /** Answers that were not a complete case screen: not HTTP 200, or an error other than a policy decision. */
+  failed: number;
+}
+
+export interface Amounts {
+  /** Requests one after the other (concurrency 1), for latency. */
+  sequential: number;
+  /** Requests 16 at a time, for throughput and CPU per request. */
+  concurrent: number;
+}
+
+export const CONCURRENCY = 16;
+
+/** Codes that make an answer incomplete (a cheap check on the raw body, so the load generator stays light). */
+const FAILURE_MARKERS = ['"SOURCE_UNAVAILABLE"', '"INTERNAL_SERVER_ERROR"', '"OVERLOADED"', '"AUDIT_UNAVAILABLE"', '"DATABASE_UNAVAILABLE"', '"UNAUTHENTICATED"'];
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+/**
+ * Runs `amount` requests with `connections` in flight (autocannon, one request per connection at a time)
+ * and times each from send to answer in this process (fractional milliseconds: autocannon's own
+ * histogram counts whole ones).
+ */
+async function run(url: string, request: ScenarioRequest, connections: number, amount: number): Promise<{ latencies: number[]; failed: number; elapsedMs: number }> {
+  const latencies: number[] = [];
+  let failed = 0;
+  const started = performance.now();
+  const result = await autocannon({
+    url,
+    connections,
+    amount,
+    timeout: 120,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${request.token}` },
+    body: request.body,
+    requests: [
+      {
+        setupRequest: (req: autocannon.Request, context: object) => {
+          (context as { sentAt: number }).sentAt = performance.now();
+          return req;
+        },
+        onResponse: (status: number, body: string, context: object) => {
+          latencies.push(performance.now() - (context as { sentAt: number }).sentAt);
+          if (status !== 200 || FAILURE_MARKERS.some((marker) => body.includes(marker))) failed++;
+        },
+      },
+    ],
+  });
+  return { latencies, failed: failed + result.errors + result.timeouts, elapsedMs: performance.now() - started };
+}
+
+/** Latency at concurrency 1, then throughput and CPU (gateway, adapters) around a fixed count at 16. */
+export async function measure(contestant: Contestant, request: ScenarioRequest, amounts: Amounts): Promise<Measurement> {
+  const sequential = await run(contestant.graphqlUrl, request, 1, amounts.sequential);
+  const sorted = [...sequential.latencies].sort((a, b) => a - b);
+
+  const callsBefore = await contestant.adapterCalls.count();
+  const gatewayBefore = cpuMs(contestant.gatewayPid);
+  const adaptersBefore = totalCpuMs(contestant.adapterPids);
+  const concurrent = await run(contestant.graphqlUrl, request, CONCURRENCY, amounts.concurrent);
+  const gatewayCpu = cpuMs(contestant.gatewayPid) - gatewayBefore;
+  const adapterCpu = totalCpuMs(contestant.adapterPids) - adaptersBefore;
+  const calls = (await contestant.adapterCalls.count()) - callsBefore;
+
+  return {
+    p50Ms: percentile(sorted, 50),
+    p99Ms: percentile(sorted, 99),
+    requestsPerSecond: amounts.concurrent / (concurrent.elapsedMs / 1000),
+    gatewayCpuMsPerRequest: gatewayCpu / amounts.concurrent,
+    adapterCpuMsPerCall: calls > 0 ? adapterCpu / calls : Number.NaN,
+    adapterCallsPerRequest: calls / amounts.concurrent,
+    failed: sequential.failed + concurrent.failed,
+  };
+}

@@ -1,0 +1,102 @@
+import { CONCURRENCY, type Amounts, type Measurement } from './measure.ts';
+
+/** Medians over rounds of one contestant in one scenario; `failed` summed over the rounds. */
+export interface ResultRow extends Measurement {
+  contestant: string;
+  kind: 'plain' | 'ontschot';
+  /** Answered the scenario wrongly: not measured. */
+  broken: boolean;
+}
+
+export interface ScenarioResults {
+  title: string;
+  amounts: Amounts;
+  /** plain first, then the baseline (if any), then HEAD. */
+  rows: ResultRow[];
+}
+
+export interface RunFacts {
+  command: string;
+  head: string;
+  baseline?: string;
+  rounds: number;
+  partnerLatencyMs: number;
+  cores: number;
+  cpuModel: string;
+  node: string;
+  loadAtStart: number[];
+}
+
+const fixed = (value: number, digits: number) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
+const ratio = (value: number, base: number | undefined) => (base !== undefined && Number.isFinite(value) && Number.isFinite(base) && base > 0 ? `${(value / base).toFixed(2)}×` : '–');
+
+/** The Markdown the lead pastes into the issue: facts, medians, ratios, and the issue's goals for HEAD. */
+export function printReport(results: ScenarioResults[], facts: RunFacts): void {
+  const lines: string[] = [];
+  lines.push(`\`${facts.command}\``, '');
+  lines.push(
+    `HEAD ${facts.head}${facts.baseline ? `, baseline ${facts.baseline}` : ''}; ${facts.cores} cores (${facts.cpuModel}), Node ${facts.node}; load average at start ${facts.loadAtStart.map((n) => n.toFixed(2)).join(' ')}; ` +
+      `partner latency ${facts.partnerLatencyMs} ms; medians of ${facts.rounds} interleaved round${facts.rounds === 1 ? '' : 's'}; ` +
+      'partner simulators (shared) and each contestant\'s gateway and three adapters in separate processes, PostgreSQL, loopback.',
+    '',
+  );
+  lines.push(`| scenario | contestant | p50 c=1 ms | p99 c=1 ms | req/s c=${CONCURRENCY} | gateway CPU ms/req | adapter CPU ms/call | adapter calls/req | failed |`);
+  lines.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const scenario of results) {
+    for (const row of scenario.rows) {
+      const cells = row.broken
+        ? ['wrong answer', '', '', '', '', '', '']
+        : [fixed(row.p50Ms, 1), fixed(row.p99Ms, 1), fixed(row.requestsPerSecond, 1), fixed(row.gatewayCpuMsPerRequest, 2), fixed(row.adapterCpuMsPerCall, 2), fixed(row.adapterCallsPerRequest, 1)];
+      lines.push(`| ${scenario.title} | ${row.contestant} | ${cells.join(' | ')} | ${row.broken ? '' : row.failed} |`);
+    }
+  }
+  lines.push('');
+  const hasBaseline = results.some((scenario) => scenario.rows.length > 2);
+  lines.push(`| scenario | contestant | p50 ÷ plain | p99 ÷ plain | req/s ÷ plain | gateway CPU ÷ plain | adapter CPU/call ÷ plain${hasBaseline ? ' | adapter CPU/call ÷ baseline' : ''} |`);
+  lines.push(`| --- | --- | ---: | ---: | ---: | ---: | ---:${hasBaseline ? ' | ---:' : ''} |`);
+  for (const scenario of results) {
+    const plain = usable(scenario.rows[0]);
+    const baseline = scenario.rows.length > 2 ? usable(scenario.rows[1]) : undefined;
+    for (const row of scenario.rows.slice(1)) {
+      if (row.broken) continue;
+      const cells = [ratio(row.p50Ms, plain?.p50Ms), ratio(row.p99Ms, plain?.p99Ms), ratio(row.requestsPerSecond, plain?.requestsPerSecond), ratio(row.gatewayCpuMsPerRequest, plain?.gatewayCpuMsPerRequest), ratio(row.adapterCpuMsPerCall, plain?.adapterCpuMsPerCall)];
+      if (hasBaseline) cells.push(row === scenario.rows[1] ? '' : ratio(row.adapterCpuMsPerCall, baseline?.adapterCpuMsPerCall));
+      lines.push(`| ${scenario.title} | ${row.contestant} | ${cells.join(' | ')} |`);
+    }
+  }
+  lines.push('', ...goals(results, facts), '');
+  lines.push(`Requests per measurement: ${results.map((s) => `${s.title}: ${s.amounts.sequential} at c=1, ${s.amounts.concurrent} at c=${CONCURRENCY}`).join('; ')}.`);
+  lines.push(
+    'CPU from /proc/<pid>/stat (utime+stime) around the requests at c=16. An adapter call is one HTTP request to an adapter (executor batching puts all of a ' +
+      'request\'s merges for one adapter into one), counted in the adapters\' processing logs. "failed": answers that were not HTTP 200 or carried an error ' +
+      'other than a policy decision, over all rounds.',
+  );
+  console.log(lines.join('\n'));
+}
+
+function usable(row: ResultRow | undefined): ResultRow | undefined {
+  return row && !row.broken ? row : undefined;
+}
+
+/** The goals of issue 13, for ontschot@HEAD (the last row). */
+function goals(results: ScenarioResults[], facts: RunFacts): string[] {
+  const lines = ['Goals of issue 13 for ontschot@HEAD:'];
+  const check = (label: string, value: number, limit: number, atMost: boolean) => {
+    if (!Number.isFinite(value)) return lines.push(`- ${label}: not measured`);
+    const met = atMost ? value <= limit : value >= limit;
+    return lines.push(`- ${label}: ${value.toFixed(2)}× (${atMost ? '≤' : '≥'} ${limit}×) ${met ? 'met' : 'NOT met'}`);
+  };
+  for (const scenario of results) {
+    const plain = usable(scenario.rows[0]);
+    const head = usable(scenario.rows[scenario.rows.length - 1]);
+    const baseline = scenario.rows.length > 2 ? usable(scenario.rows[1]) : undefined;
+    const of = (pick: (row: ResultRow) => number, base?: ResultRow) => (head && base ? pick(head) / pick(base) : Number.NaN);
+    const is700 = scenario.title.startsWith('700');
+    if (!is700) check(`${scenario.title}, gateway CPU per request ÷ plain`, of((r) => r.gatewayCpuMsPerRequest, plain), 1.2, true);
+    check(`${scenario.title}, requests/s at ${CONCURRENCY} ÷ plain`, of((r) => r.requestsPerSecond, plain), 0.9, false);
+    if (facts.partnerLatencyMs === 0 && !is700) check(`${scenario.title}, p50 at c=1 ÷ plain`, of((r) => r.p50Ms, plain), 1.1, true);
+    if (is700) check(`${scenario.title}, time per query (p50 at c=1) ÷ plain`, of((r) => r.p50Ms, plain), 1.3, true);
+    if (baseline) check(`${scenario.title}, adapter CPU per call ÷ baseline`, of((r) => r.adapterCpuMsPerCall, baseline), 0.5, true);
+  }
+  return lines;
+}

@@ -118,6 +118,11 @@ describeWithPostgres('privacy officer console in a real browser', (database) => 
       await page.locator('#report-accesses li').first().waitFor();
       expect(await page.locator('#report-document-title').textContent()).toBe('Overzicht van inzage in uw gegevens');
       expect(await page.locator('#report-accesses').textContent()).toContain('Sociaal Wijkteam Oost');
+      // The whole chain: the housing partner's own processing of the same read, the period, whom to ask.
+      await page.locator('#report-partners li').first().waitFor();
+      expect(await page.locator('#report-partners').textContent()).toMatch(/Woonstichting De Linde/i);
+      expect(await page.locator('#report-period').textContent()).not.toBe('');
+      expect(await page.locator('#report-contact').textContent()).toMatch(/functionaris|privacy|@/i);
       expect(page.url()).toMatch(/\/console\/#\/report$/);
       await expectAccessible('report');
 

@@ -42,7 +42,7 @@ describeWithPostgres('migrator on PostgreSQL', (database) => {
     const tables = await withPgRunner(database().url, (runner) =>
       runner.query<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`),
     );
-    expect(tables.map((t) => t.table_name)).toEqual(['_prisma_migrations', 'audit_checkpoint', 'audit_record', 'audit_seal', 'break_glass_grant', 'consent', 'household', 'involvement', 'person', 'processing_activity']);
+    expect(tables.map((t) => t.table_name)).toEqual(['_prisma_migrations', 'audit_checkpoint', 'audit_record', 'audit_seal', 'break_glass_grant', 'consent', 'household', 'involvement', 'person', 'policy_version', 'processing_activity']);
   });
 
   it('creates _prisma_migrations with the columns and types Prisma uses', async () => {

@@ -155,7 +155,7 @@ function reportAccess(record: AuditRecord, policies: PolicySet): ReportAccess {
   // Under break-the-glass the organisation was not involved: the resident may know, and that it is reviewed.
   const emergency = record.breakGlassGrantId ? ` onder noodtoegang (zonder betrokkenheid bij uw huishouden, achteraf beoordeeld door de functionaris gegevensbescherming)` : '';
   const text = categories.length > 0
-    ? `Op ${when} heeft ${who}${emergency} voor "${purposeDescription}" de volgende gegevens ingezien: ${categories.join('; ')}. Grond: ${bases.map(basisText).join('; ')}.`
+    ? `Op ${when} heeft ${who}${emergency} voor "${purposeDescription}" de volgende gegevens ingezien: ${categories.join('; ')}. Grond: ${bases.map(basisText).join('; ').replace(/\.$/, '')}.`
     : `Op ${when} heeft ${who}${emergency} voor "${purposeDescription}" gegevens opgevraagd; er is niets getoond.`;
   const withheld = withheldCategories.length > 0 ? ` Gevraagd maar niet getoond: ${withheldCategories.join('; ')}.` : '';
   return {

@@ -109,24 +109,31 @@ const NO_CONSENTS: ConsentLookup = [];
  * the store unavailable). So it is made once per such situation and field, and shared.
  */
 function decidedByStanding(policies: PolicySet, policy: FieldPolicy, caller: Caller, facts: DecisionFacts, standing: Standing | typeof NOT_ABOUT_A_HOUSEHOLD, consents: ConsentLookup): Decision {
-  const consentKey = consents === 'unavailable' ? '!' : (releasingConsent(consents, policy.category, caller, facts.at)?.id ?? '');
+  const at = facts.at; // read once: the gateway's facts give the moment of asking
+  const consentKey = consents === 'unavailable' ? '!' : (releasingConsent(consents, policy.category, caller, at)?.id ?? '');
   const standingKey = standing === NOT_ABOUT_A_HOUSEHOLD ? '-' : `${standing.involved ? 1 : 0}:${standing.breakGlassGrantId ?? ''}`;
   const key = `${standingKey}:${consentKey}:${policy.coordinate}`;
   let decision = facts.decisionsByStanding?.get(key);
   if (!decision) {
-    decision = decideField(policies, policy, caller, consents, facts.at, standing);
+    decision = decideField(policies, policy, caller, consents, at, standing);
     facts.decisionsByStanding?.set(key, decision);
   }
   return decision;
 }
 
-const factsOfRequest = new WeakMap<RequestContext, Omit<DecisionFacts, 'at'>>();
+const factsOfRequest = new WeakMap<RequestContext, DecisionFacts>();
 
-/** The request's facts: the loaders' closures made once per request, the moment taken per decision as before. */
+/**
+ * The request's facts, made once per request (no closures per field). `at` is the moment it is read, as
+ * when each decision took its own `new Date()`; decideWithFacts reads it once per decision.
+ */
 function requestFacts(context: RequestContext): DecisionFacts {
   let facts = factsOfRequest.get(context);
   if (!facts) {
     facts = {
+      get at() {
+        return new Date();
+      },
       standingOf: (subject) => standingOf(context, subject),
       consentsOf: (personId) => consentsOf(context, personId),
       callerDecisions: context.callerDecisions,
@@ -134,7 +141,7 @@ function requestFacts(context: RequestContext): DecisionFacts {
     };
     factsOfRequest.set(context, facts);
   }
-  return { ...facts, at: new Date() };
+  return facts;
 }
 
 /** Where the caller stands with the subject's household. A person the registration does not know: nowhere. */

@@ -2,7 +2,7 @@ import { defaultFieldResolver, getNamedType, GraphQLError, type GraphQLFieldReso
 import { MapperKind, mapSchema, pathToArray } from '@graphql-tools/utils';
 import type { Decision } from '../policy/decide.ts';
 import type { PolicySet } from '../policy/policy-types.ts';
-import { decideForSubject, knownDecision } from '../request/field-decision.ts';
+import { decideForSubject } from '../request/field-decision.ts';
 import { subjectIdOf } from './subject-keys.ts';
 import { ACCOUNTED_BY_ROOT, type Owner, type RequestContext, UNKNOWN } from '../request/request-context.ts';
 import { logger } from '../observability/logger.ts';
@@ -65,19 +65,19 @@ export function applyFieldAuthorization(schema: GraphQLSchema, policies: PolicyS
         // Whose data it is matters for personal data (recorded, or withheld when unknown) and for objects (passed on).
         const owner = isRoot || (!personal && !returnsObject) ? undefined : ownerOf(typeName, parent, context);
         if (owner === UNKNOWN && personal) throw unaccountable(coordinate);
-        // Most fields: decided once for this kind of caller. The rest: per subject (consent, involvement).
-        const known = knownDecision(context, coordinate);
-        if (known) return resolveDecided(known, owner, parent, args, context, info);
-        const subject = typeof owner === 'object' ? owner : undefined;
-        return decideForSubject(context, coordinate, subject).then((decision) => resolveDecided(decision, owner, parent, args, context, info));
+        // Most fields: decided once for this kind of caller. The rest: per subject (consent, involvement),
+        // at once when already decided (pruning asked first), otherwise when the facts have been read.
+        const decision = decideForSubject(context, coordinate, typeof owner === 'object' ? owner : undefined);
+        if (!isPromise(decision)) return resolveDecided(decision, owner, parent, args, context, info);
+        return decision.then((settled) => resolveDecided(settled, owner, parent, args, context, info));
       };
       return { ...fieldConfig, resolve };
     },
   });
 }
 
-function isPromise(value: unknown): value is Promise<unknown> {
-  return typeof (value as Promise<unknown> | null)?.then === 'function';
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as Promise<T> | null)?.then === 'function';
 }
 
 /**

@@ -139,7 +139,7 @@ export function decideField(
     if (withRowRule && !involved && special) return { ...option, outcome: 'CONSENT_MISSING' };
     // Consent records are looked at only for a caller whose role and purpose the consent basis covers.
     if (consents === 'unavailable') return { ...option, outcome: 'CONSENT_STORE_UNAVAILABLE' };
-    match ??= consents.find((consent) => consent.category === category && consent.granteeOrganisationId === caller.organisationId && consent.purpose === caller.purpose && isActiveConsent(consent, now));
+    match ??= releasingConsent(consents, category, caller, now);
     if (!match) return { ...option, outcome: 'CONSENT_MISSING' };
     if (withRowRule && !involved) usedGrant ??= grantId; // a grant, and not a special category (see above)
     return option;
@@ -167,6 +167,15 @@ export function decideField(
     return withheld('PURPOSE_MISMATCH', `${coordinate} may not be used for purpose '${caller.purpose}'`);
   }
   return withheld('FORBIDDEN', `The caller's role may not see ${coordinate}`);
+}
+
+/**
+ * The consent that releases a field of this category to this caller now, if any: the first active one
+ * for the caller's organisation and purpose. It is all decideField reads of a person's consents, so two
+ * people with the same releasing consent state (the same one, or none) get the same decision.
+ */
+export function releasingConsent(consents: readonly ConsentRecord[], category: string | undefined, caller: Caller, now: Date): ConsentRecord | undefined {
+  return consents.find((consent) => consent.category === category && consent.granteeOrganisationId === caller.organisationId && consent.purpose === caller.purpose && isActiveConsent(consent, now));
 }
 
 function scopeOutcome(field: FieldPolicy, basis: Basis, caller: Caller, legal: { roles: readonly string[]; purposes: readonly string[] } | undefined): BasisOutcome {

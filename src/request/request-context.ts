@@ -15,6 +15,7 @@ import type { Standing } from '../policy/need-to-know.ts';
 import { createStandingLoader } from '../involvement/standing-loader.ts';
 import type { ReportSources } from '../audit/report-assembly.ts';
 import { callerDecisions, type CallerDecisions } from './static-decisions.ts';
+import { RequestDecisions } from './field-decision.ts';
 
 /** An object's data subject; or accounted for by the root field that returned it; or not known (fail closed). */
 export const ACCOUNTED_BY_ROOT = 'accounted-by-root';
@@ -41,8 +42,8 @@ export interface RequestContext {
   /** The caller's decisions that no subject can change, shared with requests of the same kind of caller. */
   callerDecisions: CallerDecisions;
   /** Policy decisions made in this request, per subject and field (src/request/field-decision.ts). */
-  decisions: Map<string, Promise<Decision>>;
-  /** Decisions that depend on where the caller stands with a household only, per standing and field. */
+  decisions: RequestDecisions;
+  /** Decisions shared by the subjects that stand alike: per standing, releasing consent and field (src/request/field-decision.ts). */
   decisionsByStanding: Map<string, Decision>;
   /** Whose data an object in the result is (objects below Person and Household, and below root fields). */
   subjects: WeakMap<object, Owner>;
@@ -67,7 +68,7 @@ export function createRequestContext(deps: { prisma: PrismaClient; protector: Su
     standing: createStandingLoader(deps.prisma, caller),
     accessLog: new AccessLog(),
     callerDecisions: callerDecisions(deps.policies, caller),
-    decisions: new Map(),
+    decisions: new RequestDecisions(),
     decisionsByStanding: new Map(),
     subjects: new WeakMap(),
   };

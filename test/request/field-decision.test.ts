@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { type ConsentLookup, decideField, type Decision } from '../../src/policy/decide.ts';
+import { loadPolicyFile } from '../../src/policy/policy-file.ts';
+import { publicSchemaForPolicyCheck } from '../../src/hub/start-hub.ts';
+import { NOT_ABOUT_A_HOUSEHOLD, type Standing } from '../../src/policy/need-to-know.ts';
+import { decideWithFacts } from '../../src/request/field-decision.ts';
+import { staticDecision } from '../../src/request/static-decisions.ts';
+import type { Caller } from '../../src/auth/caller.ts';
+import type { ConsentRecord } from '../../src/consent/consent-record.ts';
+
+/**
+ * Decisions shared between the people of a request (per standing, releasing consent and field) must be
+ * each person's own decision: people whose consents differ (another consent record, a withdrawn, expired,
+ * unconfirmed or not yet valid one, one for another organisation or purpose, the store unavailable) and
+ * households where the caller stands differently must never get one another's decision. Checked for every
+ * subject-dependent field and every role × purpose × organisation, against decideField per person.
+ */
+const policies = loadPolicyFile('schema/field-policies.yaml', publicSchemaForPolicyCheck());
+const now = new Date();
+const past = new Date(now.getTime() - 86_400_000);
+const future = new Date(now.getTime() + 86_400_000);
+
+const organisations = ['wijkteam-oost', 'schuldhulp-gemeente'];
+const callers: Caller[] = [...policies.roles.keys()].flatMap((role) =>
+  [...policies.purposes.keys()].flatMap((purpose) => organisations.map((organisationId) => ({ subject: 'p', organisationId, roles: [role], purpose }))));
+
+/** One person's consents in one of several worlds; each person's records have ids of their own. */
+function consentWorld(caller: Caller, person: number, world: number): ConsentLookup {
+  if (world === 0) return [];
+  if (world === 1) return 'unavailable';
+  const consent = (category: string, index: number, change: Partial<ConsentRecord>): ConsentRecord => ({
+    id: `c-${person}-${index}`, subjectKey: `k-${person}`, category, granteeOrganisationId: caller.organisationId, purpose: caller.purpose,
+    validFrom: past, validUntil: null, withdrawnAt: null, confirmedAt: past, ...change,
+  });
+  const changes: Partial<ConsentRecord>[] = [
+    {}, { withdrawnAt: past }, { validUntil: past }, { confirmedAt: null }, { validFrom: future },
+    { granteeOrganisationId: 'another-organisation' }, { purpose: 'another-purpose' },
+  ];
+  const change = changes[(world - 2) % changes.length];
+  return [...policies.categories.keys()].map((category, index) => consent(category, index, change));
+}
+
+const WORLDS = 9;
+const standings: (Standing | typeof NOT_ABOUT_A_HOUSEHOLD)[] = [
+  NOT_ABOUT_A_HOUSEHOLD, { involved: true }, { involved: false }, { involved: false, breakGlassGrantId: 'g-1' }, { involved: false, breakGlassGrantId: 'g-2' }, { involved: true, breakGlassGrantId: 'g-1' },
+];
+
+describe('decisions shared by the people of a request', () => {
+  it('are each person\'s own decision, whatever their consents and wherever the caller stands', async () => {
+    let decided = 0;
+    let made = 0;
+    for (const caller of callers) {
+      const subjectDependent = [...policies.fields.keys()].filter((coordinate) => !staticDecision(policies, caller, coordinate));
+      // One memo for the whole "request": every person below may take a decision another person left in it.
+      const decisionsByStanding = new Map<string, Decision>();
+      let person = 0;
+      for (let round = 0; round < 2; round++) {
+        for (const standing of standings) {
+          for (let world = 0; world < WORLDS; world++) {
+            person += 1;
+            const consents = consentWorld(caller, person, world);
+            const subject = { kind: 'person', id: `p-${person}` } as const;
+            const facts = { at: now, standingOf: async () => (standing === NOT_ABOUT_A_HOUSEHOLD ? { involved: false } : standing), consentsOf: async () => consents };
+            for (const coordinate of subjectDependent) {
+              const decision = await decideWithFacts(policies, caller, coordinate, subject, { ...facts, decisionsByStanding });
+              // The oracle: the same decision made for this person alone, with no memo to share.
+              const own = await decideWithFacts(policies, caller, coordinate, subject, facts);
+              expect(decision, `${coordinate} for ${caller.roles[0]}/${caller.purpose}/${caller.organisationId}, world ${world}`).toEqual(own);
+              decided += 1;
+            }
+          }
+        }
+      }
+      made += decisionsByStanding.size;
+    }
+    // Sharing happened: far fewer decisions were made than asked for.
+    expect(made).toBeGreaterThan(0);
+    expect(made).toBeLessThan(decided / 4);
+  });
+
+  it('name the consent of the person it was released for, not of the first person with a consent', async () => {
+    const caller: Caller = { subject: 'p', organisationId: 'wijkteam-oost', roles: ['wijkcoach'], purpose: 'wijkteam-ondersteuning' };
+    const decisionsByStanding = new Map<string, Decision>();
+    const decisionFor = (person: number, consents: ConsentLookup) => decideWithFacts(policies, caller, 'Person.care', { kind: 'person', id: `p-${person}` }, {
+      at: now, standingOf: async () => ({ involved: true }), consentsOf: async () => consents, decisionsByStanding,
+    });
+    const first = await decisionFor(1, consentWorld(caller, 1, 2));
+    const second = await decisionFor(2, consentWorld(caller, 2, 2));
+    const withdrawn = await decisionFor(3, consentWorld(caller, 3, 3));
+    const unavailable = await decisionFor(4, 'unavailable');
+    expect(first).toMatchObject({ allowed: true, consentId: 'c-1-' + [...policies.categories.keys()].indexOf('ggz') });
+    expect(second).toMatchObject({ allowed: true, consentId: 'c-2-' + [...policies.categories.keys()].indexOf('ggz') });
+    expect(withdrawn).toMatchObject({ allowed: false, code: 'CONSENT_REQUIRED' });
+    expect(unavailable).toMatchObject({ allowed: false, code: 'CONSENT_UNAVAILABLE' });
+    // Two people without a releasing consent share one decision object (made once).
+    expect(await decisionFor(5, [])).toBe(withdrawn);
+    expect(decideField(policies, policies.fields.get('Person.care')!, caller, [], now, { involved: true })).toEqual(withdrawn);
+  });
+});

@@ -125,7 +125,9 @@ const extensionsOfDecision = new WeakMap<Decision, Record<string, unknown>>();
 function withheldExtensions(decision: Extract<Decision, { allowed: false }>): Record<string, unknown> {
   let extensions = extensionsOfDecision.get(decision);
   if (!extensions) {
-    extensions = withheldExtensionsOf(decision);
+    // Decisions made once per kind of caller are shared between requests, and so are these: frozen, so no
+    // plugin or formatter can change one request's error through another's.
+    extensions = Object.freeze(withheldExtensionsOf(decision));
     extensionsOfDecision.set(decision, extensions);
   }
   return extensions;

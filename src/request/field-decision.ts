@@ -18,7 +18,8 @@ import { callerDecisions, type CallerDecisions } from './static-decisions.ts';
  * promise only while it is being worked out: most fields of a case screen then cost no promise at all.
  */
 export function decideForSubject(context: RequestContext, coordinate: string, subject: Subject | undefined): Decision | Promise<Decision> {
-  const known = knownDecision(context, coordinate);
+  // A field no subject can change: decided once for this kind of caller, at once.
+  const known = context.callerDecisions.decision(coordinate);
   if (known) return known;
   const ofSubject = context.decisions.of(subject);
   const kept = ofSubject.get(coordinate);
@@ -28,11 +29,6 @@ export function decideForSubject(context: RequestContext, coordinate: string, su
   // Once settled, later fields take the decision without waiting; a failure stays a rejected promise.
   pending.then((decision) => ofSubject.get(coordinate) === pending && ofSubject.set(coordinate, decision), () => undefined);
   return pending;
-}
-
-/** The decision when no subject can change it (the same for every person), at once; otherwise `undefined`. */
-export function knownDecision(context: RequestContext, coordinate: string): Decision | undefined {
-  return context.callerDecisions.decision(coordinate);
 }
 
 /** The decisions made in one request, per subject and field: settled ones as they are, the others as promises. */

@@ -65,6 +65,7 @@ export function parsePolicies(text: string, file: string, schema: GraphQLSchema)
       problem(node, `category '${key}' needs a description`);
       continue;
     }
+    unknownKeys(value, `categories.${key}`, ['description', 'special']);
     const special = value.get('special') ?? false;
     if (typeof special !== 'boolean') problem(node, `category '${key}': 'special' must be true or false`);
     categories.set(key, { description: String(value.get('description')), special: special === true });
@@ -80,6 +81,7 @@ export function parsePolicies(text: string, file: string, schema: GraphQLSchema)
       problem(node, `legal basis '${key}' needs a description`);
       continue;
     }
+    unknownKeys(value, `legalBases.${key}`, ['description', 'roles', 'purposes']);
     const basisRoles = nameList(value, 'roles', roles, 'role', problem, node);
     const basisPurposes = nameList(value, 'purposes', purposes, 'purpose', problem, node);
     if (!basisRoles || !basisPurposes) problem(node, `legal basis '${key}' must list the roles and purposes it covers`);
@@ -96,6 +98,7 @@ export function parsePolicies(text: string, file: string, schema: GraphQLSchema)
       problem(node, `organisation kind '${kind}' needs a description`);
       continue;
     }
+    unknownKeys(value, `organisationKinds.${kind}`, ['description', 'roles']);
     organisationKinds.set(kind, { description: String(value.get('description')), roles: nameList(value, 'roles', roles, 'role', problem, node) ?? [] });
   }
   for (const kind of ORGANISATION_KINDS) {
@@ -179,7 +182,8 @@ export function parsePolicies(text: string, file: string, schema: GraphQLSchema)
   function unknownKeys(map: YAMLMap, section: string, allowed: readonly string[]): void {
     for (const pair of map.items) {
       const key = scalarText(pair.key);
-      if (!key || !allowed.includes(key)) problem(pair.key as Node, `'${section}': unknown key '${key}'`);
+      // In a flow mapping `{ description: a, b }` YAML reads ` b` as a key of its own: say so, a cut description is easy to miss.
+      if (!key || !allowed.includes(key)) problem(pair.key as Node, `'${section}': unknown key '${key}'${pair.value === null ? ' (a text with a comma inside { } needs quotes)' : ''}`);
     }
   }
 

@@ -39,6 +39,16 @@ describe('the field policy file', () => {
     expect(problemsOf(basis.text)[0]).toMatch(new RegExp(`^${POLICY_FILE}:${basis.line}: 'Debt.creditorCount': unknown basis 'gerechtvaardigd-belang'`));
   });
 
+  it('refuses a key a category, legal basis or organisation kind does not have, such as half of an unquoted description', () => {
+    // Unquoted inside { }, YAML cuts the description at its first comma and reads the rest as a key.
+    const cut = withLine('  huishouden: { description: "Samenstelling van het huishouden, regisseur en betrokken organisaties" }', '  huishouden: { description: Samenstelling van het huishouden, regisseur en betrokken organisaties }');
+    expect(problemsOf(cut.text)).toContainEqual(`${POLICY_FILE}:${cut.line}: 'categories.huishouden': unknown key 'regisseur en betrokken organisaties' (a text with a comma inside { } needs quotes)`);
+    const typo = withLine('  ggz: { description: "Geestelijke gezondheidszorg, inclusief het feit dat iemand in zorg is", special: true }', '  ggz: { description: "Geestelijke gezondheidszorg, inclusief het feit dat iemand in zorg is", speciaal: true }');
+    expect(problemsOf(typo.text)).toContainEqual(`${POLICY_FILE}:${typo.line}: 'categories.ggz': unknown key 'speciaal'`);
+    const kind = withLine('  WIJKTEAM:            { description: Sociaal wijkteam, roles: [wijkcoach, privacy-officer] }', '  WIJKTEAM:            { description: Sociaal wijkteam, rollen: [wijkcoach, privacy-officer], roles: [wijkcoach] }');
+    expect(problemsOf(kind.text)).toContainEqual(`${POLICY_FILE}:${kind.line}: 'organisationKinds.WIJKTEAM': unknown key 'rollen'`);
+  });
+
   it('refuses any basis but consent for health data, including the mere fact of being in care', () => {
     const { text, line } = withLine('inCare:                  { category: ggz, basis: consent', 'inCare:                  { category: ggz, basis: wmo-wijkteam');
     expect(problemsOf(text)).toContainEqual(

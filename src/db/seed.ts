@@ -69,8 +69,9 @@ export async function seedDemoData(prisma: PrismaClient, protector: SubjectProte
           registeredByOrganisationId: household.regisseur.organisationId,
         };
         // An involvement registered or ended while the demo runs must survive a re-seed: only rows from before
-        // involvements had a purpose (registered_by 'seed', the migration's default) are filled in.
-        await tx.involvement.upsert({ where: { id }, create: { id, ...data }, update: {} });
+        // involvements had a purpose (registered_by 'seed', the migration's default) are filled in. An open
+        // involvement registered while the demo ran takes the place of the demo's own (one open per purpose).
+        await tx.involvement.createMany({ data: [{ id, ...data }], skipDuplicates: true });
         await tx.involvement.updateMany({ where: { id, registeredBy: 'seed' }, data });
       }
 

@@ -31,8 +31,10 @@ export async function registerInvolvement(tx: Prisma.TransactionClient, key: Inv
     select: { id: true },
   });
   if (existing) return { alreadyInvolved: true };
-  await tx.involvement.create({
-    data: {
+  // Another gateway process may register the same involvement at this moment (both checked above and
+  // found none): the database's one-open-involvement index lets one insert win, and the other changes nothing.
+  const { count } = await tx.involvement.createMany({
+    data: [{
       householdId: key.householdId,
       organisationId: key.organisationId,
       purpose: key.purpose,
@@ -40,9 +42,10 @@ export async function registerInvolvement(tx: Prisma.TransactionClient, key: Inv
       registeredBy: actor.subject,
       registeredByOrganisationId: actor.organisationId,
       registeredAt: now,
-    },
+    }],
+    skipDuplicates: true,
   });
-  return { alreadyInvolved: false };
+  return { alreadyInvolved: count === 0 };
 }
 
 /** Ends the organisation's active involvement(s) with the household for this purpose now. Returns how many. */

@@ -10,7 +10,7 @@ import { pgliteRunner } from '../../src/db/runners.ts';
 import { withPgRunner } from '../support/migrations.ts';
 import { describeWithPostgres } from '../support/postgres.ts';
 import { parsePrismaSchema, parsePrismaSchemaFile, type Model } from '../support/prisma-schema.ts';
-import { compareSchema, introspect, type DatabaseShape } from '../support/schema-drift.ts';
+import { compareSchema, introspect, SQL_ONLY_INDEXES, type DatabaseShape } from '../support/schema-drift.ts';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
@@ -87,6 +87,13 @@ model Thing {
     ]));
   });
 
+  it('accepts an index schema.prisma cannot declare only when it is listed as kept in SQL', () => {
+    const withPartial = shape();
+    withPartial.indexes.push({ table_name: 'thing', index_name: 'thing_one_open', is_unique: true, is_primary: false, columns: ['the_label'] });
+    expect(compareSchema(tinyModel, withPartial, new Map())).toEqual(['model Thing (table "thing"): index "thing_one_open" exists in the database but not in schema.prisma']);
+    expect(compareSchema(tinyModel, withPartial, new Map([['thing_one_open', 'a test']]))).toEqual([]);
+  });
+
   it('names a table that no model maps to', () => {
     const extra = shape();
     extra.columns.push({ ...extra.columns[0], table_name: 'stray' });
@@ -95,12 +102,17 @@ model Thing {
 });
 
 describeWithPostgres('schema.prisma vs. migrated PostgreSQL', (database) => {
-  it('has no drift', async () => {
-    const shape = await withPgRunner(database().url, async (runner) => {
+  it('has no drift, and the indexes kept in SQL exist with their predicate', async () => {
+    const { shape, partial } = await withPgRunner(database().url, async (runner) => {
       await applyMigrations(runner);
-      return introspect(runner);
+      const partial = await runner.query<{ indexname: string; indexdef: string }>(`SELECT indexname, indexdef FROM pg_indexes WHERE indexname = ANY($1)`, [[...SQL_ONLY_INDEXES.keys()]]);
+      return { shape: await introspect(runner), partial };
     });
     expect(compareSchema(models, shape)).toEqual([]);
+    expect(partial).toEqual([{
+      indexname: 'involvement_one_open_per_organisation_purpose',
+      indexdef: 'CREATE UNIQUE INDEX involvement_one_open_per_organisation_purpose ON public.involvement USING btree (household_id, organisation_id, purpose) WHERE (ends_at IS NULL)',
+    }]);
   });
 });
 

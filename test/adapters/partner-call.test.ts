@@ -18,6 +18,7 @@ describe('callPartner', () => {
           case '/ok': return jsonResponse(200, { items: [1, 2] });
           case '/not-json': return { status: 200, headers: { 'content-type': 'text/html' }, body: `<html>error for ${BSN}</html>` };
           case '/teapot': return jsonResponse(418, { detail: `no tea for ${BSN}` });
+          case '/moved': return { status: 302, headers: { location: '/ok' }, body: {} };
           default: return jsonResponse(404, {});
         }
       },
@@ -74,6 +75,15 @@ describe('callPartner', () => {
     const logged = JSON.stringify(warnings);
     expect(logged).not.toContain(BSN);
     expect(logged).not.toContain(partner.url);
+  });
+
+  it('never follows a redirect, not even to the partner\'s own origin (http_status)', async () => {
+    captureLogs();
+    partner.resetCount();
+    const error = await failure(callPartner(request('/moved')));
+    expect(error.extensions).toEqual({ code: 'SOURCE_UNAVAILABLE', source: 'debt' });
+    expect(warnings[0][0]).toMatchObject({ reason: 'http_status', status: 302 });
+    expect(partner.requestCount()).toBe(1);
   });
 
   it('maps a payload the decoder refuses to SOURCE_UNAVAILABLE (bad_payload)', async () => {

@@ -94,7 +94,8 @@ export async function callPartner<T>(request: PartnerRequest<T>): Promise<T> {
 /** A call whose answer may come in pages: follows `next` until the last page, within one budget. */
 export async function callPartnerPaged<T>(request: PagedPartnerRequest<T>): Promise<T[]> {
   const started = performance.now();
-  const log = logger.child({ component: 'partner-call', domain: request.domain });
+  // Made only when something is logged: a pino child per call costs microseconds.
+  const log = () => logger.child({ component: 'partner-call', domain: request.domain });
   const stats = { pages: 0, rateLimitWaits: 0 };
   // One deadline for connecting, waiting and reading every page: the budget covers the whole call. A timer
   // cleared when the call settles (AbortSignal.timeout would fire, and build its error, after every call).
@@ -111,12 +112,12 @@ export async function callPartnerPaged<T>(request: PagedPartnerRequest<T>): Prom
       for (const item of page.items) items.push(item);
       next = page.next;
     }
-    log.debug({ durationMs: Math.round(performance.now() - started), ...stats }, 'partner call succeeded');
+    if (logger.isLevelEnabled('debug')) log().debug({ durationMs: Math.round(performance.now() - started), ...stats }, 'partner call succeeded');
     return items;
   } catch (error) {
     const failure = classify(budget.signal.aborted ? budget.signal.reason : error);
     // Reason class, HTTP status and counts only: no URL, no body, no message text from the partner.
-    log.warn({ reason: failure.reason, status: failure.status, durationMs: Math.round(performance.now() - started), ...stats }, 'partner call failed');
+    log().warn({ reason: failure.reason, status: failure.status, durationMs: Math.round(performance.now() - started), ...stats }, 'partner call failed');
     throw sourceUnavailable(request.domain);
   } finally {
     clearTimeout(timer);

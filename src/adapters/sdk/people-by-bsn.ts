@@ -1,6 +1,7 @@
 import { GraphQLError, type FieldNode, type GraphQLResolveInfo } from 'graphql';
 import { isValidBsn } from '../../domain/bsn.ts';
 import { MAX_KEYS_PER_REQUEST } from '../../domain/partner-domains.ts';
+import type { Logger } from '../../observability/logger.ts';
 import type { AdapterDefinition } from './define-adapter.ts';
 import type { AdapterRequestContext } from './request-context.ts';
 import { partnerFailure, withinTimeBudget } from './partner-failure.ts';
@@ -64,17 +65,24 @@ export function peopleByBsnResolver(definition: AdapterDefinition<unknown>) {
     if (args.bsns.length === 0 || !asksDomain) return args.bsns.map((bsn) => ({ bsn }));
 
     const bsns = [...new Set(args.bsns)];
-    const log = context.log.child({ traceId: context.trace.traceId });
+    // A logger bound to the trace, made only when something is logged (a pino child costs microseconds).
+    let traced: Logger | undefined;
+    const log = () => (traced ??= context.log.child({ traceId: context.trace.traceId }));
     const startedAt = new Date();
     let found: Map<string, unknown> | undefined;
     let failure: GraphQLError | undefined;
     try {
       found = await withinTimeBudget(context.timeBudgetMs, (signal) =>
-        definition.fetch(bsns, fields, { signal, timeBudgetMs: context.timeBudgetMs, traceId: context.trace.traceId, log }),
+        definition.fetch(bsns, fields, {
+          signal, timeBudgetMs: context.timeBudgetMs, traceId: context.trace.traceId,
+          get log() {
+            return log();
+          },
+        }),
       );
       if (!(found instanceof Map)) throw new TypeError('fetch did not return a Map');
     } catch (error) {
-      failure = partnerFailure(definition.domain, error, log);
+      failure = partnerFailure(definition.domain, error, log());
     }
     const endedAt = new Date();
     try {
@@ -83,11 +91,11 @@ export function peopleByBsnResolver(definition: AdapterDefinition<unknown>) {
       });
     } catch (error) {
       // No record of the processing, no answer: the log is what makes the processing accountable.
-      log.error({ errorName: error instanceof Error ? error.name : typeof error }, 'processing log could not be written');
+      log().error({ errorName: error instanceof Error ? error.name : typeof error }, 'processing log could not be written');
       throw new GraphQLError('Processing log unavailable', { extensions: { code: 'PROCESSING_LOG_UNAVAILABLE' } });
     }
     if (failure) throw failure;
-    log.info({ keys: args.bsns.length, distinct: bsns.length, found: found!.size, fields: fields.length, durationMs: endedAt.getTime() - startedAt.getTime() }, 'peopleByBsn answered');
+    if (context.log.isLevelEnabled('info')) log().info({ keys: args.bsns.length, distinct: bsns.length, found: found!.size, fields: fields.length, durationMs: endedAt.getTime() - startedAt.getTime() }, 'peopleByBsn answered');
     return args.bsns.map((bsn) => {
       const record = found!.get(bsn);
       return record === undefined || record === null ? null : { bsn, [definition.personField]: record };

@@ -24,6 +24,8 @@ interface PartnerCallBudget {
   domain: Domain;
   /** The whole logical call, every page and every wait included, must fit in this many milliseconds. */
   timeBudgetMs: number;
+  /** The caller's own budget (the SDK's `call.signal`): when given, the call stops with it and sets no timer of its own. */
+  signal?: AbortSignal;
 }
 
 export interface PartnerRequest<T> extends PartnerHttpRequest, PartnerCallBudget {
@@ -86,8 +88,8 @@ class PartnerCallFailure extends Error {
 
 /** A call answered in one response. */
 export async function callPartner<T>(request: PartnerRequest<T>): Promise<T> {
-  const { domain, timeBudgetMs, decode, ...first } = request;
-  const [result] = await callPartnerPaged({ domain, timeBudgetMs, first, decodePage: (json) => ({ items: [decode(json)] }) });
+  const { domain, timeBudgetMs, signal, decode, ...first } = request;
+  const [result] = await callPartnerPaged({ domain, timeBudgetMs, signal, first, decodePage: (json) => ({ items: [decode(json)] }) });
   return result;
 }
 
@@ -100,14 +102,15 @@ export async function callPartnerPaged<T>(request: PagedPartnerRequest<T>): Prom
   // One deadline for connecting, waiting and reading every page: the budget covers the whole call. A timer
   // cleared when the call settles (AbortSignal.timeout would fire, and build its error, after every call).
   const deadline = started + request.timeBudgetMs;
-  const budget = new AbortController();
-  const timer = setTimeout(() => budget.abort(new BudgetSpent()), request.timeBudgetMs);
+  const own = request.signal ? undefined : new AbortController();
+  const signal = request.signal ?? own!.signal;
+  const timer = own && setTimeout(() => own.abort(new BudgetSpent()), request.timeBudgetMs);
   try {
     const items: T[] = [];
     let next: PartnerHttpRequest | undefined = request.first;
     while (next) {
       if (stats.pages === MAX_PAGES_PER_CALL) throw new PartnerCallFailure('too_many_pages');
-      const page = request.decodePage(await sendWithinBudget(next, budget.signal, deadline, stats));
+      const page = request.decodePage(await sendWithinBudget(next, signal, deadline, stats));
       stats.pages += 1;
       for (const item of page.items) items.push(item);
       next = page.next;
@@ -115,7 +118,8 @@ export async function callPartnerPaged<T>(request: PagedPartnerRequest<T>): Prom
     if (logger.isLevelEnabled('debug')) log().debug({ durationMs: Math.round(performance.now() - started), ...stats }, 'partner call succeeded');
     return items;
   } catch (error) {
-    const failure = classify(budget.signal.aborted ? budget.signal.reason : error);
+    // Whatever the budget's end broke off (a request, a read, a wait), the reason is the budget.
+    const failure = signal.aborted ? new PartnerCallFailure('timeout') : classify(error);
     // Reason class, HTTP status and counts only: no URL, no body, no message text from the partner.
     log().warn({ reason: failure.reason, status: failure.status, durationMs: Math.round(performance.now() - started), ...stats }, 'partner call failed');
     throw sourceUnavailable(request.domain);
@@ -185,7 +189,6 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 function classify(error: unknown): PartnerCallFailure {
   if (error instanceof PartnerCallFailure) return error;
   if (error instanceof PartnerPayloadError) return new PartnerCallFailure('bad_payload');
-  if (error instanceof BudgetSpent) return new PartnerCallFailure('timeout');
   return new PartnerCallFailure('connection');
 }
 

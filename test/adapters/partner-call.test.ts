@@ -116,6 +116,20 @@ describe('callPartner', () => {
     }
   });
 
+  it('stops with the caller\'s budget when given one, however long its own (timeout)', async () => {
+    captureLogs();
+    partner.setLatency(1000);
+    try {
+      const caller = new AbortController();
+      setTimeout(() => caller.abort(new DOMException('spent', 'TimeoutError')), 100);
+      const error = await failure(callPartner(request('/ok', { timeBudgetMs: 10_000, signal: caller.signal })));
+      expect(error.extensions).toEqual({ code: 'SOURCE_UNAVAILABLE', source: 'debt' });
+      expect((warnings[0][0] as { reason: string }).reason).toBe('timeout');
+    } finally {
+      partner.setLatency(0);
+    }
+  });
+
   describe('paging and rate limits', () => {
     let pager: RunningSimulator;
     let busy: { retryAfter?: string; remaining429: number };

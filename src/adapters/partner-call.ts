@@ -62,7 +62,7 @@ const DEFAULT_RETRY_AFTER_MS = 1000;
  * partner origin), not global fetch, whose web streams and per-request objects cost several times the
  * CPU per page. It never follows a redirect: a 3xx is an answer like any other non-2xx.
  */
-const partnerConnections = new Agent({ keepAliveTimeout: 10_000 });
+const partnerConnections = new Agent();
 
 /** The budget was spent: the reason the call's signal aborts with. */
 class BudgetSpent extends Error {

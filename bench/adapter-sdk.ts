@@ -8,11 +8,15 @@
  *    With `--baseline <git revision>` the same adapter is also run from that revision's src/ (extracted
  *    with git archive into a temp folder), alternating with the current code, so both are measured in
  *    one run on the same machine load.
+ *    With `--partners`: instead, the three real adapters (housing, debt, GGZ) in front of the real partner
+ *    simulators (run in this process, with the bench population of bench/gateway-vs-stitching: page
+ *    size 5, so a call about 700 people takes many pages), asked about one household and about the 700
+ *    people, every contract field: the adapter's partner client (HTTP, paging, JSON) is in the figure.
  * 2. Replay guard cost per check at 100 and 1,000 tokens per second (each remembered for its 60 s
  *    lifetime): today's guard (kept below, in this file only) against the expiry-bucket guard, on a
  *    simulated clock. With `--postgres` also the shared PostgreSQL guard (a throw-away database).
  *
- *   npm run bench:adapter -- [--calls 2000] [--baseline <rev>] [--postgres]
+ *   npm run bench:adapter -- [--calls 2000] [--baseline <rev>] [--postgres] [--partners [--scenario one|700]]
  */
 import { execSync, fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -54,13 +58,16 @@ async function serveAdapter(root: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { calls: { type: 'string', default: '2000' }, baseline: { type: 'string' }, postgres: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: { calls: { type: 'string', default: '2000' }, baseline: { type: 'string' }, postgres: { type: 'boolean', default: false }, partners: { type: 'boolean', default: false }, scenario: { type: 'string' } },
+  });
   const calls = Number(values.calls);
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'ontschot-bench-adapter-'));
   try {
     const variants: { label: string; root: string }[] = [];
     if (values.baseline) variants.push({ label: `baseline ${values.baseline}`, root: await extractRevision(values.baseline, dataDir) });
     variants.push({ label: 'current', root: ROOT });
+    if (values.partners) return await benchPartnerAdapters(variants, calls, dataDir, values.scenario);
     await benchAdapterCpu(variants, calls, dataDir);
     await benchReplayGuards();
     if (values.postgres) await benchPostgresGuard();
@@ -134,16 +141,121 @@ async function benchAdapterCpu(variants: { label: string; root: string }[], call
   for (const [label, figures] of results) console.log(`  ${label.padEnd(22)} ${Math.min(...figures).toFixed(0)} µs`);
 }
 
-async function startChild(root: string, jwks: unknown, dataDir: string) {
+/** Child process: the real adapter of `domain` from the src/ under `root`, in front of its partner simulator. */
+async function servePartnerAdapter(root: string, domain: 'housing' | 'debt' | 'care'): Promise<void> {
+  const file = { housing: 'housing/adapter.ts', debt: 'debt/adapter.ts', care: 'ggz/adapter.ts' }[domain];
+  const module = await import(pathToFileURL(path.join(root, 'src/adapters', file)).href);
+  const start = { housing: module.startHousingAdapter, debt: module.startDebtAdapter, care: module.startGgzAdapter }[domain];
+  process.once('message', async (message: { jwks: unknown; dataDir: string; partnerUrl: string; apiKey: string }) => {
+    const adapter = await start({ hubKeys: { jwks: message.jwks }, dataDir: message.dataDir, partnerUrl: message.partnerUrl, apiKey: message.apiKey });
+    process.on('message', async (command: string) => {
+      if (command === 'cpu') process.send!({ cpu: process.cpuUsage() });
+      if (command === 'stop') {
+        await adapter.close();
+        process.exit(0);
+      }
+    });
+    process.send!({ url: adapter.url });
+  });
+}
+
+async function benchPartnerAdapters(variants: { label: string; root: string }[], calls: number, dataDir: string, only?: string): Promise<void> {
+  const { loadHubSigningKey } = await import('../src/auth/hub-signing-key.ts');
+  const { signUpstreamToken } = await import('../src/auth/upstream-token.ts');
+  const { contentDigest } = await import('../src/auth/request-digest.ts');
+  const { requestBody } = await import('../src/adapters/conformance/adapter-client.ts');
+  const { loadContract } = await import('../src/adapters/conformance/contract.ts');
+  const { peopleQuery } = await import('../src/adapters/conformance/people-query.ts');
+  const { DEMO_HOUSEHOLDS } = await import('../src/demo/population.ts');
+  const { BENCH_POPULATION } = await import('./gateway-vs-stitching/population.ts');
+  const { startHousingSimulator } = await import('../src/partners/housing/simulator.ts');
+  const { startDebtSimulator } = await import('../src/partners/debt/simulator.ts');
+  const { startGgzFhirSimulator } = await import('../src/partners/ggz/simulator.ts');
+  const hubKey = await loadHubSigningKey(dataDir, {});
+  const apiKey = randomUUID();
+  const households = [...DEMO_HOUSEHOLDS, ...BENCH_POPULATION.households];
+  const partners = {
+    housing: await startHousingSimulator({ households }),
+    debt: await startDebtSimulator({ households, apiKey }),
+    care: await startGgzFhirSimulator({ households }),
+  };
+  // As the gateway asks: one call per request, one aliased peopleByBsn per batch (here: per household).
+  const scenarios = [
+    { key: 'one', label: 'one household', batches: [DEMO_HOUSEHOLDS[0].members.map((member) => member.bsn)], calls },
+    { key: '700', label: '700 people', batches: BENCH_POPULATION.households.map((household) => household.members.map((member) => member.bsn)), calls: Math.max(10, Math.round(calls / 40)) },
+  ].filter((scenario) => only === undefined || scenario.key === only);
+  const batchedQuery = (contract: ReturnType<typeof loadContract>, batches: number): string => {
+    const selection = `{ bsn ${contract.personField} { ${contract.leafFields.join(' ')} } }`;
+    const variables = Array.from({ length: batches }, (_, i) => `$b${i}: [String!]!`).join(', ');
+    return `query People(${variables}) { ${Array.from({ length: batches }, (_, i) => `p${i}: peopleByBsn(bsns: $b${i}) ${selection}`).join(' ')} }`;
+  };
+  const results = new Map<string, number[]>();
+  try {
+    for (let round = 0; round < 2; round++) {
+      for (const variant of variants) {
+        for (const domain of ['housing', 'debt', 'care'] as const) {
+          const contract = loadContract(domain);
+          const coordinates = peopleQuery(contract).coordinates;
+          const adapter = await startChild(variant.root, hubKey.jwks, path.join(dataDir, `${variant.label.replace(/\W+/g, '-')}-${domain}-${round}`), {
+            serve: ['--serve-partner', variant.root, domain], partnerUrl: `${partners[domain].url}${domain === 'care' ? '/fhir' : ''}`, apiKey,
+          });
+          try {
+            for (const scenario of scenarios) {
+              const body = requestBody(batchedQuery(contract, scenario.batches.length), Object.fromEntries(scenario.batches.map((bsns, i) => [`b${i}`, bsns])));
+              const people = scenario.batches.flat().length;
+              const digest = contentDigest(body);
+              const send = async () => {
+                const token = await signUpstreamToken(hubKey, {
+                  domain, professional: 'wijkcoach-anna', organisationId: 'wijkteam-oost', roles: ['wijkcoach'], purpose: 'wijkteam-ondersteuning', fields: coordinates, contentDigest: digest,
+                });
+                const response = await fetch(adapter.url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', authorization: `Bearer ${token}` }, body });
+                const result = (await response.json()) as { data?: Record<string, unknown[]>; errors?: unknown[] };
+                if (response.status !== 200 || result.errors || Object.values(result.data ?? {}).flat().length !== people) throw new Error(`${domain} adapter answered ${response.status}: ${JSON.stringify(result.errors)}`);
+              };
+              const drive = async (count: number) => {
+                let next = 0;
+                await Promise.all(Array.from({ length: 2 }, async () => {
+                  while (next++ < count) await send();
+                }));
+              };
+              await drive(Math.max(4, Math.round(scenario.calls / 10))); // warm-up
+              const before = await adapter.cpu();
+              await drive(scenario.calls);
+              const after = await adapter.cpu();
+              const perCallUs = (after.user - before.user + after.system - before.system) / scenario.calls;
+              const key = `${scenario.label}|${domain}|${variant.label}`;
+              results.set(key, [...(results.get(key) ?? []), perCallUs]);
+              console.log(`  round ${round + 1}, ${variant.label}, ${domain}, ${scenario.label}: ${(perCallUs / 1000).toFixed(2)} ms adapter CPU per call`);
+            }
+          } finally {
+            await adapter.stop();
+          }
+        }
+      }
+    }
+  } finally {
+    await Promise.all(Object.values(partners).map((partner) => partner.close()));
+  }
+  console.log('adapter CPU per call, ms (best of 2 rounds; 2 calls at a time):');
+  console.log(`| scenario | variant | housing | debt | care | sum |\n| --- | --- | ---: | ---: | ---: | ---: |`);
+  for (const scenario of scenarios) {
+    for (const variant of variants) {
+      const best = (['housing', 'debt', 'care'] as const).map((domain) => Math.min(...results.get(`${scenario.label}|${domain}|${variant.label}`)!) / 1000);
+      console.log(`| ${scenario.label} | ${variant.label} | ${best.map((ms) => ms.toFixed(2)).join(' | ')} | ${best.reduce((a, b) => a + b, 0).toFixed(2)} |`);
+    }
+  }
+}
+
+async function startChild(root: string, jwks: unknown, dataDir: string, partner?: { serve: string[]; partnerUrl: string; apiKey: string }) {
   // BENCH_CPU_PROF=<folder>: a V8 CPU profile of each adapter process, to see where its time goes.
-  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child: ChildProcess = fork(HERE, ['--serve', root], { execArgv: ['--import', 'tsx', ...profile], env: { ...process.env, LOG_LEVEL: 'silent' }, cwd: root });
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-interval=250', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child: ChildProcess = fork(HERE, partner?.serve ?? ['--serve', root], { execArgv: ['--import', 'tsx', ...profile], env: { ...process.env, LOG_LEVEL: 'silent' }, cwd: root });
   const reply = <T>(): Promise<T> => new Promise((resolve, reject) => {
     child.once('message', (message) => resolve(message as T));
     child.once('exit', (code) => reject(new Error(`adapter process exited (${code})`)));
   });
   const ready = reply<{ url: string }>();
-  child.send({ jwks, dataDir });
+  child.send({ jwks, dataDir, partnerUrl: partner?.partnerUrl, apiKey: partner?.apiKey });
   const { url } = await ready;
   return {
     url,
@@ -230,4 +342,5 @@ async function benchPostgresGuard(): Promise<void> {
 
 // Last, so that every class above is defined when this runs.
 if (process.argv[2] === '--serve') await serveAdapter(process.argv[3]);
+else if (process.argv[2] === '--serve-partner') await servePartnerAdapter(process.argv[3], process.argv[4] as 'housing' | 'debt' | 'care');
 else await main();

@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { Agent, request as undiciRequest } from 'undici';
 import { logger } from '../observability/logger.ts';
 import type { Domain } from '../domain/partner-domains.ts';
 
@@ -23,6 +24,8 @@ interface PartnerCallBudget {
   domain: Domain;
   /** The whole logical call, every page and every wait included, must fit in this many milliseconds. */
   timeBudgetMs: number;
+  /** The caller's own budget (the SDK's `call.signal`): when given, the call stops with it and sets no timer of its own. */
+  signal?: AbortSignal;
 }
 
 export interface PartnerRequest<T> extends PartnerHttpRequest, PartnerCallBudget {
@@ -54,6 +57,18 @@ export const MAX_PAGES_PER_CALL = 100;
 /** When a 429 names no (readable) Retry-After, wait this long before the one retry that fits the budget. */
 const DEFAULT_RETRY_AFTER_MS = 1000;
 
+/**
+ * The HTTP client for every partner: undici's own request API over keep-alive connections (one pool per
+ * partner origin), not global fetch, whose web streams and per-request objects cost several times the
+ * CPU per page. It never follows a redirect: a 3xx is an answer like any other non-2xx.
+ */
+const partnerConnections = new Agent();
+
+/** The budget was spent: the reason the call's signal aborts with. */
+class BudgetSpent extends Error {
+  override name = 'TimeoutError';
+}
+
 const DOMAIN_LABEL: Record<Domain, string> = { housing: 'Housing', debt: 'Debt', care: 'Care' };
 
 export function sourceUnavailable(domain: Domain): GraphQLError {
@@ -73,65 +88,78 @@ class PartnerCallFailure extends Error {
 
 /** A call answered in one response. */
 export async function callPartner<T>(request: PartnerRequest<T>): Promise<T> {
-  const { domain, timeBudgetMs, decode, ...first } = request;
-  const [result] = await callPartnerPaged({ domain, timeBudgetMs, first, decodePage: (json) => ({ items: [decode(json)] }) });
+  const { domain, timeBudgetMs, signal, decode, ...first } = request;
+  const [result] = await callPartnerPaged({ domain, timeBudgetMs, signal, first, decodePage: (json) => ({ items: [decode(json)] }) });
   return result;
 }
 
 /** A call whose answer may come in pages: follows `next` until the last page, within one budget. */
 export async function callPartnerPaged<T>(request: PagedPartnerRequest<T>): Promise<T[]> {
   const started = performance.now();
-  const log = logger.child({ component: 'partner-call', domain: request.domain });
+  // Made only when something is logged: a pino child per call costs microseconds.
+  const log = () => logger.child({ component: 'partner-call', domain: request.domain });
   const stats = { pages: 0, rateLimitWaits: 0 };
+  // One deadline for connecting, waiting and reading every page: the budget covers the whole call. A timer
+  // cleared when the call settles (AbortSignal.timeout would fire, and build its error, after every call).
+  const deadline = started + request.timeBudgetMs;
+  const own = request.signal ? undefined : new AbortController();
+  const signal = request.signal ?? own!.signal;
+  const timer = own && setTimeout(() => own.abort(new BudgetSpent()), request.timeBudgetMs);
   try {
-    // One deadline for connecting, waiting and reading every page: the budget covers the whole call.
-    const deadline = started + request.timeBudgetMs;
-    const signal = AbortSignal.timeout(request.timeBudgetMs);
     const items: T[] = [];
     let next: PartnerHttpRequest | undefined = request.first;
     while (next) {
       if (stats.pages === MAX_PAGES_PER_CALL) throw new PartnerCallFailure('too_many_pages');
       const page = request.decodePage(await sendWithinBudget(next, signal, deadline, stats));
       stats.pages += 1;
-      items.push(...page.items);
+      for (const item of page.items) items.push(item);
       next = page.next;
     }
-    log.debug({ durationMs: Math.round(performance.now() - started), ...stats }, 'partner call succeeded');
+    if (logger.isLevelEnabled('debug')) log().debug({ durationMs: Math.round(performance.now() - started), ...stats }, 'partner call succeeded');
     return items;
   } catch (error) {
-    const failure = classify(error);
+    // Whatever the budget's end broke off (a request, a read, a wait), the reason is the budget.
+    const failure = signal.aborted ? new PartnerCallFailure('timeout') : classify(error);
     // Reason class, HTTP status and counts only: no URL, no body, no message text from the partner.
-    log.warn({ reason: failure.reason, status: failure.status, durationMs: Math.round(performance.now() - started), ...stats }, 'partner call failed');
+    log().warn({ reason: failure.reason, status: failure.status, durationMs: Math.round(performance.now() - started), ...stats }, 'partner call failed');
     throw sourceUnavailable(request.domain);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
 /** The parsed JSON of one request, waiting out 429s as long as the wait fits before the deadline. */
 async function sendWithinBudget(request: PartnerHttpRequest, signal: AbortSignal, deadline: number, stats: { rateLimitWaits: number }): Promise<unknown> {
   for (;;) {
-    const response = await fetch(request.url, {
+    const response = await undiciRequest(request.url, {
+      dispatcher: partnerConnections,
       method: request.method ?? 'POST',
       headers: request.headers,
       body: request.body,
       signal,
-      redirect: 'error',
     });
-    const text = await response.text();
-    if (response.status === 429) {
-      const waitMs = retryAfterMs(response.headers.get('retry-after'));
+    // Read to the end whatever the status: the connection then goes back to the pool.
+    const text = await response.body.text();
+    if (response.statusCode === 429) {
+      const waitMs = retryAfterMs(headerValue(response.headers['retry-after']));
       // Waiting past the budget would only end in a timeout: give up now and say why.
       if (performance.now() + waitMs >= deadline) throw new PartnerCallFailure('rate_limited', 429);
       stats.rateLimitWaits += 1;
       await sleep(waitMs, signal);
       continue;
     }
-    if (!response.ok) throw new PartnerCallFailure('http_status', response.status);
+    if (response.statusCode < 200 || response.statusCode > 299) throw new PartnerCallFailure('http_status', response.statusCode);
     try {
       return JSON.parse(text);
     } catch {
-      throw new PartnerCallFailure('bad_json', response.status);
+      throw new PartnerCallFailure('bad_json', response.statusCode);
     }
   }
+}
+
+function headerValue(value: string | string[] | undefined): string | null {
+  if (value === undefined) return null;
+  return Array.isArray(value) ? (value[0] ?? null) : value;
 }
 
 /** Retry-After as delay-seconds or an HTTP date (RFC 9110 §10.2.3), in milliseconds. */
@@ -161,7 +189,6 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 function classify(error: unknown): PartnerCallFailure {
   if (error instanceof PartnerCallFailure) return error;
   if (error instanceof PartnerPayloadError) return new PartnerCallFailure('bad_payload');
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return new PartnerCallFailure('timeout');
   return new PartnerCallFailure('connection');
 }
 

@@ -18,6 +18,7 @@ describe('callPartner', () => {
           case '/ok': return jsonResponse(200, { items: [1, 2] });
           case '/not-json': return { status: 200, headers: { 'content-type': 'text/html' }, body: `<html>error for ${BSN}</html>` };
           case '/teapot': return jsonResponse(418, { detail: `no tea for ${BSN}` });
+          case '/moved': return { status: 302, headers: { location: '/ok' }, body: {} };
           default: return jsonResponse(404, {});
         }
       },
@@ -76,6 +77,15 @@ describe('callPartner', () => {
     expect(logged).not.toContain(partner.url);
   });
 
+  it('never follows a redirect, not even to the partner\'s own origin (http_status)', async () => {
+    captureLogs();
+    partner.resetCount();
+    const error = await failure(callPartner(request('/moved')));
+    expect(error.extensions).toEqual({ code: 'SOURCE_UNAVAILABLE', source: 'debt' });
+    expect(warnings[0][0]).toMatchObject({ reason: 'http_status', status: 302 });
+    expect(partner.requestCount()).toBe(1);
+  });
+
   it('maps a payload the decoder refuses to SOURCE_UNAVAILABLE (bad_payload)', async () => {
     captureLogs();
     const error = await failure(callPartner(request('/ok', { decode: () => { throw new PartnerPayloadError('x'); } })));
@@ -100,6 +110,20 @@ describe('callPartner', () => {
       const error = await failure(callPartner(request('/ok', { timeBudgetMs: 150, domain: 'care' })));
       expect(performance.now() - started).toBeLessThan(800);
       expect(error.message).toBe('Care source unavailable');
+      expect((warnings[0][0] as { reason: string }).reason).toBe('timeout');
+    } finally {
+      partner.setLatency(0);
+    }
+  });
+
+  it('stops with the caller\'s budget when given one, however long its own (timeout)', async () => {
+    captureLogs();
+    partner.setLatency(1000);
+    try {
+      const caller = new AbortController();
+      setTimeout(() => caller.abort(new DOMException('spent', 'TimeoutError')), 100);
+      const error = await failure(callPartner(request('/ok', { timeBudgetMs: 10_000, signal: caller.signal })));
+      expect(error.extensions).toEqual({ code: 'SOURCE_UNAVAILABLE', source: 'debt' });
       expect((warnings[0][0] as { reason: string }).reason).toBe('timeout');
     } finally {
       partner.setLatency(0);

@@ -11,7 +11,7 @@ export function debtAdapter(config: AdapterConfig) {
     domain: 'debt',
     contractSdl: loadDomainSdl('debt'),
     personField: 'debt',
-    fetch: (bsns, fields, call) => fetchDebt({ ...config, timeBudgetMs: call.timeBudgetMs }, bsns, fields),
+    fetch: (bsns, fields, call) => fetchDebt({ ...config, timeBudgetMs: call.timeBudgetMs }, bsns, fields, call.signal),
   });
 }
 

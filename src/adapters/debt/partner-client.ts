@@ -11,9 +11,10 @@ import { DEBT_FIELDS, toDebt, type Debt } from './translate.ts';
 
 /**
  * All BSNs in one POST /api/v1/dossiers/zoeken; a BSN missing from the map has no case.
- * `fields`: the requested `Debt` fields; debt relief is asked for nothing else.
+ * `fields`: the requested `Debt` fields; debt relief is asked for nothing else. `signal`: the caller's time
+ * budget, when it has one running (the SDK's `call.signal`).
  */
-export async function fetchDebt(config: AdapterConfig, bsns: string[], fields: readonly string[]): Promise<Map<string, Debt>> {
+export async function fetchDebt(config: AdapterConfig, bsns: string[], fields: readonly string[], signal?: AbortSignal): Promise<Map<string, Debt>> {
   const dossiers = await callPartner({
     domain: 'debt',
     url: joinUrl(config.partnerUrl, '/api/v1/dossiers/zoeken'),
@@ -21,6 +22,7 @@ export async function fetchDebt(config: AdapterConfig, bsns: string[], fields: r
     headers: { 'content-type': 'application/json', accept: 'application/json', ...(config.apiKey ? { 'x-api-key': config.apiKey } : {}) },
     body: JSON.stringify({ bsns, velden: partnerFieldsFor(DEBT_FIELDS, fields) }),
     timeBudgetMs: config.timeBudgetMs,
+    signal,
     decode: (json) => recordsWithBsn(json, 'dossiers'),
   });
   return new Map(dossiers.map((dossier) => [dossier.bsn as string, toDebt(dossier)]));

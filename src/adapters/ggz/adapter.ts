@@ -14,7 +14,7 @@ export function ggzAdapter(config: AdapterConfig) {
     domain: 'care',
     contractSdl: loadDomainSdl('care'),
     personField: 'care',
-    fetch: (bsns, fields, call) => fetchCare({ ...config, timeBudgetMs: call.timeBudgetMs }, bsns, fields),
+    fetch: (bsns, fields, call) => fetchCare({ ...config, timeBudgetMs: call.timeBudgetMs }, bsns, fields, call.signal),
   });
 }
 

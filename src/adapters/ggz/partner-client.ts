@@ -32,12 +32,14 @@ export function patientSearchBody(bsns: readonly string[], fields?: readonly str
 /**
  * All BSNs in one POST [base]/Patient/_search (plus a GET per further page); a BSN missing from the map
  * is not a known patient. `fields`: the requested `Care` fields; only their resources are included.
+ * `signal`: the caller's time budget, when it has one running (the SDK's `call.signal`).
  */
-export async function fetchCare(config: AdapterConfig, bsns: string[], fields: readonly string[]): Promise<Map<string, Care>> {
+export async function fetchCare(config: AdapterConfig, bsns: string[], fields: readonly string[], signal?: AbortSignal): Promise<Map<string, Care>> {
   const accept = { accept: 'application/fhir+json' };
   const resources = await callPartnerPaged({
     domain: 'care',
     timeBudgetMs: config.timeBudgetMs,
+    signal,
     first: {
       url: joinUrl(config.partnerUrl, 'Patient/_search'),
       headers: { 'content-type': 'application/x-www-form-urlencoded', ...accept },

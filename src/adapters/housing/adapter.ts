@@ -11,7 +11,7 @@ export function housingAdapter(config: AdapterConfig) {
     domain: 'housing',
     contractSdl: loadDomainSdl('housing'),
     personField: 'housing',
-    fetch: (bsns, fields, call) => fetchHousing({ ...config, timeBudgetMs: call.timeBudgetMs }, bsns, fields),
+    fetch: (bsns, fields, call) => fetchHousing({ ...config, timeBudgetMs: call.timeBudgetMs }, bsns, fields, call.signal),
   });
 }
 

@@ -12,18 +12,23 @@ import { HOUSING_FIELDS, toHousing, type Housing } from './translate.ts';
 /**
  * All BSNs in one POST /api/v1/huurders/zoeken (plus one request per further page); a BSN missing from
  * the map is not a tenant. `fields`: the requested `Housing` fields; the corporation is asked for nothing else.
+ * `signal`: the caller's time budget, when it has one running (the SDK's `call.signal`).
  */
-export async function fetchHousing(config: AdapterConfig, bsns: string[], fields: readonly string[]): Promise<Map<string, Housing>> {
-  const search = { bsns, velden: partnerFieldsFor(HOUSING_FIELDS, fields) };
+export async function fetchHousing(config: AdapterConfig, bsns: string[], fields: readonly string[], signal?: AbortSignal): Promise<Map<string, Housing>> {
+  // The search is serialised once; a follow-up page repeats it with the corporation's cursor spliced in
+  // (the same bytes as JSON.stringify({ ...search, pagina })): all in the body, none in the URL.
+  const search = JSON.stringify({ bsns, velden: partnerFieldsFor(HOUSING_FIELDS, fields) });
+  const url = joinUrl(config.partnerUrl, '/api/v1/huurders/zoeken');
+  const headers = { 'content-type': 'application/json', accept: 'application/json' };
   const request = (pagina?: string): PartnerHttpRequest => ({
-    url: joinUrl(config.partnerUrl, '/api/v1/huurders/zoeken'),
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    // A follow-up page repeats the search with the corporation's cursor: all in the body, none in the URL.
-    body: JSON.stringify(pagina === undefined ? search : { ...search, pagina }),
+    url,
+    headers,
+    body: pagina === undefined ? search : `${search.slice(0, -1)},"pagina":${JSON.stringify(pagina)}}`,
   });
   const huurders = await callPartnerPaged({
     domain: 'housing',
     timeBudgetMs: config.timeBudgetMs,
+    signal,
     first: request(),
     decodePage: (json): PartnerPage<Record<string, unknown>> => {
       const next = isObject(json) ? json.volgendePagina : undefined;

@@ -100,7 +100,7 @@ export async function startGraphQLService(options: GraphQLServiceOptions): Promi
   });
 
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = new URL(req.url ?? '/', 'http://service').pathname;
+    const path = pathOf(req.url ?? '/');
     if (path === '/healthz') {
       return req.method === 'GET' || req.method === 'HEAD' ? sendJson(res, 200, { status: 'ok' }) : sendJson(res, 405, { error: 'method not allowed' }, { allow: 'GET' });
     }
@@ -153,6 +153,15 @@ export async function startGraphQLService(options: GraphQLServiceOptions): Promi
     url,
     close: () => closeServer(server),
   };
+}
+
+/**
+ * The path of a request target, without its query string. Routes match it as sent: no URL parser and no
+ * normalisation (a URL object per request costs more than the routing), so `/x/../graphql` is not found.
+ */
+function pathOf(target: string): string {
+  const query = target.indexOf('?');
+  return query === -1 ? target : target.slice(0, query);
 }
 
 /**

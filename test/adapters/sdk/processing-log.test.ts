@@ -3,7 +3,9 @@ import { createReadStream } from 'node:fs';
 import { mkdir, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { readProcessingLog, startAdapter, type RunningGraphQLService } from '../../../src/adapters/sdk/index.ts';
+import { ProcessingLog } from '../../../src/adapters/sdk/processing-log.ts';
 import { postGraphQL } from '../graphql-client.ts';
 import { createTestHubKeys, type TestHubKeys } from '../hub-tokens.ts';
 import { fixtureAdapter, KNOWN, newFixturePartner, type FixturePartner } from './fixture-adapter.ts';
@@ -46,6 +48,24 @@ describe('the processing log as an append stream', () => {
     for (const bsns of [[K1], [K2, K1]]) expect((await ask(adapter, bsns)).status).toBe(200);
     expect((await readProcessingLog(file)).map((record) => record.name)).toEqual(['peopleByBsn', 'peopleByBsn', 'peopleByBsn']);
     expect((await stat(file)).mode & 0o777).toBe(0o600);
+  });
+
+  it('has a request\'s lines in the file by the time append resolves', async () => {
+    const file = path.join(hub.dataDir, 'ldv', 'direct.jsonl');
+    const log = new ProcessingLog(file, 'direct', Buffer.alloc(32, 7));
+    const claims = { issuer: 'hub', professional: 'p', organisationId: 'o', roles: [], purpose: 'x', fields: [], processingActivityId: null };
+    const request = (bsns: string[]) => ({
+      operation: 'peopleByBsn', ok: true, startedAt: new Date(), endedAt: new Date(), trace: { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), parentSpanId: null }, claims, bsns, fields: ['Person.housing'],
+    });
+    try {
+      for (const [count, bsns] of [[1, [K1]], [3, [K2, K1]]] as const) {
+        await log.append(request([...bsns]));
+        // Read at once, without giving the event loop a turn: nothing may still be on its way.
+        expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(count);
+      }
+    } finally {
+      await log.close();
+    }
   });
 
   it('has the lines with the operating system before the answer leaves', async () => {

@@ -55,6 +55,20 @@ describe('startAdapter', () => {
     expect(partner.calls.map((call) => call.bsns)).toEqual([[U1, K2, K1, U2]]);
   });
 
+  it('asks the partner for what each field selects, the same query text again included', async () => {
+    const aliases = 'query Two($bsns: [String!]!) { a: peopleByBsn(bsns: $bsns) { housing { rentArrearsMonths } } b: peopleByBsn(bsns: $bsns) { housing { evictionStatus } } }';
+    // With $both the two selections merge into one field (two field nodes); without, the first stands alone.
+    const merged = 'query Merged($bsns: [String!]!, $both: Boolean!) { peopleByBsn(bsns: $bsns) { housing { rentArrearsMonths } } peopleByBsn(bsns: $bsns) @include(if: $both) { housing { evictionStatus } } }';
+    const askWith = async (query: string, variables: Record<string, unknown>) =>
+      postGraphQL(adapter.url, query, variables, await hub.headersFor('housing', query, variables));
+    for (let round = 0; round < 2; round++) expect((await askWith(aliases, { bsns: [K1] })).status).toBe(200);
+    for (const both of [false, true, false, true]) expect((await askWith(merged, { bsns: [K1], both })).body.errors).toBeUndefined();
+    expect(partner.calls.map((call) => call.fields)).toEqual([
+      ['rentArrearsMonths'], ['evictionStatus'], ['rentArrearsMonths'], ['evictionStatus'],
+      ['rentArrearsMonths'], ['evictionStatus', 'rentArrearsMonths'], ['rentArrearsMonths'], ['evictionStatus', 'rentArrearsMonths'],
+    ]);
+  });
+
   it('does not call the partner when only the key is selected', async () => {
     const result = await ask('query Keys($bsns: [String!]!) { peopleByBsn(bsns: $bsns) { bsn } }', [K1, U1]);
     expect(result.body.data.peopleByBsn).toEqual([{ bsn: K1 }, { bsn: U1 }]);

@@ -54,6 +54,8 @@ export interface CanonicalRecord {
   readonly beforeChainId: string;
   readonly betweenLinks: string;
   readonly afterPrevHash: string;
+  /** The JSON members (`"key":value,...`) of its subject's fields alone, for the INSERT (src/audit/audit-insert.ts). */
+  readonly subjectMembers: string;
 }
 
 /**
@@ -73,37 +75,91 @@ export function linkedCanonicalJson(record: CanonicalRecord, link: Omit<ChainLin
   return record.beforeChainId + jsonValue(link.chainId) + record.betweenLinks + jsonValue(link.prevHash) + record.afterPrevHash;
 }
 
-/** The fields the hash covers, each as its canonical JSON value (undefined: the key is left out). */
-const COVERED: readonly (readonly [string, (record: LdvRecord) => unknown])[] = [
-  ['id', (r) => r.id],
-  ['traceId', (r) => r.traceId],
-  ['spanId', (r) => r.spanId],
-  ['parentSpanId', (r) => r.parentSpanId],
-  ['statusCode', (r) => r.statusCode],
-  ['name', (r) => r.name],
-  ['startTime', (r) => r.startTime.toISOString()],
-  ['endTime', (r) => r.endTime.toISOString()],
-  ['foreignOperation', (r) => r.foreignOperation],
-  ['resource', (r) => r.resource],
-  ['processingActivityId', (r) => r.processingActivityId],
-  ['professional', (r) => r.professional],
-  ['organisationId', (r) => r.organisationId],
-  ['roles', (r) => r.roles],
-  ['purpose', (r) => r.purpose],
-  ['subjectKey', (r) => r.subjectKey],
-  ['subjectEncrypted', (r) => r.subjectEncrypted],
-  ['subjectKind', (r) => (r.subjectKind && r.subjectKind !== 'PERSON' ? r.subjectKind : undefined)],
-  ['lookups', (r) => (r.lookups && r.lookups.length > 0 ? r.lookups : undefined)],
-  ['fieldsReleased', (r) => r.fieldsReleased],
-  ['fieldsWithheld', (r) => r.fieldsWithheld],
-  ['fieldBases', (r) => r.fieldBases],
-  ['breakGlassGrantId', (r) => r.breakGlassGrantId || undefined],
+/** The fields every record of one request has in common: serialised once per request, not per record. */
+export type RequestFields = Pick<LdvRecord, RequestFieldName>;
+type RequestFieldName = 'traceId' | 'spanId' | 'parentSpanId' | 'statusCode' | 'name' | 'startTime' | 'endTime' | 'foreignOperation' | 'resource'
+  | 'processingActivityId' | 'professional' | 'organisationId' | 'roles' | 'purpose';
+/** What one record says about its data subject. */
+export type SubjectFields = Omit<LdvRecord, RequestFieldName>;
+
+/**
+ * The fields the hash covers, each as its canonical JSON value (undefined: the key is left out), and
+ * whether it is the same for every record of a request or belongs to the record's subject.
+ */
+type Covered = { key: string; scope: 'request'; value: (record: RequestFields) => unknown } | { key: string; scope: 'subject'; value: (record: SubjectFields) => unknown };
+const ofRequest = (key: string, value: (record: RequestFields) => unknown): Covered => ({ key, scope: 'request', value });
+const ofSubject = (key: string, value: (record: SubjectFields) => unknown): Covered => ({ key, scope: 'subject', value });
+const COVERED: readonly Covered[] = [
+  ofSubject('id', (r) => r.id),
+  ofRequest('traceId', (r) => r.traceId),
+  ofRequest('spanId', (r) => r.spanId),
+  ofRequest('parentSpanId', (r) => r.parentSpanId),
+  ofRequest('statusCode', (r) => r.statusCode),
+  ofRequest('name', (r) => r.name),
+  ofRequest('startTime', (r) => r.startTime.toISOString()),
+  ofRequest('endTime', (r) => r.endTime.toISOString()),
+  ofRequest('foreignOperation', (r) => r.foreignOperation),
+  ofRequest('resource', (r) => r.resource),
+  ofRequest('processingActivityId', (r) => r.processingActivityId),
+  ofRequest('professional', (r) => r.professional),
+  ofRequest('organisationId', (r) => r.organisationId),
+  ofRequest('roles', (r) => r.roles),
+  ofRequest('purpose', (r) => r.purpose),
+  ofSubject('subjectKey', (r) => r.subjectKey),
+  ofSubject('subjectEncrypted', (r) => r.subjectEncrypted),
+  ofSubject('subjectKind', (r) => (r.subjectKind && r.subjectKind !== 'PERSON' ? r.subjectKind : undefined)),
+  ofSubject('lookups', (r) => (r.lookups && r.lookups.length > 0 ? r.lookups : undefined)),
+  ofSubject('fieldsReleased', (r) => r.fieldsReleased),
+  ofSubject('fieldsWithheld', (r) => r.fieldsWithheld),
+  ofSubject('fieldBases', (r) => r.fieldBases),
+  ofSubject('breakGlassGrantId', (r) => r.breakGlassGrantId || undefined),
 ];
 
 /** The covered fields and the two link fields in canonical (UTF-16 code unit) key order, with their JSON keys. */
-const CANONICAL_ORDER = [...COVERED, ['chainId', null] as const, ['prevHash', null] as const]
-  .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-  .map(([key, value]) => ({ key: JSON.stringify(key), value }));
+const CANONICAL_ORDER: readonly (Covered | { key: string; scope: 'link' })[] = [...COVERED, { key: 'chainId', scope: 'link' as const }, { key: 'prevHash', scope: 'link' as const }]
+  .sort(({ key: a }, { key: b }) => (a < b ? -1 : a > b ? 1 : 0))
+  .map((field) => ({ ...field, key: JSON.stringify(field.key) }));
+
+/**
+ * A record's canonical JSON in the making, per request: the request's fields already serialised (the
+ * runs of them between subject fields as one text each), the subject's fields and the links left open.
+ */
+type TemplatePart =
+  | { readonly kind: 'request'; readonly text: string }
+  | { readonly kind: 'subject'; readonly key: string; readonly value: (record: SubjectFields) => unknown }
+  | { readonly kind: 'link'; readonly key: string };
+
+/** The canonical form of a request's records, with the fields they share serialised once. */
+export interface RequestTemplate {
+  readonly parts: readonly TemplatePart[];
+  /** The request's fields as one JSON object (the INSERT takes them once per request, src/audit/audit-insert.ts). */
+  readonly requestJson: string;
+}
+
+/** Serialises the request's fields once: the part of each of its records' canonical JSON they share. */
+export function requestTemplate(request: RequestFields): RequestTemplate {
+  const parts: TemplatePart[] = [];
+  const members: string[] = [];
+  let run: string[] = [];
+  const endRun = () => {
+    if (run.length > 0) parts.push({ kind: 'request', text: run.join(',') });
+    run = [];
+  };
+  for (const field of CANONICAL_ORDER) {
+    if (field.scope === 'request') {
+      const fieldValue = field.value(request);
+      if (fieldValue === undefined) continue;
+      const member = `${field.key}:${jsonValue(fieldValue)}`;
+      run.push(member);
+      members.push(member);
+      continue;
+    }
+    endRun();
+    parts.push(field.scope === 'link' ? { kind: 'link', key: field.key } : { kind: 'subject', key: field.key, value: field.value });
+  }
+  endRun();
+  return { parts, requestJson: `{${members.join(',')}}` };
+}
 
 /**
  * Serialises a record's fixed shape by hand into the exact bytes `canonicalize` produces (proven on
@@ -112,23 +168,32 @@ const CANONICAL_ORDER = [...COVERED, ['chainId', null] as const, ['prevHash', nu
  * of the expected shape (a tampered row read back by the verifier, say) goes to the library itself.
  */
 export function canonicalRecord(record: LdvRecord): CanonicalRecord {
+  return canonicalSubject(requestTemplate(record), record);
+}
+
+/** A record's canonical JSON from its request's template and its own subject fields. */
+export function canonicalSubject(template: RequestTemplate, subject: SubjectFields): CanonicalRecord {
   const cut: string[] = [];
   let text = '{';
   let separator = '';
-  for (const { key, value } of CANONICAL_ORDER) {
-    if (value === null) {
+  let subjectMembers = '';
+  for (const part of template.parts) {
+    if (part.kind === 'request') {
+      text += separator + part.text;
+    } else if (part.kind === 'subject') {
+      const fieldValue = part.value(subject);
+      if (fieldValue === undefined) continue;
+      const member = `${part.key}:${jsonValue(fieldValue)}`;
+      text += separator + member;
+      subjectMembers = subjectMembers ? `${subjectMembers},${member}` : member;
+    } else {
       // A link field (chainId, prevHash): its value is filled in by linkedCanonicalJson.
-      cut.push(`${text}${separator}${key}:`);
+      cut.push(`${text}${separator}${part.key}:`);
       text = '';
-      separator = ',';
-      continue;
     }
-    const fieldValue = value(record);
-    if (fieldValue === undefined) continue;
-    text += `${separator}${key}:${jsonValue(fieldValue)}`;
     separator = ',';
   }
-  return { beforeChainId: cut[0], betweenLinks: cut[1], afterPrevHash: `${text}}` };
+  return { beforeChainId: cut[0], betweenLinks: cut[1], afterPrevHash: `${text}}`, subjectMembers };
 }
 
 /** Strings JSON.stringify would escape, and surrogates (canonicalize refuses lone ones): left to the library. */

@@ -203,7 +203,30 @@ function jsonString(text: string): string {
   return NEEDS_CARE.test(text) ? canonicalize(text)! : `"${text}"`;
 }
 
+/**
+ * The canonical JSON of frozen string arrays and string maps, kept: a request's records share their
+ * decision sets and look-ups (src/audit/audit-writer.ts), each serialised once. Only values that cannot
+ * change are kept: frozen, strings only, no accessors.
+ */
+const frozenJson = new WeakMap<object, string>();
+
 function jsonValue(value: unknown): string {
+  if (typeof value === 'string') return jsonString(value);
+  if (value === null) return 'null';
+  if (typeof value !== 'object' || !Object.isFrozen(value)) return jsonOf(value);
+  let json = frozenJson.get(value);
+  if (json === undefined) {
+    json = jsonOf(value);
+    if ((isStringArray(value) || isStringMap(value)) && onlyDataProperties(value)) frozenJson.set(value, json);
+  }
+  return json;
+}
+
+function onlyDataProperties(value: object): boolean {
+  return Object.values(Object.getOwnPropertyDescriptors(value)).every((descriptor) => 'value' in descriptor);
+}
+
+function jsonOf(value: unknown): string {
   if (typeof value === 'string') return jsonString(value);
   if (value === null) return 'null';
   if (isStringArray(value)) {

@@ -4,11 +4,12 @@
  * the LDV records built (buildLdvRecords), serialised, linked, hashed and handed to the database driver
  * as the group INSERT's one parameter. By default the database is a stand-in that only encodes the
  * parameter as the driver would (UTF-8 bytes); `--postgres` writes to a throw-away PostgreSQL database
- * instead (one request at a time, so each is one INSERT and one commit).
+ * instead (one request at a time, so each is one INSERT and one commit), over one connection whose
+ * server process's CPU is read from /proc (the server must run on this machine).
  *
  *   npx tsx bench/access-log-request.ts [--people 700] [--requests 200] [--postgres]
  *
- * Prints microseconds per request and per person, and the bytes of the INSERT parameter per person.
+ * Prints milliseconds per request and microseconds per person, and the bytes of the INSERT parameter per person.
  */
 import { parseArgs } from 'node:util';
 import { PerformanceObserver } from 'node:perf_hooks';
@@ -19,7 +20,10 @@ import type { SqlRunner } from '../src/db/migrate.ts';
 import type { HouseholdLoaders, PersonRow } from '../src/households/household-loaders.ts';
 import type { Decision } from '../src/policy/decide.ts';
 import { createBenchDatabase } from './bench-database.ts';
-import { openDatabase } from '../src/db/connect.ts';
+import { readFileSync } from 'node:fs';
+import pg from 'pg';
+import { applyMigrations } from '../src/db/migrate.ts';
+import { pgRunner } from '../src/db/runners.ts';
 
 const { values } = parseArgs({ options: { people: { type: 'string', default: '700' }, requests: { type: 'string', default: '200' }, postgres: { type: 'boolean', default: false } } });
 const peoplePerHousehold = 100;
@@ -87,23 +91,38 @@ new PerformanceObserver((list) => {
 
 async function main(): Promise<void> {
   const database = values.postgres ? await createBenchDatabase() : undefined;
-  const db = database ? await openDatabase({ databaseUrl: database.url }) : undefined;
+  const client = database ? new pg.Client({ connectionString: database.url }) : undefined;
   try {
-    const chain = new AuditChain(db ? db.runner : standIn);
+    let serverPid: number | undefined;
+    if (client) {
+      await client.connect();
+      await applyMigrations(pgRunner(client));
+      serverPid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+    }
+    const serverCpuMs = () => {
+      if (!serverPid) return 0;
+      // utime and stime, fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100 per second on Linux).
+      const fields = readFileSync(`/proc/${serverPid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+    };
+    const chain = new AuditChain(client ? pgRunner(client) : standIn);
     for (let i = 0; i < 20; i++) await writeAuditRecords(chain, oneRequest()); // warm-up
     parameterBytes = 0;
     gcMs = 0;
+    const serverBefore = serverCpuMs();
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
     for (let i = 0; i < requests; i++) await writeAuditRecords(chain, oneRequest());
     const wallMs = performance.now() - started;
     const cpu = process.cpuUsage(cpuBefore);
     const cpuMs = (cpu.user + cpu.system) / 1000;
-    console.log(`access log of one request of ${people} people, ${requests} requests one at a time, ${db ? 'PostgreSQL' : 'database stand-in'}:`);
+    const serverMs = serverCpuMs() - serverBefore;
+    console.log(`access log of one request of ${people} people, ${requests} requests one at a time, ${client ? 'PostgreSQL' : 'database stand-in'}:`);
     console.log(`  process CPU ${(cpuMs / requests).toFixed(2)} ms/request = ${((cpuMs * 1000) / requests / people).toFixed(2)} µs/person (wall ${(wallMs / requests).toFixed(2)} ms/request; GC ${(gcMs / requests).toFixed(2)} ms/request)`);
-    if (!db) console.log(`  INSERT parameter ${(parameterBytes / requests / people).toFixed(0)} bytes/person`);
+    if (client) console.log(`  PostgreSQL server process CPU ${(serverMs / requests).toFixed(2)} ms/request = ${((serverMs * 1000) / requests / people).toFixed(2)} µs/person`);
+    else console.log(`  INSERT parameter ${(parameterBytes / requests / people).toFixed(0)} bytes/person`);
   } finally {
-    await db?.close();
+    await client?.end();
     await database?.drop();
   }
 }

@@ -21,10 +21,15 @@ export interface RequestRecords {
 /** What `append` takes: the records of one request (cheapest), or any records, each complete. */
 export type AppendedRecords = RequestRecords | readonly LdvRecord[];
 
-/** Records serialised for the chain, per request: its fields once (for the INSERT), each record's canonical JSON. */
+/**
+ * Records serialised for the chain, per request: for the INSERT its fields once and its distinct decision
+ * sets; each record's canonical JSON and the index of its decision set.
+ */
 interface SerialisedRequest {
   requestJson: string;
+  sets: readonly string[];
   records: readonly CanonicalRecord[];
+  setOfRecord: readonly number[];
 }
 
 /** Appends the records inside the caller's open transaction; at most once per transaction. */
@@ -180,11 +185,12 @@ export class AuditChain {
     const { chainId } = this;
     let prevHash = this.head;
     let seq = this.nextSeq;
-    const rows = requests.map(({ requestJson, records }) => ({
+    const rows = requests.map(({ requestJson, sets, records, setOfRecord }) => ({
       requestJson,
-      records: records.map((record) => {
+      sets,
+      records: records.map((record, index) => {
         const recordHash = sha256(linkedCanonicalJson(record, { chainId, prevHash }));
-        const row = storedRecordJson(record.subjectMembers, seq++, prevHash, recordHash);
+        const row = storedRecordJson(record.subjectMembers, setOfRecord[index], seq++, prevHash, recordHash);
         prevHash = recordHash;
         return row;
       }),
@@ -243,14 +249,36 @@ export class AuditChain {
   }
 }
 
-/** Serialises a request's shared fields once and each record's own; complete records each on their own. */
+/**
+ * Serialises a request's shared fields once and each record's own; complete records each on their own.
+ * Records whose decision fields are the same three objects (src/audit/audit-writer.ts shares them between
+ * people with the same decisions) share one decision set in the INSERT: serialised in this one pass, the
+ * same objects have the same JSON.
+ */
 function serialise(records: AppendedRecords): SerialisedRequest[] {
   if ('subjects' in records) {
     const template = requestTemplate(records.request);
-    return [{ requestJson: template.requestJson, records: records.subjects.map((subject) => canonicalSubject(template, subject)) }];
+    const sets: string[] = [];
+    const setOf = new Map<object, { released: object; withheld: object; index: number }[]>();
+    const canonical: CanonicalRecord[] = [];
+    const setOfRecord: number[] = [];
+    for (const subject of records.subjects) {
+      const record = canonicalSubject(template, subject);
+      canonical.push(record);
+      const { fieldBases, fieldsReleased: released, fieldsWithheld: withheld } = subject;
+      const known = fieldBases ? setOf.get(fieldBases) : undefined;
+      let set = known?.find((candidate) => candidate.released === released && candidate.withheld === withheld)?.index;
+      if (set === undefined) {
+        set = sets.push(`{${record.decisionMembers}}`) - 1;
+        if (fieldBases) setOf.set(fieldBases, [...(known ?? []), { released, withheld, index: set }]);
+      }
+      setOfRecord.push(set);
+    }
+    return [{ requestJson: template.requestJson, sets, records: canonical, setOfRecord }];
   }
   return records.map((record) => {
     const template = requestTemplate(record);
-    return { requestJson: template.requestJson, records: [canonicalSubject(template, record)] };
+    const canonical = canonicalSubject(template, record);
+    return { requestJson: template.requestJson, sets: [`{${canonical.decisionMembers}}`], records: [canonical], setOfRecord: [0] };
   });
 }

@@ -4,7 +4,7 @@ import type { SqlRunner } from '../db/migrate.ts';
  * Column, key in the JSON and SQL type of each field, in the order of the INSERT, and where its value
  * comes from: the request (the same for all its records, sent once), the record, or the statement (its chain).
  */
-const COLUMNS: readonly (readonly [column: string, key: string, type: string, from: 'request' | 'record' | 'chain'])[] = [
+const COLUMNS: readonly (readonly [column: string, key: string, type: string, from: 'request' | 'record' | 'decision' | 'chain'])[] = [
   ['id', 'id', 'text', 'record'],
   ['trace_id', 'traceId', 'text', 'request'],
   ['span_id', 'spanId', 'text', 'request'],
@@ -25,9 +25,9 @@ const COLUMNS: readonly (readonly [column: string, key: string, type: string, fr
   ['subject_encrypted', 'subjectEncrypted', 'text', 'record'],
   ['subject_kind', 'subjectKind', 'text', 'record'],
   ['lookups', 'lookups', 'text[]', 'record'],
-  ['fields_released', 'fieldsReleased', 'text[]', 'record'],
-  ['fields_withheld', 'fieldsWithheld', 'text[]', 'record'],
-  ['field_bases', 'fieldBases', 'jsonb', 'record'],
+  ['fields_released', 'fieldsReleased', 'text[]', 'decision'],
+  ['fields_withheld', 'fieldsWithheld', 'text[]', 'decision'],
+  ['field_bases', 'fieldBases', 'jsonb', 'decision'],
   ['break_glass_grant_id', 'breakGlassGrantId', 'text', 'record'],
   ['chain_id', 'chainId', 'text', 'chain'],
   ['chain_seq', 'chainSeq', 'integer', 'record'],
@@ -40,18 +40,19 @@ const DEFAULTS: Readonly<Record<string, string>> = { subjectKind: `'PERSON'`, lo
 
 const value = ([, key, , from]: (typeof COLUMNS)[number]): string => {
   if (from === 'chain') return '$2::text';
-  const field = `${from === 'request' ? 'q' : 'r'}."${key}"`;
+  const field = `${{ request: 'q', record: 'r', decision: 's' }[from]}."${key}"`;
   return DEFAULTS[key] ? `COALESCE(${field}, ${DEFAULTS[key]})` : field;
 };
-const recordsetOf = (from: 'request' | 'record') => COLUMNS.filter((column) => column[3] === from).map(([, key, type]) => `"${key}" ${type}`).join(', ');
+const recordsetOf = (from: 'request' | 'record' | 'decision') => COLUMNS.filter((column) => column[3] === from).map(([, key, type]) => `"${key}" ${type}`).join(', ');
 
 /**
  * One statement for any number of records of any number of requests, with two parameters: the chain's
  * id and one JSON array that PostgreSQL unpacks with jsonb_to_record(set). Each element is a request:
- * its shared fields once (`request`) and its `records`, each holding only what is its own. So the text
- * never changes (prepared once per connection), a group of many requests of hundreds of people never
- * meets the 65,535 bind-parameter limit, and what the request's records share is sent and parsed once
- * rather than once per record. The values are the canonical JSON the records' hashes cover. Sent straight
+ * its shared fields once (`request`), the distinct decision sets of its people (`sets`: released fields,
+ * their bases, withheld fields), and its `records`, each holding only what is its own and the index of
+ * its decision set. So the text never changes (prepared once per connection), a group of many requests
+ * of hundreds of people never meets the 65,535 bind-parameter limit, and what records share is sent and
+ * parsed once rather than once per record. The values are the canonical JSON the records' hashes cover. Sent straight
  * to the driver (node-postgres or PGlite) rather than through Prisma: the bench (bench/audit-overhead.ts)
  * showed Prisma's createMany taking about twice as long.
  */
@@ -59,26 +60,30 @@ const INSERT = `INSERT INTO "audit_record" (${COLUMNS.map(([name]) => `"${name}"
 SELECT ${COLUMNS.map(value).join(', ')}
 FROM jsonb_array_elements($1::jsonb) AS g(request)
 CROSS JOIN LATERAL jsonb_to_record(g.request -> 'request') AS q(${recordsetOf('request')})
-CROSS JOIN LATERAL jsonb_to_recordset(g.request -> 'records') AS r(${recordsetOf('record')})`;
+CROSS JOIN LATERAL jsonb_to_recordset(g.request -> 'records') AS r("set" integer, ${recordsetOf('record')})
+CROSS JOIN LATERAL jsonb_to_record(g.request -> 'sets' -> r."set") AS s(${recordsetOf('decision')})`;
 
 /** A request's records as the INSERT takes them. */
 export interface InsertRequest {
   /** The request's own fields, one JSON object (RequestTemplate.requestJson). */
   requestJson: string;
-  /** Each record's subject fields and place in the chain, one JSON object each (storedRecordJson). */
+  /** The distinct decision sets of its records, one JSON object each (`{` CanonicalRecord.decisionMembers `}`). */
+  sets: readonly string[];
+  /** Each record's subject fields, decision set and place in the chain, one JSON object each (storedRecordJson). */
   records: string[];
 }
 
-/** A record as the INSERT takes it: its subject's fields (CanonicalRecord.subjectMembers) with its place in the chain. */
-export function storedRecordJson(subjectMembers: string, chainSeq: number, prevHash: string, recordHash: string): string {
-  return `{${subjectMembers},"chainSeq":${chainSeq},"prevHash":"${prevHash}","recordHash":"${recordHash}"}`;
+/** A record as the INSERT takes it: its subject's fields (CanonicalRecord.subjectMembers), its decision set's index, its place in the chain. */
+export function storedRecordJson(subjectMembers: string, set: number, chainSeq: number, prevHash: string, recordHash: string): string {
+  return `{"set":${set},"chainSeq":${chainSeq},"prevHash":"${prevHash}","recordHash":"${recordHash}"${subjectMembers ? `,${subjectMembers}` : ''}}`;
 }
 
 /** Writes the records of these requests on chain `chainId` in one statement: all of them or none. */
 export async function insertAuditRecords(sql: SqlRunner, chainId: string, requests: readonly InsertRequest[]): Promise<void> {
   let json = '[';
   for (let index = 0; index < requests.length; index++) {
-    json += `${index > 0 ? ',' : ''}{"request":${requests[index].requestJson},"records":[${requests[index].records.join(',')}]}`;
+    const { requestJson, sets, records } = requests[index];
+    json += `${index > 0 ? ',' : ''}{"request":${requestJson},"sets":[${sets.join(',')}],"records":[${records.join(',')}]}`;
   }
   await sql.query(INSERT, [`${json}]`, chainId], 'audit-insert');
 }

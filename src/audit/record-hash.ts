@@ -54,8 +54,13 @@ export interface CanonicalRecord {
   readonly beforeChainId: string;
   readonly betweenLinks: string;
   readonly afterPrevHash: string;
-  /** The JSON members (`"key":value,...`) of its subject's fields alone, for the INSERT (src/audit/audit-insert.ts). */
+  /**
+   * For the INSERT (src/audit/audit-insert.ts): the JSON members (`"key":value,...`) of the subject's
+   * fields apart from what was decided, and of what was decided (fieldBases, fieldsReleased,
+   * fieldsWithheld; people with the same decisions share them).
+   */
   readonly subjectMembers: string;
+  readonly decisionMembers: string;
 }
 
 /**
@@ -86,9 +91,13 @@ export type SubjectFields = Omit<LdvRecord, RequestFieldName>;
  * The fields the hash covers, each as its canonical JSON value (undefined: the key is left out), and
  * whether it is the same for every record of a request or belongs to the record's subject.
  */
-type Covered = { key: string; scope: 'request'; value: (record: RequestFields) => unknown } | { key: string; scope: 'subject'; value: (record: SubjectFields) => unknown };
+type Covered =
+  | { key: string; scope: 'request'; value: (record: RequestFields) => unknown }
+  | { key: string; scope: 'subject' | 'decision'; value: (record: SubjectFields) => unknown };
 const ofRequest = (key: string, value: (record: RequestFields) => unknown): Covered => ({ key, scope: 'request', value });
 const ofSubject = (key: string, value: (record: SubjectFields) => unknown): Covered => ({ key, scope: 'subject', value });
+/** A subject field that says what was decided about the subject. */
+const ofDecision = (key: string, value: (record: SubjectFields) => unknown): Covered => ({ key, scope: 'decision', value });
 const COVERED: readonly Covered[] = [
   ofSubject('id', (r) => r.id),
   ofRequest('traceId', (r) => r.traceId),
@@ -109,9 +118,9 @@ const COVERED: readonly Covered[] = [
   ofSubject('subjectEncrypted', (r) => r.subjectEncrypted),
   ofSubject('subjectKind', (r) => (r.subjectKind && r.subjectKind !== 'PERSON' ? r.subjectKind : undefined)),
   ofSubject('lookups', (r) => (r.lookups && r.lookups.length > 0 ? r.lookups : undefined)),
-  ofSubject('fieldsReleased', (r) => r.fieldsReleased),
-  ofSubject('fieldsWithheld', (r) => r.fieldsWithheld),
-  ofSubject('fieldBases', (r) => r.fieldBases),
+  ofDecision('fieldsReleased', (r) => r.fieldsReleased),
+  ofDecision('fieldsWithheld', (r) => r.fieldsWithheld),
+  ofDecision('fieldBases', (r) => r.fieldBases),
   ofSubject('breakGlassGrantId', (r) => r.breakGlassGrantId || undefined),
 ];
 
@@ -126,7 +135,7 @@ const CANONICAL_ORDER: readonly (Covered | { key: string; scope: 'link' })[] = [
  */
 type TemplatePart =
   | { readonly kind: 'request'; readonly text: string }
-  | { readonly kind: 'subject'; readonly key: string; readonly value: (record: SubjectFields) => unknown }
+  | { readonly kind: 'subject' | 'decision'; readonly key: string; readonly value: (record: SubjectFields) => unknown }
   | { readonly kind: 'link'; readonly key: string };
 
 /** The canonical form of a request's records, with the fields they share serialised once. */
@@ -155,7 +164,7 @@ export function requestTemplate(request: RequestFields): RequestTemplate {
       continue;
     }
     endRun();
-    parts.push(field.scope === 'link' ? { kind: 'link', key: field.key } : { kind: 'subject', key: field.key, value: field.value });
+    parts.push(field.scope === 'link' ? { kind: 'link', key: field.key } : { kind: field.scope, key: field.key, value: field.value });
   }
   endRun();
   return { parts, requestJson: `{${members.join(',')}}` };
@@ -177,23 +186,25 @@ export function canonicalSubject(template: RequestTemplate, subject: SubjectFiel
   let text = '{';
   let separator = '';
   let subjectMembers = '';
+  let decisionMembers = '';
   for (const part of template.parts) {
     if (part.kind === 'request') {
       text += separator + part.text;
-    } else if (part.kind === 'subject') {
+    } else if (part.kind === 'link') {
+      // A link field (chainId, prevHash): its value is filled in by linkedCanonicalJson.
+      cut.push(`${text}${separator}${part.key}:`);
+      text = '';
+    } else {
       const fieldValue = part.value(subject);
       if (fieldValue === undefined) continue;
       const member = `${part.key}:${jsonValue(fieldValue)}`;
       text += separator + member;
-      subjectMembers = subjectMembers ? `${subjectMembers},${member}` : member;
-    } else {
-      // A link field (chainId, prevHash): its value is filled in by linkedCanonicalJson.
-      cut.push(`${text}${separator}${part.key}:`);
-      text = '';
+      if (part.kind === 'subject') subjectMembers = subjectMembers ? `${subjectMembers},${member}` : member;
+      else decisionMembers = decisionMembers ? `${decisionMembers},${member}` : member;
     }
     separator = ',';
   }
-  return { beforeChainId: cut[0], betweenLinks: cut[1], afterPrevHash: `${text}}`, subjectMembers };
+  return { beforeChainId: cut[0], betweenLinks: cut[1], afterPrevHash: `${text}}`, subjectMembers, decisionMembers };
 }
 
 /** Strings JSON.stringify would escape, and surrogates (canonicalize refuses lone ones): left to the library. */

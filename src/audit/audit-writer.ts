@@ -3,7 +3,7 @@ import type { HouseholdLoaders, PersonRow } from '../households/household-loader
 import type { AccessLog, DecisionPath } from './access-log.ts';
 import type { AuditChain, RequestRecords } from './audit-chain.ts';
 import { recordId } from './record-id.ts';
-import type { ForeignOperation, LdvRecord } from './record-hash.ts';
+import { keepJson, type ForeignOperation, type LdvRecord } from './record-hash.ts';
 import { GATEWAY_RESOURCE } from './service-resource.ts';
 
 /** One request as the access log sees it: who, in which trace and span, when, and what was decided. */
@@ -37,14 +37,14 @@ interface SubjectEntry {
   breakGlassGrantId?: string;
 }
 
-/** What a sequence of decisions comes to in a record; frozen, so its canonical JSON can be kept (src/audit/record-hash.ts). */
+/** What a sequence of decisions comes to in a record; its values frozen, their canonical JSON kept (keepJson). */
 interface DecisionSet {
   fieldsReleased: readonly string[];
   fieldsWithheld: readonly string[];
   fieldBases: Readonly<Record<string, string>>;
 }
 
-const NO_LOOKUPS: readonly string[] = Object.freeze([]);
+const NO_LOOKUPS: readonly string[] = keepJson([]);
 
 /**
  * One LDV record per data subject touched. Household-level fields (address, composition) and a household
@@ -149,9 +149,9 @@ function decisionSet(path: DecisionPath, keyedReleased?: ReadonlyMap<string, str
   if (keyedReleased) for (const [coordinate, basis] of keyedReleased) released.set(coordinate, basis);
   const fieldsReleased = [...released.keys()].sort();
   return {
-    fieldsReleased: Object.freeze(fieldsReleased),
-    fieldsWithheld: Object.freeze([...withheld].sort()),
-    fieldBases: Object.freeze(Object.fromEntries(fieldsReleased.map((coordinate) => [coordinate, released.get(coordinate)!]))),
+    fieldsReleased: keepJson(fieldsReleased),
+    fieldsWithheld: keepJson([...withheld].sort()),
+    fieldBases: keepJson(Object.fromEntries(fieldsReleased.map((coordinate) => [coordinate, released.get(coordinate)!]))),
   };
 }
 
@@ -161,7 +161,7 @@ function lookupsOf(sets: readonly Set<string>[]): string[] {
   if (sets.length === 1) {
     let sorted = sortedLookups.get(sets[0]);
     if (!sorted) {
-      sorted = Object.freeze([...sets[0]].sort());
+      sorted = keepJson([...sets[0]].sort());
       sortedLookups.set(sets[0], sorted);
     }
     return sorted as string[];

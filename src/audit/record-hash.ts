@@ -215,26 +215,32 @@ function jsonString(text: string): string {
 }
 
 /**
- * The canonical JSON of frozen string arrays and string maps, kept: a request's records share their
- * decision sets and look-ups (src/audit/audit-writer.ts), each serialised once. Only values that cannot
- * change are kept: frozen, strings only, no accessors.
+ * The canonical JSON of values handed to `keepJson`, worked out on first use and kept: a request's records
+ * share their decision sets and look-ups (src/audit/audit-writer.ts), each then serialised once.
  */
-const frozenJson = new WeakMap<object, string>();
+const keptJson = new WeakMap<object, string | null>();
+
+/**
+ * Freezes a value its maker has just built from plain data (an array of strings, an object of string
+ * properties, no accessors) and lets its canonical JSON be kept for every record that shares it. Frozen,
+ * it cannot change after its JSON was kept.
+ */
+export function keepJson<T extends object>(value: T): Readonly<T> {
+  keptJson.set(Object.freeze(value), null);
+  return value;
+}
 
 function jsonValue(value: unknown): string {
   if (typeof value === 'string') return jsonString(value);
   if (value === null) return 'null';
-  if (typeof value !== 'object' || !Object.isFrozen(value)) return jsonOf(value);
-  let json = frozenJson.get(value);
-  if (json === undefined) {
+  if (typeof value !== 'object') return jsonOf(value);
+  let json = keptJson.get(value);
+  if (json === undefined) return jsonOf(value);
+  if (json === null) {
     json = jsonOf(value);
-    if ((isStringArray(value) || isStringMap(value)) && onlyDataProperties(value)) frozenJson.set(value, json);
+    keptJson.set(value, json);
   }
   return json;
-}
-
-function onlyDataProperties(value: object): boolean {
-  return Object.values(Object.getOwnPropertyDescriptors(value)).every((descriptor) => 'value' in descriptor);
 }
 
 function jsonOf(value: unknown): string {

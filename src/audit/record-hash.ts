@@ -214,33 +214,28 @@ function jsonString(text: string): string {
   return NEEDS_CARE.test(text) ? canonicalize(text)! : `"${text}"`;
 }
 
-/**
- * The canonical JSON of values handed to `keepJson`, worked out on first use and kept: a request's records
- * share their decision sets and look-ups (src/audit/audit-writer.ts), each then serialised once.
- */
-const keptJson = new WeakMap<object, string | null>();
+/** Where a value handed to `keepJson` carries its canonical JSON (a symbol no other module can reach). */
+const KEPT_JSON = Symbol('canonical JSON');
 
 /**
  * Freezes a value its maker has just built from plain data (an array of strings, an object of string
- * properties, no accessors) and lets its canonical JSON be kept for every record that shares it. Frozen,
- * it cannot change after its JSON was kept.
+ * properties, no accessors), with its canonical JSON worked out now and carried along: a request's
+ * records share their decision sets and look-ups (src/audit/audit-writer.ts), each then serialised once.
+ * Frozen, it cannot change after its JSON was taken.
  */
 export function keepJson<T extends object>(value: T): Readonly<T> {
-  keptJson.set(Object.freeze(value), null);
-  return value;
+  Object.defineProperty(value, KEPT_JSON, { value: jsonOf(value) });
+  return Object.freeze(value);
 }
 
 function jsonValue(value: unknown): string {
   if (typeof value === 'string') return jsonString(value);
   if (value === null) return 'null';
-  if (typeof value !== 'object') return jsonOf(value);
-  let json = keptJson.get(value);
-  if (json === undefined) return jsonOf(value);
-  if (json === null) {
-    json = jsonOf(value);
-    keptJson.set(value, json);
+  if (typeof value === 'object' && Object.isFrozen(value)) {
+    const kept = (value as { [KEPT_JSON]?: string })[KEPT_JSON];
+    if (kept !== undefined) return kept;
   }
-  return json;
+  return jsonOf(value);
 }
 
 function jsonOf(value: unknown): string {

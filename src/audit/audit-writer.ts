@@ -119,8 +119,8 @@ export async function buildRequestRecords(request: AuditedRequest): Promise<Requ
         subjectKey: entry.subjectKey,
         subjectEncrypted: entry.subjectEncrypted,
         lookups: lookupsOf(entry.lookups),
-        fieldsReleased: decisions.fieldsReleased as string[],
-        fieldsWithheld: decisions.fieldsWithheld as string[],
+        fieldsReleased: decisions.fieldsReleased,
+        fieldsWithheld: decisions.fieldsWithheld,
         fieldBases: decisions.fieldBases,
         breakGlassGrantId: entry.breakGlassGrantId ?? null,
       };
@@ -156,15 +156,15 @@ function decisionSet(path: DecisionPath, keyedReleased?: ReadonlyMap<string, str
 }
 
 /** The look-ups that led to a subject, sorted; one look-up set's sorted form is made once and shared. */
-function lookupsOf(sets: readonly Set<string>[]): string[] {
-  if (sets.length === 0) return NO_LOOKUPS as string[];
+function lookupsOf(sets: readonly Set<string>[]): readonly string[] {
+  if (sets.length === 0) return NO_LOOKUPS;
   if (sets.length === 1) {
     let sorted = sortedLookups.get(sets[0]);
     if (!sorted) {
       sorted = keepJson([...sets[0]].sort());
       sortedLookups.set(sets[0], sorted);
     }
-    return sorted as string[];
+    return sorted;
   }
   return [...new Set(sets.flatMap((set) => [...set]))].sort();
 }

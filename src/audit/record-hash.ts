@@ -12,21 +12,21 @@ export interface LdvRecord {
   startTime: Date;
   endTime: Date;
   foreignOperation: ForeignOperation | null;
-  resource: Record<string, string>;
+  resource: Readonly<Record<string, string>>;
   processingActivityId: string | null;
   professional: string;
   organisationId: string;
-  roles: string[];
+  roles: readonly string[];
   purpose: string;
   /** What the subject key identifies: a person of the registration, or a look-up key that found nobody. */
   subjectKind: string;
   subjectKey: string;
   subjectEncrypted: string;
   /** The look-up fields that led to this subject in this request, sorted. */
-  lookups: string[];
-  fieldsReleased: string[];
-  fieldsWithheld: string[];
-  fieldBases: Record<string, string> | null;
+  lookups: readonly string[];
+  fieldsReleased: readonly string[];
+  fieldsWithheld: readonly string[];
+  fieldBases: Readonly<Record<string, string>> | null;
   /** The break-the-glass grant the access was made under (src/break-glass), or null. */
   breakGlassGrantId?: string | null;
 }

@@ -103,7 +103,7 @@ describe('access records per subject', () => {
     expect(subjects[1].fieldsReleased).toBe(subjects[0].fieldsReleased);
     expect(subjects[2].fieldsWithheld).not.toBe(subjects[0].fieldsWithheld);
     expect(Object.isFrozen(subjects[0].fieldBases) && Object.isFrozen(subjects[0].fieldsReleased)).toBe(true);
-    expect(() => subjects[0].fieldsReleased.push('Person.bsn')).toThrow();
+    expect(() => (subjects[0].fieldsReleased as string[]).push('Person.bsn')).toThrow();
     expect(request).toMatchObject({ traceId: 'trace', professional: 'sanne.deboer', roles: ['wijkcoach'] });
   });
 

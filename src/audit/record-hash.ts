@@ -138,6 +138,11 @@ type TemplatePart =
   | { readonly kind: 'subject' | 'decision'; readonly key: string; readonly value: (record: SubjectFields) => unknown }
   | { readonly kind: 'link'; readonly key: string };
 
+/** The parts of every template that are not the request's: made once. */
+const SUBJECT_PARTS = new Map<(typeof CANONICAL_ORDER)[number], TemplatePart>(
+  CANONICAL_ORDER.flatMap((field) => (field.scope === 'request' ? [] : [[field, field.scope === 'link' ? { kind: 'link', key: field.key } : { kind: field.scope, key: field.key, value: field.value }] as const])),
+);
+
 /** The canonical form of a request's records, with the fields they share serialised once. */
 export interface RequestTemplate {
   readonly parts: readonly TemplatePart[];
@@ -148,26 +153,23 @@ export interface RequestTemplate {
 /** Serialises the request's fields once: the part of each of its records' canonical JSON they share. */
 export function requestTemplate(request: RequestFields): RequestTemplate {
   const parts: TemplatePart[] = [];
-  const members: string[] = [];
-  let run: string[] = [];
-  const endRun = () => {
-    if (run.length > 0) parts.push({ kind: 'request', text: run.join(',') });
-    run = [];
-  };
+  let members = '';
+  let run = '';
   for (const field of CANONICAL_ORDER) {
     if (field.scope === 'request') {
       const fieldValue = field.value(request);
       if (fieldValue === undefined) continue;
       const member = `${field.key}:${jsonValue(fieldValue)}`;
-      run.push(member);
-      members.push(member);
+      run = run ? `${run},${member}` : member;
+      members = members ? `${members},${member}` : member;
       continue;
     }
-    endRun();
-    parts.push(field.scope === 'link' ? { kind: 'link', key: field.key } : { kind: field.scope, key: field.key, value: field.value });
+    if (run) parts.push({ kind: 'request', text: run });
+    run = '';
+    parts.push(SUBJECT_PARTS.get(field)!);
   }
-  endRun();
-  return { parts, requestJson: `{${members.join(',')}}` };
+  if (run) parts.push({ kind: 'request', text: run });
+  return { parts, requestJson: `{${members}}` };
 }
 
 /**

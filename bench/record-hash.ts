@@ -2,12 +2,14 @@
  * What hashing an access-log record costs: the library (canonicalize over the record's object, as before)
  * against the hand-written serialiser of src/audit/record-hash.ts, on a realistic record (a household
  * screen: 12 fields released with their bases, 3 withheld, a foreign operation), in the same run. Also the
- * split the chain uses: serialise once at append, link and hash in the chain's critical section.
+ * split the chain uses: serialise once at append, link and hash in the chain's critical section; and a
+ * record as the gateway serialises a request's records (its fields once per request, a decision set
+ * shared by people with the same decisions).
  * Prints microseconds per record.
  *
  *   npx tsx bench/record-hash.ts [iterations]
  */
-import { canonicalRecord, genesisHash, hashRecord, linkedCanonicalJson, sha256 } from '../src/audit/record-hash.ts';
+import { canonicalRecord, canonicalSubject, genesisHash, hashRecord, keepJson, linkedCanonicalJson, requestTemplate, sha256 } from '../src/audit/record-hash.ts';
 import { libraryHash } from '../test/support/library-record-hash.ts';
 
 const iterations = Number(process.argv[2] ?? 50_000);
@@ -40,4 +42,9 @@ const handWritten = timePerRecord('hand-written serialiser + SHA-256 (hashRecord
 const canonical = canonicalRecord(record);
 timePerRecord('  of which: serialise once (canonicalRecord, at append)', () => canonicalRecord(record));
 timePerRecord('  of which: link and hash (in the chain\'s critical section)', () => sha256(linkedCanonicalJson(canonical, record)));
+// As the gateway writes a request's records: the request's fields serialised once, the decision set shared.
+const template = requestTemplate(record);
+const shared = { ...record, fieldsReleased: keepJson([...record.fieldsReleased]), fieldsWithheld: keepJson([...record.fieldsWithheld]), fieldBases: keepJson({ ...record.fieldBases }) };
+if (sha256(linkedCanonicalJson(canonicalSubject(template, shared), record)) !== libraryHash(record)) throw new Error('the request template disagrees with the library');
+timePerRecord('one record of a request (template, shared decision set) + SHA-256', () => sha256(linkedCanonicalJson(canonicalSubject(template, shared), record)));
 console.log(`  hand-written / library: ${(handWritten / library).toFixed(2)}`);

@@ -27,12 +27,69 @@ export interface ProtectedSubject {
 
 export interface SubjectAccess {
   subject: Subject;
-  released: Map<string, string>;
-  withheld: Map<string, string>;
+  /** The decisions recorded about this subject, in the order they were made. */
+  decisions: DecisionPath;
   /** The look-up fields (Query.personByBsn, ...) that led to this subject. */
   lookups: Set<string>;
   /** The break-the-glass grant data of this subject was released under, if any. */
   breakGlassGrantId?: string;
+}
+
+/**
+ * A sequence of decisions, as a path in a tree that the subjects of one request share: subjects about
+ * whom the same decisions were made in the same order (most people of a case screen: the gateway shares
+ * decision objects between them, src/request/field-decision.ts) end on the same path, so what the
+ * decisions come to (DecisionSet, src/audit/audit-writer.ts) is worked out once per path, not per person.
+ * Recording a decision costs a lookup by the decision object: no string, no map per subject.
+ */
+export class DecisionPath {
+  /** The path that continues with one decision more; one child kept without a map (most paths do not branch). */
+  private onlyDecision?: Decision;
+  private onlyChild?: DecisionPath;
+  private children?: Map<Decision, DecisionPath>;
+  /** Paths that continue with all decisions of another path (a household's fields counted for its members). */
+  private joined?: Map<DecisionPath, DecisionPath>;
+  /** Anything its owner keeps about the path (the audit writer: the decision set it comes to). */
+  memo?: unknown;
+
+  constructor(
+    readonly previous: DecisionPath | undefined,
+    readonly decision: Decision | undefined,
+  ) {}
+
+  /** The decisions of this path in the order they were made (none for the empty path). */
+  decisions(): Decision[] {
+    const decisions: Decision[] = [];
+    for (let path: DecisionPath | undefined = this; path?.decision; path = path.previous) decisions.push(path.decision);
+    return decisions.reverse();
+  }
+
+  /** This path followed by `decision`. */
+  then(decision: Decision): DecisionPath {
+    if (this.onlyDecision === decision) return this.onlyChild!;
+    let child = this.children?.get(decision);
+    if (child) return child;
+    child = new DecisionPath(this, decision);
+    if (!this.onlyDecision) {
+      this.onlyDecision = decision;
+      this.onlyChild = child;
+    } else {
+      (this.children ??= new Map()).set(decision, child);
+    }
+    return child;
+  }
+
+  /** This path followed by every decision of `other`. */
+  join(other: DecisionPath): DecisionPath {
+    if (!other.decision) return this;
+    if (!this.decision) return other;
+    let joined = this.joined?.get(other);
+    if (!joined) {
+      joined = other.decisions().reduce<DecisionPath>((path, decision) => path.then(decision), this);
+      (this.joined ??= new Map()).set(other, joined);
+    }
+    return joined;
+  }
 }
 
 export interface KeyedAccess {
@@ -48,14 +105,18 @@ export interface KeyedAccess {
  * subject keys of src/gateway/subject-keys.ts), never from what the client selected.
  */
 export class AccessLog {
-  private readonly entries = new Map<string, SubjectAccess>();
+  private readonly people = new Map<string, SubjectAccess>();
+  private readonly households = new Map<string, SubjectAccess>();
+  /** Every subject in the order it was first met (the order the writer merges them in). */
+  private readonly ordered: SubjectAccess[] = [];
   private readonly keyed = new Map<string, KeyedAccess>();
+  /** The empty path, where every subject's decisions start. */
+  readonly noDecisions = new DecisionPath(undefined, undefined);
 
   /** Released: the basis it was released on (legal basis name or `consent:<id>`). Withheld: the code. */
   record(subject: Subject, decision: Decision): void {
     const entry = this.entry(subject);
-    if (decision.allowed) entry.released.set(decision.coordinate, decision.consentId ? `consent:${decision.consentId}` : decision.basis);
-    else entry.withheld.set(decision.coordinate, decision.code);
+    entry.decisions = entry.decisions.then(decision);
     if (decision.allowed && decision.breakGlassGrantId) entry.breakGlassGrantId ??= decision.breakGlassGrantId;
   }
 
@@ -85,8 +146,8 @@ export class AccessLog {
     if (released) entry.released.set(released.coordinate, released.basis);
   }
 
-  subjects(): SubjectAccess[] {
-    return [...this.entries.values()];
+  subjects(): readonly SubjectAccess[] {
+    return this.ordered;
   }
 
   keyedSubjects(): KeyedAccess[] {
@@ -94,15 +155,17 @@ export class AccessLog {
   }
 
   get isEmpty(): boolean {
-    return this.entries.size === 0 && this.keyed.size === 0;
+    return this.ordered.length === 0 && this.keyed.size === 0;
   }
 
   private entry(subject: Subject): SubjectAccess {
-    const key = `${subject.kind}:${subject.id}`;
-    let entry = this.entries.get(key);
+    // One map per kind: no key string made per recorded field.
+    const bySubject = subject.kind === 'person' ? this.people : this.households;
+    let entry = bySubject.get(subject.id);
     if (!entry) {
-      entry = { subject, released: new Map(), withheld: new Map(), lookups: new Set() };
-      this.entries.set(key, entry);
+      entry = { subject, decisions: this.noDecisions, lookups: new Set() };
+      bySubject.set(subject.id, entry);
+      this.ordered.push(entry);
     }
     return entry;
   }

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { SqlRunner } from '../db/migrate.ts';
-import { insertAuditRecords, storedRecordJson } from './audit-insert.ts';
-import { canonicalRecord, genesisHash, linkedCanonicalJson, sha256, type CanonicalRecord, type LdvRecord } from './record-hash.ts';
+import { insertAuditRecords, storedRecordJson, type InsertRequest } from './audit-insert.ts';
+import {
+  canonicalSubject, genesisHash, linkedCanonicalJson, requestTemplate, sha256, type CanonicalRecord, type LdvRecord, type RequestFields, type SubjectFields,
+} from './record-hash.ts';
 
 /** Where a chain stands: its last record's sequence number and hash (seq 0: nothing written yet). */
 export interface ChainHead {
@@ -10,12 +12,34 @@ export interface ChainHead {
   hash: string;
 }
 
+/** The records of one request: the fields they all share once, and each record's own. */
+export interface RequestRecords {
+  request: RequestFields;
+  subjects: readonly SubjectFields[];
+}
+
+/** What `append` takes: the records of one request (cheapest), or any records, each complete. */
+export type AppendedRecords = RequestRecords | readonly LdvRecord[];
+
+/**
+ * Records serialised for the chain, per request: for the INSERT its fields once and its distinct decision
+ * sets; each record's canonical JSON and the index of its decision set.
+ */
+interface SerialisedRequest {
+  requestJson: string;
+  sets: readonly string[];
+  records: readonly CanonicalRecord[];
+  setOfRecord: readonly number[];
+}
+
 /** Appends the records inside the caller's open transaction; at most once per transaction. */
-export type TransactionalAppend = (sql: SqlRunner, records: readonly LdvRecord[]) => Promise<void>;
+export type TransactionalAppend = (sql: SqlRunner, records: AppendedRecords) => Promise<void>;
 
 /** A request's records waiting for the next group write, and how to tell the request how it went. */
 interface PendingAppend {
-  records: readonly CanonicalRecord[];
+  requests: readonly SerialisedRequest[];
+  /** How many records `requests` hold. */
+  count: number;
   /** Failed writes when it arrived: a write that fails after that fails this append too (see `append`). */
   failuresBefore: number;
   written: () => void;
@@ -71,17 +95,18 @@ export class AuditChain {
    * a write that failed fails at once, without writing: it would meet the same locked table or lost
    * database, and failing them one lock timeout after another would make the last caller wait for all of them.
    */
-  append(records: readonly LdvRecord[]): Promise<void> {
-    if (records.length === 0) return Promise.resolve();
-    let canonical: CanonicalRecord[];
+  append(records: AppendedRecords): Promise<void> {
+    const count = 'subjects' in records ? records.subjects.length : records.length;
+    if (count === 0) return Promise.resolve();
+    let requests: SerialisedRequest[];
     try {
-      canonical = records.map(canonicalRecord);
+      requests = serialise(records);
     } catch (error) {
       // A record that cannot be serialised (a lone surrogate) fails its own request, not its group.
       return Promise.reject(error);
     }
     return new Promise((written, failed) => {
-      this.pending.push({ records: canonical, failuresBefore: this.failures, written, failed });
+      this.pending.push({ requests, count, failuresBefore: this.failures, written, failed });
       if (!this.groupWriteQueued) {
         this.groupWriteQueued = true;
         void this.exclusively(() => this.writeGroup());
@@ -102,10 +127,10 @@ export class AuditChain {
       let linked: { head: string; nextSeq: number } | undefined;
       const append: TransactionalAppend = async (sql, records) => {
         if (linked) throw new Error('one access-log append per transaction');
-        if (records.length === 0) return;
-        const { rows, head, nextSeq } = this.link(records.map(canonicalRecord));
+        if (('subjects' in records ? records.subjects.length : records.length) === 0) return;
+        const { rows, head, nextSeq } = this.link(serialise(records));
         // If this INSERT fails the transaction is aborted and cannot commit: the head stays where it is.
-        await insertAuditRecords(sql, rows);
+        await insertAuditRecords(sql, this.chainId, rows);
         linked = { head, nextSeq };
       };
       let result: T;
@@ -156,16 +181,20 @@ export class AuditChain {
   }
 
   /** Gives each record its place in the chain: its links, its hash, and its row for the INSERT. */
-  private link(records: readonly CanonicalRecord[]): { rows: string[]; head: string; nextSeq: number } {
+  private link(requests: readonly SerialisedRequest[]): { rows: InsertRequest[]; head: string; nextSeq: number } {
     const { chainId } = this;
     let prevHash = this.head;
     let seq = this.nextSeq;
-    const rows = records.map((record) => {
-      const canonical = linkedCanonicalJson(record, { chainId, prevHash });
-      const recordHash = sha256(canonical);
-      prevHash = recordHash;
-      return storedRecordJson(canonical, seq++, recordHash);
-    });
+    const rows = requests.map(({ requestJson, sets, records, setOfRecord }) => ({
+      requestJson,
+      sets,
+      records: records.map((record, index) => {
+        const recordHash = sha256(linkedCanonicalJson(record, { chainId, prevHash }));
+        const row = storedRecordJson(record.subjectMembers, setOfRecord[index], seq++, prevHash, recordHash);
+        prevHash = recordHash;
+        return row;
+      }),
+    }));
     return { rows, head: prevHash, nextSeq: seq };
   }
 
@@ -185,9 +214,9 @@ export class AuditChain {
     }
     if (live.length === 0) return;
     try {
-      const { rows, head, nextSeq } = this.link(live.flatMap((append) => append.records));
+      const { rows, head, nextSeq } = this.link(live.flatMap((append) => append.requests));
       try {
-        await insertAuditRecords(this.sql, rows);
+        await insertAuditRecords(this.sql, this.chainId, rows);
       } catch (error) {
         this.failures += 1;
         this.startNewChain();
@@ -205,8 +234,8 @@ export class AuditChain {
   private takeGroup(): PendingAppend[] {
     let records = 0;
     let taken = 0;
-    while (taken < this.pending.length && (taken === 0 || records + this.pending[taken].records.length <= MAX_GROUP_RECORDS)) {
-      records += this.pending[taken].records.length;
+    while (taken < this.pending.length && (taken === 0 || records + this.pending[taken].count <= MAX_GROUP_RECORDS)) {
+      records += this.pending[taken].count;
       taken++;
     }
     return this.pending.splice(0, taken);
@@ -218,4 +247,38 @@ export class AuditChain {
     this.nextSeq = 1;
     this.head = genesisHash(this.chainId);
   }
+}
+
+/**
+ * Serialises a request's shared fields once and each record's own; complete records each on their own.
+ * Records whose decision fields are the same three objects (src/audit/audit-writer.ts shares them between
+ * people with the same decisions) share one decision set in the INSERT: serialised in this one pass, the
+ * same objects have the same JSON.
+ */
+function serialise(records: AppendedRecords): SerialisedRequest[] {
+  if ('subjects' in records) {
+    const template = requestTemplate(records.request);
+    const sets: string[] = [];
+    const setOf = new Map<object, { released: object; withheld: object; index: number }[]>();
+    const canonical: CanonicalRecord[] = [];
+    const setOfRecord: number[] = [];
+    for (const subject of records.subjects) {
+      const record = canonicalSubject(template, subject);
+      canonical.push(record);
+      const { fieldBases, fieldsReleased: released, fieldsWithheld: withheld } = subject;
+      const known = fieldBases ? setOf.get(fieldBases) : undefined;
+      let set = known?.find((candidate) => candidate.released === released && candidate.withheld === withheld)?.index;
+      if (set === undefined) {
+        set = sets.push(`{${record.decisionMembers}}`) - 1;
+        if (fieldBases) setOf.set(fieldBases, [...(known ?? []), { released, withheld, index: set }]);
+      }
+      setOfRecord.push(set);
+    }
+    return [{ requestJson: template.requestJson, sets, records: canonical, setOfRecord }];
+  }
+  return records.map((record) => {
+    const template = requestTemplate(record);
+    const canonical = canonicalSubject(template, record);
+    return { requestJson: template.requestJson, sets: [`{${canonical.decisionMembers}}`], records: [canonical], setOfRecord: [0] };
+  });
 }

@@ -12,21 +12,21 @@ export interface LdvRecord {
   startTime: Date;
   endTime: Date;
   foreignOperation: ForeignOperation | null;
-  resource: Record<string, string>;
+  resource: Readonly<Record<string, string>>;
   processingActivityId: string | null;
   professional: string;
   organisationId: string;
-  roles: string[];
+  roles: readonly string[];
   purpose: string;
   /** What the subject key identifies: a person of the registration, or a look-up key that found nobody. */
   subjectKind: string;
   subjectKey: string;
   subjectEncrypted: string;
   /** The look-up fields that led to this subject in this request, sorted. */
-  lookups: string[];
-  fieldsReleased: string[];
-  fieldsWithheld: string[];
-  fieldBases: Record<string, string> | null;
+  lookups: readonly string[];
+  fieldsReleased: readonly string[];
+  fieldsWithheld: readonly string[];
+  fieldBases: Readonly<Record<string, string>> | null;
   /** The break-the-glass grant the access was made under (src/break-glass), or null. */
   breakGlassGrantId?: string | null;
 }
@@ -54,6 +54,13 @@ export interface CanonicalRecord {
   readonly beforeChainId: string;
   readonly betweenLinks: string;
   readonly afterPrevHash: string;
+  /**
+   * For the INSERT (src/audit/audit-insert.ts): the JSON members (`"key":value,...`) of the subject's
+   * fields apart from what was decided, and of what was decided (fieldBases, fieldsReleased,
+   * fieldsWithheld; people with the same decisions share them).
+   */
+  readonly subjectMembers: string;
+  readonly decisionMembers: string;
 }
 
 /**
@@ -73,37 +80,97 @@ export function linkedCanonicalJson(record: CanonicalRecord, link: Omit<ChainLin
   return record.beforeChainId + jsonValue(link.chainId) + record.betweenLinks + jsonValue(link.prevHash) + record.afterPrevHash;
 }
 
-/** The fields the hash covers, each as its canonical JSON value (undefined: the key is left out). */
-const COVERED: readonly (readonly [string, (record: LdvRecord) => unknown])[] = [
-  ['id', (r) => r.id],
-  ['traceId', (r) => r.traceId],
-  ['spanId', (r) => r.spanId],
-  ['parentSpanId', (r) => r.parentSpanId],
-  ['statusCode', (r) => r.statusCode],
-  ['name', (r) => r.name],
-  ['startTime', (r) => r.startTime.toISOString()],
-  ['endTime', (r) => r.endTime.toISOString()],
-  ['foreignOperation', (r) => r.foreignOperation],
-  ['resource', (r) => r.resource],
-  ['processingActivityId', (r) => r.processingActivityId],
-  ['professional', (r) => r.professional],
-  ['organisationId', (r) => r.organisationId],
-  ['roles', (r) => r.roles],
-  ['purpose', (r) => r.purpose],
-  ['subjectKey', (r) => r.subjectKey],
-  ['subjectEncrypted', (r) => r.subjectEncrypted],
-  ['subjectKind', (r) => (r.subjectKind && r.subjectKind !== 'PERSON' ? r.subjectKind : undefined)],
-  ['lookups', (r) => (r.lookups && r.lookups.length > 0 ? r.lookups : undefined)],
-  ['fieldsReleased', (r) => r.fieldsReleased],
-  ['fieldsWithheld', (r) => r.fieldsWithheld],
-  ['fieldBases', (r) => r.fieldBases],
-  ['breakGlassGrantId', (r) => r.breakGlassGrantId || undefined],
+/** The fields every record of one request has in common: serialised once per request, not per record. */
+export type RequestFields = Pick<LdvRecord, RequestFieldName>;
+type RequestFieldName = 'traceId' | 'spanId' | 'parentSpanId' | 'statusCode' | 'name' | 'startTime' | 'endTime' | 'foreignOperation' | 'resource'
+  | 'processingActivityId' | 'professional' | 'organisationId' | 'roles' | 'purpose';
+/** What one record says about its data subject. */
+export type SubjectFields = Omit<LdvRecord, RequestFieldName>;
+
+/**
+ * The fields the hash covers, each as its canonical JSON value (undefined: the key is left out), and
+ * whether it is the same for every record of a request or belongs to the record's subject.
+ */
+type Covered =
+  | { key: string; scope: 'request'; value: (record: RequestFields) => unknown }
+  | { key: string; scope: 'subject' | 'decision'; value: (record: SubjectFields) => unknown };
+const ofRequest = (key: string, value: (record: RequestFields) => unknown): Covered => ({ key, scope: 'request', value });
+const ofSubject = (key: string, value: (record: SubjectFields) => unknown): Covered => ({ key, scope: 'subject', value });
+/** A subject field that says what was decided about the subject. */
+const ofDecision = (key: string, value: (record: SubjectFields) => unknown): Covered => ({ key, scope: 'decision', value });
+const COVERED: readonly Covered[] = [
+  ofSubject('id', (r) => r.id),
+  ofRequest('traceId', (r) => r.traceId),
+  ofRequest('spanId', (r) => r.spanId),
+  ofRequest('parentSpanId', (r) => r.parentSpanId),
+  ofRequest('statusCode', (r) => r.statusCode),
+  ofRequest('name', (r) => r.name),
+  ofRequest('startTime', (r) => r.startTime.toISOString()),
+  ofRequest('endTime', (r) => r.endTime.toISOString()),
+  ofRequest('foreignOperation', (r) => r.foreignOperation),
+  ofRequest('resource', (r) => r.resource),
+  ofRequest('processingActivityId', (r) => r.processingActivityId),
+  ofRequest('professional', (r) => r.professional),
+  ofRequest('organisationId', (r) => r.organisationId),
+  ofRequest('roles', (r) => r.roles),
+  ofRequest('purpose', (r) => r.purpose),
+  ofSubject('subjectKey', (r) => r.subjectKey),
+  ofSubject('subjectEncrypted', (r) => r.subjectEncrypted),
+  ofSubject('subjectKind', (r) => (r.subjectKind && r.subjectKind !== 'PERSON' ? r.subjectKind : undefined)),
+  ofSubject('lookups', (r) => (r.lookups && r.lookups.length > 0 ? r.lookups : undefined)),
+  ofDecision('fieldsReleased', (r) => r.fieldsReleased),
+  ofDecision('fieldsWithheld', (r) => r.fieldsWithheld),
+  ofDecision('fieldBases', (r) => r.fieldBases),
+  ofSubject('breakGlassGrantId', (r) => r.breakGlassGrantId || undefined),
 ];
 
 /** The covered fields and the two link fields in canonical (UTF-16 code unit) key order, with their JSON keys. */
-const CANONICAL_ORDER = [...COVERED, ['chainId', null] as const, ['prevHash', null] as const]
-  .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-  .map(([key, value]) => ({ key: JSON.stringify(key), value }));
+const CANONICAL_ORDER: readonly (Covered | { key: string; scope: 'link' })[] = [...COVERED, { key: 'chainId', scope: 'link' as const }, { key: 'prevHash', scope: 'link' as const }]
+  .sort(({ key: a }, { key: b }) => (a < b ? -1 : a > b ? 1 : 0))
+  .map((field) => ({ ...field, key: JSON.stringify(field.key) }));
+
+/**
+ * A record's canonical JSON in the making, per request: the request's fields already serialised (the
+ * runs of them between subject fields as one text each), the subject's fields and the links left open.
+ */
+type TemplatePart =
+  | { readonly kind: 'request'; readonly text: string }
+  | { readonly kind: 'subject' | 'decision'; readonly key: string; readonly value: (record: SubjectFields) => unknown }
+  | { readonly kind: 'link'; readonly key: string };
+
+/** The parts of every template that are not the request's: made once. */
+const SUBJECT_PARTS = new Map<(typeof CANONICAL_ORDER)[number], TemplatePart>(
+  CANONICAL_ORDER.flatMap((field) => (field.scope === 'request' ? [] : [[field, field.scope === 'link' ? { kind: 'link', key: field.key } : { kind: field.scope, key: field.key, value: field.value }] as const])),
+);
+
+/** The canonical form of a request's records, with the fields they share serialised once. */
+export interface RequestTemplate {
+  readonly parts: readonly TemplatePart[];
+  /** The request's fields as one JSON object (the INSERT takes them once per request, src/audit/audit-insert.ts). */
+  readonly requestJson: string;
+}
+
+/** Serialises the request's fields once: the part of each of its records' canonical JSON they share. */
+export function requestTemplate(request: RequestFields): RequestTemplate {
+  const parts: TemplatePart[] = [];
+  let members = '';
+  let run = '';
+  for (const field of CANONICAL_ORDER) {
+    if (field.scope === 'request') {
+      const fieldValue = field.value(request);
+      if (fieldValue === undefined) continue;
+      const member = `${field.key}:${jsonValue(fieldValue)}`;
+      run = run ? `${run},${member}` : member;
+      members = members ? `${members},${member}` : member;
+      continue;
+    }
+    if (run) parts.push({ kind: 'request', text: run });
+    run = '';
+    parts.push(SUBJECT_PARTS.get(field)!);
+  }
+  if (run) parts.push({ kind: 'request', text: run });
+  return { parts, requestJson: `{${members}}` };
+}
 
 /**
  * Serialises a record's fixed shape by hand into the exact bytes `canonicalize` produces (proven on
@@ -112,23 +179,34 @@ const CANONICAL_ORDER = [...COVERED, ['chainId', null] as const, ['prevHash', nu
  * of the expected shape (a tampered row read back by the verifier, say) goes to the library itself.
  */
 export function canonicalRecord(record: LdvRecord): CanonicalRecord {
+  return canonicalSubject(requestTemplate(record), record);
+}
+
+/** A record's canonical JSON from its request's template and its own subject fields. */
+export function canonicalSubject(template: RequestTemplate, subject: SubjectFields): CanonicalRecord {
   const cut: string[] = [];
   let text = '{';
   let separator = '';
-  for (const { key, value } of CANONICAL_ORDER) {
-    if (value === null) {
+  let subjectMembers = '';
+  let decisionMembers = '';
+  for (const part of template.parts) {
+    if (part.kind === 'request') {
+      text += separator + part.text;
+    } else if (part.kind === 'link') {
       // A link field (chainId, prevHash): its value is filled in by linkedCanonicalJson.
-      cut.push(`${text}${separator}${key}:`);
+      cut.push(`${text}${separator}${part.key}:`);
       text = '';
-      separator = ',';
-      continue;
+    } else {
+      const fieldValue = part.value(subject);
+      if (fieldValue === undefined) continue;
+      const member = `${part.key}:${jsonValue(fieldValue)}`;
+      text += separator + member;
+      if (part.kind === 'subject') subjectMembers = subjectMembers ? `${subjectMembers},${member}` : member;
+      else decisionMembers = decisionMembers ? `${decisionMembers},${member}` : member;
     }
-    const fieldValue = value(record);
-    if (fieldValue === undefined) continue;
-    text += `${separator}${key}:${jsonValue(fieldValue)}`;
     separator = ',';
   }
-  return { beforeChainId: cut[0], betweenLinks: cut[1], afterPrevHash: `${text}}` };
+  return { beforeChainId: cut[0], betweenLinks: cut[1], afterPrevHash: `${text}}`, subjectMembers, decisionMembers };
 }
 
 /** Strings JSON.stringify would escape, and surrogates (canonicalize refuses lone ones): left to the library. */
@@ -138,7 +216,31 @@ function jsonString(text: string): string {
   return NEEDS_CARE.test(text) ? canonicalize(text)! : `"${text}"`;
 }
 
+/** Where a value handed to `keepJson` carries its canonical JSON (a symbol no other module can reach). */
+const KEPT_JSON = Symbol('canonical JSON');
+
+/**
+ * Freezes a value its maker has just built from plain data (an array of strings, an object of string
+ * properties, no accessors), with its canonical JSON worked out now and carried along: a request's
+ * records share their decision sets and look-ups (src/audit/audit-writer.ts), each then serialised once.
+ * Frozen, it cannot change after its JSON was taken.
+ */
+export function keepJson<T extends object>(value: T): Readonly<T> {
+  Object.defineProperty(value, KEPT_JSON, { value: jsonOf(value) });
+  return Object.freeze(value);
+}
+
 function jsonValue(value: unknown): string {
+  if (typeof value === 'string') return jsonString(value);
+  if (value === null) return 'null';
+  if (typeof value === 'object' && Object.isFrozen(value)) {
+    const kept = (value as { [KEPT_JSON]?: string })[KEPT_JSON];
+    if (kept !== undefined) return kept;
+  }
+  return jsonOf(value);
+}
+
+function jsonOf(value: unknown): string {
   if (typeof value === 'string') return jsonString(value);
   if (value === null) return 'null';
   if (isStringArray(value)) {

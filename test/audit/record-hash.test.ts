@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalRecord, genesisHash, hashRecord, linkedCanonicalJson, type ChainLink, type LdvRecord } from '../../src/audit/record-hash.ts';
+import { canonicalRecord, canonicalSubject, genesisHash, hashRecord, keepJson, linkedCanonicalJson, requestTemplate, sha256, type ChainLink, type LdvRecord } from '../../src/audit/record-hash.ts';
 import { libraryHash } from '../support/library-record-hash.ts';
 
 /**
@@ -106,6 +106,50 @@ describe('the hand-written canonical serialiser', () => {
       expect(outcome(() => hashRecord(poisoned))).toBe(outcome(() => libraryHash(poisoned)));
       expect(outcome(() => hashRecord(poisoned))).toMatch(/^refused/);
     }), { numRuns: 300 });
+  });
+
+  it('gives the library\'s hash for every record of a request from the request\'s template, the shared fields serialised once', () => {
+    fc.assert(fc.property(generatedRecord, fc.array(generatedRecord, { minLength: 1, maxLength: 4 }), (request, subjects) => {
+      const template = requestTemplate(request);
+      for (const subject of subjects) {
+        // The record as stored: the request's fields with this subject's own (and its own place in the chain).
+        const record = { ...subject, traceId: request.traceId, spanId: request.spanId, parentSpanId: request.parentSpanId, statusCode: request.statusCode, name: request.name,
+          startTime: request.startTime, endTime: request.endTime, foreignOperation: request.foreignOperation, resource: request.resource,
+          processingActivityId: request.processingActivityId, professional: request.professional, organisationId: request.organisationId, roles: request.roles, purpose: request.purpose };
+        expect(outcome(() => sha256(linkedCanonicalJson(canonicalSubject(template, subject), subject)))).toBe(outcome(() => libraryHash(record)));
+      }
+    }), { numRuns: 1000 });
+  });
+
+  it('gives the library\'s hash for values whose JSON is kept (keepJson), also when serialised again from what it kept', () => {
+    const kept = (value: unknown) => (value !== null && typeof value === 'object' ? keepJson(structuredClone(value)) : value);
+    fc.assert(fc.property(generatedRecord, (generated) => {
+      const record = { ...generated, lookups: kept(generated.lookups), fieldsReleased: kept(generated.fieldsReleased), fieldsWithheld: kept(generated.fieldsWithheld), fieldBases: kept(generated.fieldBases) } as typeof generated;
+      expect(outcome(() => hashRecord(record))).toBe(outcome(() => libraryHash(record)));
+      const again = { ...record, id: `${record.id}-2` };
+      expect(outcome(() => hashRecord(again))).toBe(outcome(() => libraryHash(again)));
+    }), { numRuns: 1000 });
+  });
+
+  it('keeps no JSON of a value not handed to keepJson: a frozen map with an accessor, an array not frozen', () => {
+    let basis = 'wmo-wijkteam';
+    const fieldBases = Object.freeze(Object.defineProperty({}, 'Person.givenName', { get: () => basis, enumerable: true })) as Record<string, string>;
+    const record = { ...RECORD, fieldBases };
+    const first = hashRecord(record);
+    basis = 'consent:c-9';
+    expect(hashRecord(record)).not.toBe(first);
+    expect(hashRecord(record)).toBe(libraryHash(record));
+    const fieldsReleased = ['Person.givenName'];
+    const open = { ...RECORD, fieldsReleased };
+    const before = hashRecord(open);
+    fieldsReleased.push('Person.bsn');
+    expect(hashRecord(open)).not.toBe(before);
+    expect(hashRecord(open)).toBe(libraryHash(open));
+  });
+
+  it('freezes what keepJson keeps, so its kept JSON cannot go stale', () => {
+    const fieldsReleased = keepJson(['Person.givenName']);
+    expect(() => (fieldsReleased as string[]).push('Person.bsn')).toThrow();
   });
 
   it('produces exactly the library\'s canonical bytes, with the chain link filled in where it belongs', () => {

@@ -28,7 +28,9 @@ export function createUpstreamExecutor(domain: Domain, endpoint: AdapterEndpoint
   const contract = buildSchema(loadDomainSdl(domain));
   const http = buildHTTPExecutor({
     endpoint: endpoint.url,
-    timeout: endpoint.timeBudgetMs,
+    // No `timeout` here: executor-http would arm AbortSignal.timeout per call and never disarm it, so
+    // every finished call's fetch is aborted when its budget runs out (timers, errors, and a pooled
+    // connection closed). The budget is kept below with a timer that is cleared when the call ends.
     // The token is signed over the final body bytes, so it is made where the body is final: in fetch.
     fetch: createSigningFetch(domain, contract),
     // Each request is signed for its own caller: two callers' identical queries must not share one.
@@ -53,7 +55,7 @@ export function createUpstreamExecutor(domain: Domain, endpoint: AdapterEndpoint
       if (!context?.caller || !context.hubKey) throw new MissingRequestContext();
       const result = (await breaker.execute(async () => {
         const callStarted = performance.now();
-        const answer = (await http(request)) as ExecutionResult;
+        const answer = (await withinBudget(request, endpoint.timeBudgetMs, http)) as ExecutionResult;
         // Transport failures come back as results without data; count them as failures for the breaker,
         // unless they are timeouts of our own making.
         if (answer.data == null && answer.errors?.length) {
@@ -73,6 +75,25 @@ export function createUpstreamExecutor(domain: Domain, endpoint: AdapterEndpoint
       return unavailable(error instanceof UpstreamFailure ? 'failed' : 'transport error');
     }
   }) as Executor;
+}
+
+/**
+ * Runs one call with a signal that aborts it when the time budget runs out (or when the caller's own
+ * signal aborts), and disarms both as soon as the call has ended, answered or not.
+ */
+async function withinBudget(request: ExecutionRequest, budgetMs: number, http: Executor): Promise<unknown> {
+  const budget = new AbortController();
+  const timer = setTimeout(() => budget.abort(), budgetMs);
+  const outer = request.signal ?? request.info?.signal;
+  const abort = () => budget.abort(outer?.reason);
+  if (outer?.aborted) abort();
+  else outer?.addEventListener('abort', abort, { once: true });
+  try {
+    return await http({ ...request, signal: budget.signal });
+  } finally {
+    clearTimeout(timer);
+    outer?.removeEventListener('abort', abort);
+  }
 }
 
 class UpstreamFailure extends Error {}

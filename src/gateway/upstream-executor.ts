@@ -26,13 +26,17 @@ import { eventLoopLag } from '../health/event-loop-lag.ts';
  */
 export function createUpstreamExecutor(domain: Domain, endpoint: AdapterEndpoint): Executor {
   const contract = buildSchema(loadDomainSdl(domain));
+  const signingFetch = createSigningFetch(domain, contract);
   const http = buildHTTPExecutor({
     endpoint: endpoint.url,
-    // No `timeout` here: executor-http would arm AbortSignal.timeout per call and never disarm it, so
-    // every finished call's fetch is aborted when its budget runs out (timers, errors, and a pooled
-    // connection closed). The budget is kept below with a timer that is cleared when the call ends.
+    // No `timeout` and no per-call signal for executor-http. Its timeout is an AbortSignal.timeout that is
+    // never disarmed: every finished call's fetch was aborted when its budget ran out (timers, errors, a
+    // pooled connection closed). And a per-call signal it combines with its own long-lived one
+    // (abortSignalAny), leaving a listener there per call until garbage collection, so each call's
+    // addEventListener walked thousands of them. The budget (withinBudget below) reaches fetch through
+    // the call's own context instead.
     // The token is signed over the final body bytes, so it is made where the body is final: in fetch.
-    fetch: createSigningFetch(domain, contract),
+    fetch: (url, init, context, info) => signingFetch(url, { ...init, signal: budgetSignals.get(context as object) ?? init?.signal }, context, info),
     // Each request is signed for its own caller: two callers' identical queries must not share one.
     deduplicateInflightRequests: false,
   });
@@ -77,9 +81,13 @@ export function createUpstreamExecutor(domain: Domain, endpoint: AdapterEndpoint
   }) as Executor;
 }
 
+/** The budget signal of each call, by the call's own context object (see withinBudget). */
+const budgetSignals = new WeakMap<object, AbortSignal>();
+
 /**
  * Runs one call with a signal that aborts it when the time budget runs out (or when the caller's own
- * signal aborts), and disarms both as soon as the call has ended, answered or not.
+ * signal aborts), and disarms both as soon as the call has ended, answered or not. The signal travels
+ * with a copy of the request's context made for this call, which the fetch above looks up.
  */
 async function withinBudget(request: ExecutionRequest, budgetMs: number, http: Executor): Promise<unknown> {
   const budget = new AbortController();
@@ -88,8 +96,10 @@ async function withinBudget(request: ExecutionRequest, budgetMs: number, http: E
   const abort = () => budget.abort(outer?.reason);
   if (outer?.aborted) abort();
   else outer?.addEventListener('abort', abort, { once: true });
+  const callContext = { ...(request.context as object) };
+  budgetSignals.set(callContext, budget.signal);
   try {
-    return await http({ ...request, signal: budget.signal });
+    return await http({ ...request, signal: undefined, context: callContext });
   } finally {
     clearTimeout(timer);
     outer?.removeEventListener('abort', abort);

@@ -116,6 +116,27 @@ describe('upstream executor: a finished call leaves nothing behind', () => {
     expect(signals[0]?.aborted).toBe(false);
   });
 
+  it('leaves no abort listener behind on a signal shared between calls', async () => {
+    // Listeners that stay on one long-lived signal until garbage collection make every later
+    // addEventListener on it walk them all: a cost per call that grows with the rate.
+    adapter = await startAdapter();
+    const listenersPerSignal = new Map<EventTarget, number>();
+    const original = EventTarget.prototype.addEventListener;
+    const spy = vi.spyOn(EventTarget.prototype, 'addEventListener').mockImplementation(function (this: EventTarget, type, listener, options) {
+      if (type === 'abort') listenersPerSignal.set(this, (listenersPerSignal.get(this) ?? 0) + 1);
+      return original.call(this, type, listener, options);
+    });
+    try {
+      const executor = createUpstreamExecutor('housing', { url: adapter.url, timeBudgetMs: 2_000 });
+      const context = { caller: { subject: 'tester', organisationId: 'wijkteam-oost', roles: ['wijkcoach'], purpose: 'wijkteam-ondersteuning' }, hubKey, traceId: 'a'.repeat(32), spanId: 'b'.repeat(16) };
+      for (let i = 0; i < 20; i++) expect(((await executor({ document: parse('{ __typename }'), context })) as ExecutionResult).errors).toBeUndefined();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(listenersPerSignal.size).toBeGreaterThan(0);
+    expect(Math.max(...listenersPerSignal.values())).toBeLessThan(5);
+  });
+
   it('still aborts a call that runs past its budget', async () => {
     adapter = await startAdapter();
     adapter.state.delayMs = 1_000;

@@ -25,32 +25,54 @@ export function createStandingLoader(
 ): DataLoader<string, Standing> {
   const loader: DataLoader<string, Standing> = new DataLoader(async (householdIds) => {
     const at = now();
-    // `timestamp(3)` columns hold UTC: compare with the moment's UTC wall time.
-    const moment = Prisma.sql`${at.toISOString().slice(0, 23)}::timestamp`;
     const withConsents = consents !== undefined && consentsWanted.has(loader);
-    const rows = await prisma.$queryRaw<{ household_id: string; involved: boolean; grant_id: string | null; members: MemberConsents[] | null }[]>`
-      SELECT h.id AS household_id, s.involved, s.grant_id, ${withConsents ? consentsOfMembers : Prisma.sql`NULL::json`} AS members
-      FROM unnest(${[...householdIds]}::text[]) AS h(id)
-      CROSS JOIN LATERAL (SELECT
-        EXISTS (
-          SELECT 1 FROM "involvement" i
-          WHERE i."household_id" = h.id AND i."organisation_id" = ${caller.organisationId}${purposeIs('i', caller.purpose)}
-            AND i."since" <= ${isoDate(at)} AND (i."ends_at" IS NULL OR i."ends_at" > ${moment})
-        ) AS involved,
-        (
-          SELECT g."id" FROM "break_glass_grant" g
-          WHERE g."household_id" = h.id AND g."professional" = ${caller.subject} AND g."organisation_id" = ${caller.organisationId}${purposeIs('g', caller.purpose)}
-            AND g."granted_at" <= ${moment} AND g."expires_at" > ${moment}
-          ORDER BY g."granted_at" DESC LIMIT 1
-        ) AS grant_id) s`;
+    let rows: StandingRow[];
+    let consentsFailed: Error | undefined;
+    try {
+      rows = await readStanding(prisma, caller, at, householdIds, withConsents ? consentsOfMembers : Prisma.sql`NULL::json`);
+    } catch (error) {
+      if (!withConsents) throw error;
+      // Fail closed per field, as a consent read of its own would: the standing read again without the
+      // consents (a locked consent table must not cost the whole answer), and each member's consent
+      // look-up failing with this error (CONSENT_UNAVAILABLE where a decision needs it).
+      consentsFailed = error instanceof Error ? error : new Error('The consents could not be read');
+      rows = await readStanding(prisma, caller, at, householdIds, keysOfMembers);
+    }
     const byHousehold = new Map(rows.map((row) => [row.household_id, row]));
     return householdIds.map((id): Standing => {
       const row = byHousehold.get(id);
-      for (const member of row?.members ?? []) consents!.prime(member.subjectKey, member.consents.map(consentRecord));
+      for (const member of row?.members ?? []) consents!.prime(member.subjectKey, consentsFailed ?? (member.consents ?? []).map(consentRecord));
       return { involved: row?.involved === true, ...(row?.grant_id ? { breakGlassGrantId: row.grant_id } : {}) };
     });
   });
   return loader;
+}
+
+interface StandingRow {
+  household_id: string;
+  involved: boolean;
+  grant_id: string | null;
+  members: MemberConsents[] | null;
+}
+
+function readStanding(prisma: Pick<PrismaClient, '$queryRaw'>, caller: Caller, at: Date, householdIds: readonly string[], members: Prisma.Sql): Promise<StandingRow[]> {
+  // `timestamp(3)` columns hold UTC: compare with the moment's UTC wall time.
+  const moment = Prisma.sql`${at.toISOString().slice(0, 23)}::timestamp`;
+  return prisma.$queryRaw<StandingRow[]>`
+    SELECT h.id AS household_id, s.involved, s.grant_id, ${members} AS members
+    FROM unnest(${[...householdIds]}::text[]) AS h(id)
+    CROSS JOIN LATERAL (SELECT
+      EXISTS (
+        SELECT 1 FROM "involvement" i
+        WHERE i."household_id" = h.id AND i."organisation_id" = ${caller.organisationId}${purposeIs('i', caller.purpose)}
+          AND i."since" <= ${isoDate(at)} AND (i."ends_at" IS NULL OR i."ends_at" > ${moment})
+      ) AS involved,
+      (
+        SELECT g."id" FROM "break_glass_grant" g
+        WHERE g."household_id" = h.id AND g."professional" = ${caller.subject} AND g."organisation_id" = ${caller.organisationId}${purposeIs('g', caller.purpose)}
+          AND g."granted_at" <= ${moment} AND g."expires_at" > ${moment}
+        ORDER BY g."granted_at" DESC LIMIT 1
+      ) AS grant_id) s`;
 }
 
 /** Loaders whose request selects a consent-dependent field (see readConsentsWithStanding). */
@@ -67,7 +89,7 @@ export function readConsentsWithStanding(standing: DataLoader<string, Standing>)
 
 interface MemberConsents {
   subjectKey: string;
-  consents: { id: string; subjectKey: string; category: string; granteeOrganisationId: string; purpose: string; validFrom: string; validUntil: string | null; withdrawnAt: string | null; confirmedAt: string | null }[];
+  consents?: { id: string; subjectKey: string; category: string; granteeOrganisationId: string; purpose: string; validFrom: string; validUntil: string | null; withdrawnAt: string | null; confirmedAt: string | null }[];
 }
 
 /** Per member of an involved (or granted) household: its look-up key and its consent records, as JSON. */
@@ -79,8 +101,12 @@ const consentsOfMembers = Prisma.sql`CASE WHEN s.involved OR s.grant_id IS NOT N
     FROM "consent" c WHERE c."subject_key" = p."bsn_hash"))), '[]'::json)
   FROM "person" p WHERE p."household_id" = h.id) END`;
 
+/** The same members' look-up keys only (when the consents could not be read). */
+const keysOfMembers = Prisma.sql`CASE WHEN s.involved OR s.grant_id IS NOT NULL THEN (
+  SELECT coalesce(json_agg(json_build_object('subjectKey', p."bsn_hash")), '[]'::json) FROM "person" p WHERE p."household_id" = h.id) END`;
+
 /** JSON renders a `timestamp(3)` (UTC wall time) without a zone: read it as UTC, as Prisma does. */
-function consentRecord(row: MemberConsents['consents'][number]): ConsentRecord {
+function consentRecord(row: NonNullable<MemberConsents['consents']>[number]): ConsentRecord {
   const utc = (value: string | null) => (value === null ? null : new Date(`${value}Z`));
   return {
     id: row.id, subjectKey: row.subjectKey, category: row.category, granteeOrganisationId: row.granteeOrganisationId, purpose: row.purpose,

@@ -4,7 +4,7 @@ import { describeWithPostgres } from '../support/postgres.ts';
 import { openDatabase, type HubDatabase } from '../../src/db/connect.ts';
 import { seedDemoData } from '../../src/db/seed.ts';
 import { createSubjectProtector } from '../../src/crypto/subject-protection.ts';
-import type { PrismaClient } from '../../src/db/generated/client.ts';
+import { Prisma, type PrismaClient } from '../../src/db/generated/client.ts';
 import { createConsentLoader } from '../../src/consent/consent-loader.ts';
 import { createStandingLoader, readConsentsWithStanding } from '../../src/involvement/standing-loader.ts';
 
@@ -67,6 +67,22 @@ describeWithPostgres('the standing statement with the consents', (database) => {
     const outside = people.filter((person) => !involved.has(person.householdId)).map((person) => person.bsnHash);
     expect(outside.length).toBeGreaterThan(0);
     expect(consents.read.sort()).toEqual(outside.sort());
+  });
+
+  it('fails closed per person when the consents cannot be read: the standing still comes, each member\'s consent look-up fails', async () => {
+    // A database on which any statement reading the consent table fails (as when that table is locked).
+    const failingConsents = {
+      $queryRaw: (strings: TemplateStringsArray, ...values: unknown[]) =>
+        /"consent"/.test(Prisma.sql(strings, ...values).sql) ? Promise.reject(new Error('canceling statement due to lock timeout')) : hub.prisma.$queryRaw(strings, ...values),
+    } as unknown as PrismaClient;
+    const consents = consentLoader();
+    const standing = createStandingLoader(failingConsents, CALLER, undefined, consents.loader);
+    readConsentsWithStanding(standing);
+    expect((await standing.load('hh-1001')).involved).toBe(true);
+    const members = await hub.prisma.person.findMany({ where: { householdId: 'hh-1001' } });
+    expect(members.length).toBeGreaterThan(0);
+    for (const member of members) await expect(consents.loader.load(member.bsnHash)).rejects.toThrow(/lock timeout/);
+    expect(consents.read).toEqual([]);
   });
 
   it('reads no consents with the standing unless asked to', async () => {

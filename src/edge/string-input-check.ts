@@ -27,25 +27,48 @@ export interface InvalidString {
 }
 
 export function findInvalidString(document: DocumentNode, variables: Record<string, unknown> | undefined): InvalidString | undefined {
-  let found: InvalidString | undefined;
+  const { inLiterals, declared } = literalsOf(document);
+  if (inLiterals) return inLiterals;
   // Only the variables the operation declares are checked (their names are GraphQL names, never a
   // client's BSN); others are never read.
+  for (const name of declared) {
+    if (variables && Object.hasOwn(variables, name)) {
+      const found = inJson(variables[name], name, (path) => (path === name ? `variable "$${name}"` : `variable "$${name}" at "${path}"`));
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+interface DocumentStrings {
+  /** The first bad string among argument literals and variable defaults, in document order. */
+  inLiterals: InvalidString | undefined;
+  declared: readonly string[];
+}
+
+/**
+ * What a document itself brings in depends on the document alone; Apollo hands every request of the same
+ * query text the same parsed document (its document store), so it is walked once, not per request.
+ */
+const documentStrings = new WeakMap<DocumentNode, DocumentStrings>();
+
+function literalsOf(document: DocumentNode): DocumentStrings {
+  let strings = documentStrings.get(document);
+  if (strings) return strings;
+  let inLiterals: InvalidString | undefined;
   const declared = new Set<string>();
   visit(document, {
     Argument(node) {
-      found ??= inLiteral(node.value, node.name.value, (path) => `argument "${path}"`);
+      inLiterals ??= inLiteral(node.value, node.name.value, (path) => `argument "${path}"`);
     },
     VariableDefinition(node) {
       declared.add(node.variable.name.value);
-      if (node.defaultValue) found ??= inLiteral(node.defaultValue, node.variable.name.value, (path) => `the default of variable "$${path}"`);
+      if (node.defaultValue) inLiterals ??= inLiteral(node.defaultValue, node.variable.name.value, (path) => `the default of variable "$${path}"`);
     },
   });
-  for (const name of declared) {
-    if (variables && Object.hasOwn(variables, name)) {
-      found ??= inJson(variables[name], name, (path) => (path === name ? `variable "$${name}"` : `variable "$${name}" at "${path}"`));
-    }
-  }
-  return found;
+  strings = { inLiterals, declared: [...declared] };
+  documentStrings.set(document, strings);
+  return strings;
 }
 
 function inLiteral(node: ValueNode, path: string, describe: (path: string) => string): InvalidString | undefined {

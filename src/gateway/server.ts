@@ -27,6 +27,7 @@ import { buildStitchedSchema } from './gateway-schema.ts';
 import { applyFieldAuthorization } from './field-authorization.ts';
 import { createRequestContext, type RequestContext } from '../request/request-context.ts';
 import { createUpstreamExecutor } from './upstream-executor.ts';
+import { consentsWithStandingPlugin } from './consents-with-standing.ts';
 import { ReservedResponseKeysRule } from './subject-keys.ts';
 import { createGatewayEdge } from '../edge/gateway-edge.ts';
 import { EDGE_PUBLIC_CODES } from '../edge/edge-errors.ts';
@@ -99,7 +100,7 @@ export async function startGateway(deps: GatewayDependencies): Promise<RunningGa
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     formatError: formatPublicError,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: shutdownGrace() }), ApolloServerPluginLandingPageDisabled(), databaseUnavailablePlugin(), ...edge.apollo.plugins, ...(deps.withoutAuditForBenchmark ? [] : auditPlugins)],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: shutdownGrace() }), ApolloServerPluginLandingPageDisabled(), databaseUnavailablePlugin(), consentsWithStandingPlugin(), ...edge.apollo.plugins, ...(deps.withoutAuditForBenchmark ? [] : auditPlugins)],
   });
   await apollo.start();
 

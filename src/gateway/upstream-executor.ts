@@ -26,11 +26,17 @@ import { eventLoopLag } from '../health/event-loop-lag.ts';
  */
 export function createUpstreamExecutor(domain: Domain, endpoint: AdapterEndpoint): Executor {
   const contract = buildSchema(loadDomainSdl(domain));
+  const signingFetch = createSigningFetch(domain, contract);
   const http = buildHTTPExecutor({
     endpoint: endpoint.url,
-    timeout: endpoint.timeBudgetMs,
+    // No `timeout` and no per-call signal for executor-http. Its timeout is an AbortSignal.timeout that is
+    // never disarmed: every finished call's fetch was aborted when its budget ran out (timers, errors, a
+    // pooled connection closed). And a per-call signal it combines with its own long-lived one
+    // (abortSignalAny), leaving a listener there per call until garbage collection, so each call's
+    // addEventListener walked thousands of them. The budget (withinBudget below) reaches fetch through
+    // the call's own context instead.
     // The token is signed over the final body bytes, so it is made where the body is final: in fetch.
-    fetch: createSigningFetch(domain, contract),
+    fetch: (url, init, context, info) => signingFetch(url, { ...init, signal: budgetSignals.get(context as object) ?? init?.signal }, context, info),
     // Each request is signed for its own caller: two callers' identical queries must not share one.
     deduplicateInflightRequests: false,
   });
@@ -53,7 +59,7 @@ export function createUpstreamExecutor(domain: Domain, endpoint: AdapterEndpoint
       if (!context?.caller || !context.hubKey) throw new MissingRequestContext();
       const result = (await breaker.execute(async () => {
         const callStarted = performance.now();
-        const answer = (await http(request)) as ExecutionResult;
+        const answer = (await withinBudget(request, endpoint.timeBudgetMs, http)) as ExecutionResult;
         // Transport failures come back as results without data; count them as failures for the breaker,
         // unless they are timeouts of our own making.
         if (answer.data == null && answer.errors?.length) {
@@ -73,6 +79,31 @@ export function createUpstreamExecutor(domain: Domain, endpoint: AdapterEndpoint
       return unavailable(error instanceof UpstreamFailure ? 'failed' : 'transport error');
     }
   }) as Executor;
+}
+
+/** The budget signal of each call, by the call's own context object (see withinBudget). */
+const budgetSignals = new WeakMap<object, AbortSignal>();
+
+/**
+ * Runs one call with a signal that aborts it when the time budget runs out (or when the caller's own
+ * signal aborts), and disarms both as soon as the call has ended, answered or not. The signal travels
+ * with a copy of the request's context made for this call, which the fetch above looks up.
+ */
+async function withinBudget(request: ExecutionRequest, budgetMs: number, http: Executor): Promise<unknown> {
+  const budget = new AbortController();
+  const timer = setTimeout(() => budget.abort(), budgetMs);
+  const outer = request.signal ?? request.info?.signal;
+  const abort = () => budget.abort(outer?.reason);
+  if (outer?.aborted) abort();
+  else outer?.addEventListener('abort', abort, { once: true });
+  const callContext = { ...(request.context as object) };
+  budgetSignals.set(callContext, budget.signal);
+  try {
+    return await http({ ...request, signal: undefined, context: callContext });
+  } finally {
+    clearTimeout(timer);
+    outer?.removeEventListener('abort', abort);
+  }
 }
 
 class UpstreamFailure extends Error {}

@@ -1,4 +1,5 @@
 import { parse, type GraphQLSchema } from 'graphql';
+import { LRUCache } from 'lru-cache';
 import type { AsyncFetchFn } from '@graphql-tools/executor-http';
 import { signUpstreamToken } from '../auth/upstream-token.ts';
 import { contentDigest } from '../auth/request-digest.ts';
@@ -15,6 +16,17 @@ import type { RequestContext } from '../request/request-context.ts';
  * is refused before it leaves the gateway.
  */
 export function createSigningFetch(domain: string, contract: GraphQLSchema): AsyncFetchFn {
+  // The gateway prints the same few query texts again and again (one per distinct set of allowed
+  // fields), so the fields each selects are worked out once per text, not parsed again per call.
+  const fieldsOf = new LRUCache<string, readonly string[]>({ max: 1_000 });
+  const fieldsSelectedBy = (query: string) => {
+    let fields = fieldsOf.get(query);
+    if (!fields) {
+      fields = Object.freeze(selectedCoordinates(contract, parse(query)));
+      fieldsOf.set(query, fields);
+    }
+    return fields;
+  };
   return async (url, init = {}, context) => {
     const request = context as RequestContext | undefined;
     if (!request?.caller || !request.hubKey) throw new UnsignableRequest('no caller to sign for');
@@ -26,7 +38,7 @@ export function createSigningFetch(domain: string, contract: GraphQLSchema): Asy
       organisationId: request.caller.organisationId,
       roles: request.caller.roles,
       purpose: request.caller.purpose,
-      fields: selectedCoordinates(contract, parse(queryOf(init.body))),
+      fields: fieldsSelectedBy(queryOf(init.body)),
       processingActivityId: request.processingActivityId,
       contentDigest: contentDigest(body),
     });

@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import { Prisma, type PrismaClient } from '../db/generated/client.ts';
 import type { Caller } from '../auth/caller.ts';
 import type { Standing } from '../policy/need-to-know.ts';
+import type { ConsentRecord } from '../consent/consent-record.ts';
 
 /**
  * Where the caller stands with each household asked about in this request: is the caller's organisation
@@ -9,32 +10,108 @@ import type { Standing } from '../policy/need-to-know.ts';
  * grant for it. One database statement for all households of the request (both questions in one SQL
  * query), read only when a decision or look-up needs it; a new loader per request, so an involvement
  * ended a moment ago counts at once.
+ *
+ * When the request's query selects a field that depends on consent (readConsentsWithStanding), the same
+ * statement also reads the consent records of the members of those households where the caller is
+ * involved or has a grant (elsewhere decisions do not look at consents, and they are not read), and
+ * hands them to the request's consent loader: the decisions that need them then wait for no further
+ * round trip.
  */
-export function createStandingLoader(prisma: Pick<PrismaClient, '$queryRaw'>, caller: Caller, now: () => Date = () => new Date()): DataLoader<string, Standing> {
-  return new DataLoader(async (householdIds) => {
+export function createStandingLoader(
+  prisma: Pick<PrismaClient, '$queryRaw'>,
+  caller: Caller,
+  now: () => Date = () => new Date(),
+  consents?: DataLoader<string, ConsentRecord[]>,
+): DataLoader<string, Standing> {
+  const loader: DataLoader<string, Standing> = new DataLoader(async (householdIds) => {
     const at = now();
-    // `timestamp(3)` columns hold UTC: compare with the moment's UTC wall time.
-    const moment = Prisma.sql`${at.toISOString().slice(0, 23)}::timestamp`;
-    const rows = await prisma.$queryRaw<{ household_id: string; involved: boolean; grant_id: string | null }[]>`
-      SELECT h.id AS household_id,
-        EXISTS (
-          SELECT 1 FROM "involvement" i
-          WHERE i."household_id" = h.id AND i."organisation_id" = ${caller.organisationId}${purposeIs('i', caller.purpose)}
-            AND i."since" <= ${isoDate(at)} AND (i."ends_at" IS NULL OR i."ends_at" > ${moment})
-        ) AS involved,
-        (
-          SELECT g."id" FROM "break_glass_grant" g
-          WHERE g."household_id" = h.id AND g."professional" = ${caller.subject} AND g."organisation_id" = ${caller.organisationId}${purposeIs('g', caller.purpose)}
-            AND g."granted_at" <= ${moment} AND g."expires_at" > ${moment}
-          ORDER BY g."granted_at" DESC LIMIT 1
-        ) AS grant_id
-      FROM unnest(${[...householdIds]}::text[]) AS h(id)`;
+    const withConsents = consents !== undefined && consentsWanted.has(loader);
+    let rows: StandingRow[];
+    let consentsFailed: Error | undefined;
+    try {
+      rows = await readStanding(prisma, caller, at, householdIds, withConsents ? consentsOfMembers : Prisma.sql`NULL::json`);
+    } catch (error) {
+      if (!withConsents) throw error;
+      // Fail closed per field, as a consent read of its own would: the standing read again without the
+      // consents (a locked consent table must not cost the whole answer), and each member's consent
+      // look-up failing with this error (CONSENT_UNAVAILABLE where a decision needs it).
+      consentsFailed = error instanceof Error ? error : new Error('The consents could not be read');
+      rows = await readStanding(prisma, caller, at, householdIds, keysOfMembers);
+    }
     const byHousehold = new Map(rows.map((row) => [row.household_id, row]));
     return householdIds.map((id): Standing => {
       const row = byHousehold.get(id);
+      for (const member of row?.members ?? []) consents!.prime(member.subjectKey, consentsFailed ?? (member.consents ?? []).map(consentRecord));
       return { involved: row?.involved === true, ...(row?.grant_id ? { breakGlassGrantId: row.grant_id } : {}) };
     });
   });
+  return loader;
+}
+
+interface StandingRow {
+  household_id: string;
+  involved: boolean;
+  grant_id: string | null;
+  members: MemberConsents[] | null;
+}
+
+function readStanding(prisma: Pick<PrismaClient, '$queryRaw'>, caller: Caller, at: Date, householdIds: readonly string[], members: Prisma.Sql): Promise<StandingRow[]> {
+  // `timestamp(3)` columns hold UTC: compare with the moment's UTC wall time.
+  const moment = Prisma.sql`${at.toISOString().slice(0, 23)}::timestamp`;
+  return prisma.$queryRaw<StandingRow[]>`
+    SELECT h.id AS household_id, s.involved, s.grant_id, ${members} AS members
+    FROM unnest(${[...householdIds]}::text[]) AS h(id)
+    CROSS JOIN LATERAL (SELECT
+      EXISTS (
+        SELECT 1 FROM "involvement" i
+        WHERE i."household_id" = h.id AND i."organisation_id" = ${caller.organisationId}${purposeIs('i', caller.purpose)}
+          AND i."since" <= ${isoDate(at)} AND (i."ends_at" IS NULL OR i."ends_at" > ${moment})
+      ) AS involved,
+      (
+        SELECT g."id" FROM "break_glass_grant" g
+        WHERE g."household_id" = h.id AND g."professional" = ${caller.subject} AND g."organisation_id" = ${caller.organisationId}${purposeIs('g', caller.purpose)}
+          AND g."granted_at" <= ${moment} AND g."expires_at" > ${moment}
+        ORDER BY g."granted_at" DESC LIMIT 1
+      ) AS grant_id) s`;
+}
+
+/** Loaders whose request selects a consent-dependent field (see readConsentsWithStanding). */
+const consentsWanted = new WeakSet<DataLoader<string, Standing>>();
+
+/**
+ * For this request's standing loader: read the consents of the members of households where the caller
+ * is involved or has a grant in the same statement as the standing. Only for requests whose query
+ * selects a field whose decision depends on consent; other requests read no consents at all.
+ */
+export function readConsentsWithStanding(standing: DataLoader<string, Standing>): void {
+  consentsWanted.add(standing);
+}
+
+interface MemberConsents {
+  subjectKey: string;
+  consents?: { id: string; subjectKey: string; category: string; granteeOrganisationId: string; purpose: string; validFrom: string; validUntil: string | null; withdrawnAt: string | null; confirmedAt: string | null }[];
+}
+
+/** Per member of an involved (or granted) household: its look-up key and its consent records, as JSON. */
+const consentsOfMembers = Prisma.sql`CASE WHEN s.involved OR s.grant_id IS NOT NULL THEN (
+  SELECT coalesce(json_agg(json_build_object('subjectKey', p."bsn_hash", 'consents', (
+    SELECT coalesce(json_agg(json_build_object(
+      'id', c."id", 'subjectKey', c."subject_key", 'category', c."category", 'granteeOrganisationId', c."grantee_organisation_id",
+      'purpose', c."purpose", 'validFrom', c."valid_from", 'validUntil', c."valid_until", 'withdrawnAt', c."withdrawn_at", 'confirmedAt', c."confirmed_at")), '[]'::json)
+    FROM "consent" c WHERE c."subject_key" = p."bsn_hash"))), '[]'::json)
+  FROM "person" p WHERE p."household_id" = h.id) END`;
+
+/** The same members' look-up keys only (when the consents could not be read). */
+const keysOfMembers = Prisma.sql`CASE WHEN s.involved OR s.grant_id IS NOT NULL THEN (
+  SELECT coalesce(json_agg(json_build_object('subjectKey', p."bsn_hash")), '[]'::json) FROM "person" p WHERE p."household_id" = h.id) END`;
+
+/** JSON renders a `timestamp(3)` (UTC wall time) without a zone: read it as UTC, as Prisma does. */
+function consentRecord(row: NonNullable<MemberConsents['consents']>[number]): ConsentRecord {
+  const utc = (value: string | null) => (value === null ? null : new Date(`${value}Z`));
+  return {
+    id: row.id, subjectKey: row.subjectKey, category: row.category, granteeOrganisationId: row.granteeOrganisationId, purpose: row.purpose,
+    validFrom: utc(row.validFrom)!, validUntil: utc(row.validUntil), withdrawnAt: utc(row.withdrawnAt), confirmedAt: utc(row.confirmedAt),
+  };
 }
 
 /** `AND <table>.purpose = …`, as activeInvolvementOf: an undefined purpose matches any. */

@@ -54,6 +54,7 @@ export interface RequestContext {
 }
 
 export function createRequestContext(deps: { prisma: PrismaClient; protector: SubjectProtector; policies: PolicySet; hubKey: HubSigningKey; reportSources?: ReportSources }, caller: Caller, traceparent?: string): RequestContext {
+  const consents = createConsentLoader(deps.prisma);
   return {
     reportSources: deps.reportSources,
     caller,
@@ -64,8 +65,9 @@ export function createRequestContext(deps: { prisma: PrismaClient; protector: Su
     policies: deps.policies,
     hubKey: deps.hubKey,
     households: createHouseholdLoaders(deps.prisma),
-    consents: createConsentLoader(deps.prisma),
-    standing: createStandingLoader(deps.prisma, caller),
+    consents,
+    // The standing's statement can bring the consents along (src/involvement/standing-loader.ts).
+    standing: createStandingLoader(deps.prisma, caller, undefined, consents),
     accessLog: new AccessLog(),
     callerDecisions: callerDecisions(deps.policies, caller),
     decisions: new RequestDecisions(),

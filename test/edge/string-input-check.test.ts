@@ -32,6 +32,17 @@ describe('invalidStringReason', () => {
     // A client's key is named only when it is a GraphQL name.
     expect(findInvalidString(parse('query ($i: In) { a(i: $i) }'), { i: { '999906318': 'x\u0000' } })?.where).toBe('variable "$i" at "i.?"');
   });
+
+  it('checks every request\'s variables afresh when requests share one parsed document (what of the document is known is kept per document)', () => {
+    const document = parse('query ($i: In, $s: String = "ok") { a(i: $i, t: "fine") }');
+    expect(findInvalidString(document, { i: 'ok' })).toBeUndefined();
+    expect(findInvalidString(document, { i: 'x\u0000' })?.where).toBe('variable "$i"');
+    expect(findInvalidString(document, { s: 'x\u0007' })?.where).toBe('variable "$s"');
+    expect(findInvalidString(document, { i: 'ok' })).toBeUndefined();
+    const badLiteral = parse('query ($i: In) { a(i: $i, t: "x\u0000") }');
+    expect(findInvalidString(badLiteral, { i: 'ok' })?.where).toBe('argument "t"');
+    expect(findInvalidString(badLiteral, { i: 'x\u0000' })?.where).toBe('argument "t"');
+  });
 });
 
 describeWithPostgres('invalid strings over HTTP', (database) => {

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'graphql';
 import type { ExecutionResult } from '@graphql-tools/utils';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createUpstreamExecutor } from '../../src/gateway/upstream-executor.ts';
 import { loadHubSigningKey, type HubSigningKey } from '../../src/auth/hub-signing-key.ts';
 import { closeServer, listen } from '../../src/net/http-server.ts';
@@ -22,7 +22,7 @@ async function startAdapter() {
     }, state.delayMs);
   });
   const url = await listen(server, '127.0.0.1', 0);
-  return { state, url: `${url}/graphql`, close: () => closeServer(server) };
+  return { state, server, url: `${url}/graphql`, close: () => closeServer(server) };
 }
 
 function blockEventLoop(ms: number): void {
@@ -80,5 +80,76 @@ describe('upstream executor: the circuit breaker counts only what the adapter ca
     expect(result.errors).toBeUndefined();
     expect(result.data).toEqual({ __typename: 'Query' });
     expect(adapter.state.received).toBe(reached + 1);
+  });
+});
+
+describe('upstream executor: a finished call leaves nothing behind', () => {
+  let dataDir: string;
+  let hubKey: HubSigningKey;
+  let adapter: Awaited<ReturnType<typeof startAdapter>>;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'ontschot-executor-'));
+    hubKey = await loadHubSigningKey(dataDir, {});
+  });
+  afterEach(async () => {
+    vi.unstubAllGlobals();
+    await adapter?.close();
+  });
+  afterAll(async () => rm(dataDir, { recursive: true, force: true }));
+
+  it('disarms its time budget when the call has ended: the fetch it made is never aborted afterwards', async () => {
+    adapter = await startAdapter();
+    const signals: (AbortSignal | null | undefined)[] = [];
+    const realFetch = globalThis.fetch;
+    vi.stubGlobal('fetch', (url: string, init: RequestInit) => {
+      signals.push(init.signal);
+      return realFetch(url, init);
+    });
+    const executor = createUpstreamExecutor('housing', { url: adapter.url, timeBudgetMs: 100 });
+    const context = { caller: { subject: 'tester', organisationId: 'wijkteam-oost', roles: ['wijkcoach'], purpose: 'wijkteam-ondersteuning' }, hubKey, traceId: 'a'.repeat(32), spanId: 'b'.repeat(16) };
+    const result = (await executor({ document: parse('{ __typename }'), context })) as ExecutionResult;
+    expect(result.errors).toBeUndefined();
+    expect(signals).toHaveLength(1);
+    // Well past the budget: a time-out still armed for the finished call would have aborted its fetch
+    // by now (timers, error objects, and the pool closing a connection that could have been reused).
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(signals[0]?.aborted).toBe(false);
+  });
+
+  it('leaves no abort listener behind on a signal shared between calls', async () => {
+    // Listeners that stay on one long-lived signal until garbage collection make every later
+    // addEventListener on it walk them all: a cost per call that grows with the rate.
+    adapter = await startAdapter();
+    const listenersPerSignal = new Map<EventTarget, number>();
+    const original = EventTarget.prototype.addEventListener;
+    const spy = vi.spyOn(EventTarget.prototype, 'addEventListener').mockImplementation(function (this: EventTarget, type, listener, options) {
+      if (type === 'abort') listenersPerSignal.set(this, (listenersPerSignal.get(this) ?? 0) + 1);
+      return original.call(this, type, listener, options);
+    });
+    try {
+      const executor = createUpstreamExecutor('housing', { url: adapter.url, timeBudgetMs: 2_000 });
+      const context = { caller: { subject: 'tester', organisationId: 'wijkteam-oost', roles: ['wijkcoach'], purpose: 'wijkteam-ondersteuning' }, hubKey, traceId: 'a'.repeat(32), spanId: 'b'.repeat(16) };
+      for (let i = 0; i < 20; i++) expect(((await executor({ document: parse('{ __typename }'), context })) as ExecutionResult).errors).toBeUndefined();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(listenersPerSignal.size).toBeGreaterThan(0);
+    expect(Math.max(...listenersPerSignal.values())).toBeLessThan(5);
+  });
+
+  it('still aborts a call that runs past its budget', async () => {
+    adapter = await startAdapter();
+    adapter.state.delayMs = 1_000;
+    const signals: (AbortSignal | null | undefined)[] = [];
+    const realFetch = globalThis.fetch;
+    vi.stubGlobal('fetch', (url: string, init: RequestInit) => {
+      signals.push(init.signal);
+      return realFetch(url, init);
+    });
+    const executor = createUpstreamExecutor('housing', { url: adapter.url, timeBudgetMs: 100 });
+    const context = { caller: { subject: 'tester', organisationId: 'wijkteam-oost', roles: ['wijkcoach'], purpose: 'wijkteam-ondersteuning' }, hubKey, traceId: 'a'.repeat(32), spanId: 'b'.repeat(16) };
+    const result = (await executor({ document: parse('{ __typename }'), context })) as ExecutionResult;
+    expect(result.errors?.map((error) => error.extensions?.code)).toEqual(['SOURCE_UNAVAILABLE']);
+    expect(signals[0]?.aborted).toBe(true);
   });
 });

@@ -101,6 +101,22 @@ describe('the gateway signs each upstream token over the exact bytes it sends', 
     expect(sent.headers['content-type']).toBe('application/json');
   });
 
+  it('signs the fields of each query text it sends, also when queries alternate (the fields are kept per text)', async () => {
+    const executor = createUpstreamExecutor('housing', { url: wiretap.url, timeBudgetMs: 2000 });
+    const NARROW = 'query People($bsns: [String!]!) { peopleByBsn(bsns: $bsns) { bsn } }';
+    const ask = async (query: string) => {
+      const result = (await executor({ ...executionRequest(ANNA, [K1]), document: parse(query) })) as ExecutionResult;
+      expect(result.errors).toBeUndefined();
+      const sent = wiretap.captured.at(-1)!;
+      return [...(decodeJwt(sent.headers.authorization!.replace(/^Bearer /, '')).fields as string[])].sort();
+    };
+    const wide = ['Housing.rentArrearsMonths', 'Person.bsn', 'Person.housing', 'Query.peopleByBsn'];
+    expect(await ask(PEOPLE)).toEqual(wide);
+    expect(await ask(NARROW)).toEqual(['Person.bsn', 'Query.peopleByBsn']);
+    expect(await ask(PEOPLE)).toEqual(wide);
+    expect(await ask(NARROW)).toEqual(['Person.bsn', 'Query.peopleByBsn']);
+  });
+
   it('a captured token replayed with another body gets 401 at the adapter, and the partner is never asked', async () => {
     const executor = createUpstreamExecutor('housing', { url: wiretap.url, timeBudgetMs: 2000 });
     await executor(executionRequest(ANNA, [K1]));

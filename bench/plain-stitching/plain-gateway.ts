@@ -3,18 +3,18 @@ import { randomBytes } from 'node:crypto';
 import express from 'express';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
-import { buildSchema, GraphQLError } from 'graphql';
-import { buildHTTPExecutor } from '@graphql-tools/executor-http';
+import { GraphQLError } from 'graphql';
+import type { Executor } from '@graphql-tools/utils';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import type { GatewayConfig } from '../../src/config/env.ts';
-import { DOMAINS, type Domain, loadDomainSdl } from '../../src/domain/partner-domains.ts';
+import { DOMAINS, type Domain } from '../../src/domain/partner-domains.ts';
 import { openDatabase } from '../../src/db/connect.ts';
 import { seedDemoData } from '../../src/db/seed.ts';
 import { loadHubDataKey } from '../../src/crypto/hub-data-key.ts';
 import { createSubjectProtector } from '../../src/crypto/subject-protection.ts';
 import { HUB_JWKS_PATH, loadHubSigningKey } from '../../src/auth/hub-signing-key.ts';
 import { loadDemoIssuer } from '../../src/auth/demo-issuer.ts';
-import { createSigningFetch } from '../../src/gateway/upstream-signing-fetch.ts';
+import { budgetedHttpExecutor } from '../../src/gateway/upstream-executor.ts';
 import { createHouseholdLoaders } from '../../src/households/household-loaders.ts';
 import { AccessLog } from '../../src/audit/access-log.ts';
 import type { RequestContext } from '../../src/request/request-context.ts';
@@ -26,8 +26,9 @@ import { buildPlainStitchedSchema } from './plain-schema.ts';
  * Apollo Server 5 on Express with the same dependencies, the same PostgreSQL case registration (demo data
  * seeded), and the schema of ./plain-schema.ts. What it keeps, because any gateway in front of these
  * adapters must: it authenticates the bearer token (jose, the demo issuer's key), and it signs every
- * adapter call with the hub key, bound to the caller and the body (src/gateway/upstream-signing-fetch.ts),
- * because the adapters answer nothing else; so that cost is paid by both. What it leaves out: field
+ * adapter call with the hub key, bound to the caller and the body, within the same time budget
+ * (budgetedHttpExecutor in src/gateway/upstream-executor.ts), because the adapters answer nothing else; so
+ * that cost is paid by both. What it leaves out: field
  * authorization, consent, need to know, pruning, the access log (the hub subschema's resolvers note their
  * reads in an AccessLog that is never written), the edge's limits and admission control, the circuit
  * breaker.
@@ -50,15 +51,11 @@ export async function startPlainGateway(config: GatewayConfig): Promise<RunningP
   const executors = Object.fromEntries(
     DOMAINS.map((domain) => [
       domain,
-      buildHTTPExecutor({
-        endpoint: config.adapters[domain].url,
-        timeout: config.adapters[domain].timeBudgetMs,
-        fetch: createSigningFetch(domain, buildSchema(loadDomainSdl(domain))),
-        // As ontschot: each call is signed for its own caller, so two requests never share one.
-        deduplicateInflightRequests: false,
-      }),
+      // The same signed HTTP call within the same time budget as ontschot's (without its circuit breaker
+      // and error mapping), so neither side pays for how executor-http's own timeout is armed.
+      budgetedHttpExecutor(domain, config.adapters[domain]),
     ]),
-  ) as Record<Domain, ReturnType<typeof buildHTTPExecutor>>;
+  ) as Record<Domain, Executor>;
 
   const app = express();
   const httpServer = http.createServer(app);

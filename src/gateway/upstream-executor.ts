@@ -25,21 +25,7 @@ import { eventLoopLag } from '../health/event-loop-lag.ts';
  * there, unread) is still SOURCE_UNAVAILABLE for that request, but does not open the circuit.
  */
 export function createUpstreamExecutor(domain: Domain, endpoint: AdapterEndpoint): Executor {
-  const contract = buildSchema(loadDomainSdl(domain));
-  const signingFetch = createSigningFetch(domain, contract);
-  const http = buildHTTPExecutor({
-    endpoint: endpoint.url,
-    // No `timeout` and no per-call signal for executor-http. Its timeout is an AbortSignal.timeout that is
-    // never disarmed: every finished call's fetch was aborted when its budget ran out (timers, errors, a
-    // pooled connection closed). And a per-call signal it combines with its own long-lived one
-    // (abortSignalAny), leaving a listener there per call until garbage collection, so each call's
-    // addEventListener walked thousands of them. The budget (withinBudget below) reaches fetch through
-    // the call's own context instead.
-    // The token is signed over the final body bytes, so it is made where the body is final: in fetch.
-    fetch: (url, init, context, info) => signingFetch(url, { ...init, signal: budgetSignals.get(context as object) ?? init?.signal }, context, info),
-    // Each request is signed for its own caller: two callers' identical queries must not share one.
-    deduplicateInflightRequests: false,
-  });
+  const http = budgetedHttpExecutor(domain, endpoint);
   const breaker = circuitBreaker(
     handleWhen((error) => !(error instanceof LocalOverload)),
     { halfOpenAfter: 5_000, breaker: new ConsecutiveBreaker(5) },
@@ -59,7 +45,7 @@ export function createUpstreamExecutor(domain: Domain, endpoint: AdapterEndpoint
       if (!context?.caller || !context.hubKey) throw new MissingRequestContext();
       const result = (await breaker.execute(async () => {
         const callStarted = performance.now();
-        const answer = (await withinBudget(request, endpoint.timeBudgetMs, http)) as ExecutionResult;
+        const answer = (await http(request)) as ExecutionResult;
         // Transport failures come back as results without data; count them as failures for the breaker,
         // unless they are timeouts of our own making.
         if (answer.data == null && answer.errors?.length) {
@@ -79,6 +65,29 @@ export function createUpstreamExecutor(domain: Domain, endpoint: AdapterEndpoint
       return unavailable(error instanceof UpstreamFailure ? 'failed' : 'transport error');
     }
   }) as Executor;
+}
+
+/**
+ * The signed HTTP call to one adapter within its time budget, without the breaker and the error mapping
+ * above: what the gateway and the bench's plain stitching peer (bench/plain-stitching) both send.
+ */
+export function budgetedHttpExecutor(domain: Domain, endpoint: AdapterEndpoint): Executor {
+  const contract = buildSchema(loadDomainSdl(domain));
+  const signingFetch = createSigningFetch(domain, contract);
+  const http = buildHTTPExecutor({
+    endpoint: endpoint.url,
+    // No `timeout` and no per-call signal for executor-http. Its timeout is an AbortSignal.timeout that is
+    // never disarmed: every finished call's fetch was aborted when its budget ran out (timers, errors, a
+    // pooled connection closed). And a per-call signal it combines with its own long-lived one
+    // (abortSignalAny), leaving a listener there per call until garbage collection, so each call's
+    // addEventListener walked thousands of them. The budget (withinBudget below) reaches fetch through
+    // the call's own context instead.
+    // The token is signed over the final body bytes, so it is made where the body is final: in fetch.
+    fetch: (url, init, context, info) => signingFetch(url, { ...init, signal: budgetSignals.get(context as object) ?? init?.signal }, context, info),
+    // Each request is signed for its own caller: two callers' identical queries must not share one.
+    deduplicateInflightRequests: false,
+  });
+  return ((request: ExecutionRequest) => withinBudget(request, endpoint.timeBudgetMs, http)) as Executor;
 }
 
 /** The budget signal of each call, by the call's own context object (see withinBudget). */

@@ -37,7 +37,7 @@ export function printReport(results: ScenarioResults[], facts: RunFacts): void {
   lines.push(
     `HEAD ${facts.head}${facts.baseline ? `, baseline ${facts.baseline}` : ''}; ${facts.cores} cores (${facts.cpuModel}), Node ${facts.node}; load average at start ${facts.loadAtStart.map((n) => n.toFixed(2)).join(' ')}; ` +
       `partner latency ${facts.partnerLatencyMs} ms; medians of ${facts.rounds} interleaved round${facts.rounds === 1 ? '' : 's'}; ` +
-      'partner simulators (shared) and each contestant\'s gateway and three adapters in separate processes, PostgreSQL, loopback.',
+      'partner simulators (shared) and each contestant\'s gateway and three adapters in separate processes (NODE_ENV=production, as in the image), PostgreSQL, loopback.',
     '',
   );
   lines.push(`| scenario | contestant | p50 c=1 ms | p99 c=1 ms | req/s c=${CONCURRENCY} | gateway CPU ms/req | adapter CPU ms/call | adapter calls/req | failed |`);

@@ -177,6 +177,22 @@ export function demoWorld(): World {
   };
 }
 
+/**
+ * The database keeps one open-ended involvement per household, organisation and purpose
+ * (migration 20261124200000_one_open_involvement): a world with a second one keeps the first only, so
+ * what the oracle sees is what the hub's tables hold.
+ */
+function onlyOneOpenInvolvement() {
+  const open = new Set<string>();
+  return (row: { householdId: string; organisationId: string; purpose: string; endsAt: Date | null }) => {
+    if (row.endsAt !== null) return true;
+    const key = `${row.householdId}|${row.organisationId}|${row.purpose}`;
+    if (open.has(key)) return false;
+    open.add(key);
+    return true;
+  };
+}
+
 /** Makes a world concrete for a caller at a moment; `idPrefix` keeps grant ids unique across cases. */
 export function concreteWorld(world: World, caller: OracleCaller, now: Date, idPrefix: string): ConcreteWorld {
   const today = now.toISOString().slice(0, 10);
@@ -197,7 +213,7 @@ export function concreteWorld(world: World, caller: OracleCaller, now: Date, idP
       }
     })();
     return { householdId: entry.householdId, organisationId: resolve(entry.organisation, caller.organisationId), purpose: resolve(entry.purpose, caller.purpose), ...period };
-  });
+  }).filter(onlyOneOpenInvolvement());
   const grants = world.grants.map((entry, index) => {
     const period = {
       active: { grantedAt: at(-30 * MINUTE), expiresAt: at(210 * MINUTE) },

@@ -1,5 +1,6 @@
 import { defaultFieldResolver, getNamedType, GraphQLError, type GraphQLFieldResolver, type GraphQLResolveInfo, type GraphQLSchema, isObjectType } from 'graphql';
-import { MapperKind, mapSchema, pathToArray } from '@graphql-tools/utils';
+import { MapperKind, mapSchema } from '@graphql-tools/utils';
+import { withheldError } from './withheld-error.ts';
 import type { Decision } from '../policy/decide.ts';
 import type { PolicySet } from '../policy/policy-types.ts';
 import { decideForSubject } from '../request/field-decision.ts';
@@ -109,47 +110,6 @@ function markOwner(value: unknown, owner: Owner, context: RequestContext): void 
 function unaccountable(coordinate: string): GraphQLError {
   logger.error({ coordinate }, 'personal field without a known data subject: withheld');
   return new GraphQLError('Internal error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
-}
-
-/**
- * A withheld field's error, located at the field (so graphql-js passes it on as it is instead of wrapping
- * it in a second error) and built without a stack trace: one per withheld field and person, and its
- * stack is never shown. The extensions are worked out once per decision.
- */
-function withheldError(decision: Extract<Decision, { allowed: false }>, info: GraphQLResolveInfo): GraphQLError {
-  const stackTraceLimit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    return new GraphQLError(decision.reason, { nodes: info.fieldNodes, path: pathToArray(info.path), extensions: withheldExtensions(decision) });
-  } finally {
-    Error.stackTraceLimit = stackTraceLimit;
-  }
-}
-
-const extensionsOfDecision = new WeakMap<Decision, Record<string, unknown>>();
-
-function withheldExtensions(decision: Extract<Decision, { allowed: false }>): Record<string, unknown> {
-  let extensions = extensionsOfDecision.get(decision);
-  if (!extensions) {
-    // Decisions made once per kind of caller are shared between requests, and so are these: frozen, so no
-    // plugin or formatter can change one request's error through another's.
-    extensions = Object.freeze(withheldExtensionsOf(decision));
-    extensionsOfDecision.set(decision, extensions);
-  }
-  return extensions;
-}
-
-function withheldExtensionsOf(decision: Extract<Decision, { allowed: false }>): Record<string, unknown> {
-  return {
-    code: decision.code,
-    ...(decision.category ? { category: decision.category } : {}),
-    ...(decision.requiredConsent ? { requiredConsent: decision.requiredConsent } : {}),
-    ...(decision.requiredInvolvement ? { requiredInvolvement: decision.requiredInvolvement } : {}),
-    // What would make the field visible: each basis the policy names, with its roles and purposes.
-    visibleWith: decision.options.map(({ basis, roles, purposes, outcome, requiredConsent, requiredInvolvement }) => ({
-      basis, roles, purposes, outcome, ...(requiredConsent ? { requiredConsent } : {}), ...(requiredInvolvement ? { requiredInvolvement } : {}),
-    })),
-  };
 }
 
 /**

@@ -69,9 +69,26 @@ export class SharedPruning {
     }
     const { asked } = entry;
     if (isPromise(asked)) return asked.then(() => this.allowedSelection(type, selectionSet, isAllowed));
-    const answers = asked.map(isAllowed);
-    if (!answers.some(isPromise)) return this.pruned(entry, type, selectionSet, asked, answers as boolean[]);
-    return Promise.all(answers).then((allowed) => this.pruned(entry, type, selectionSet, asked, allowed));
+    return this.answered(entry, type, selectionSet, asked, isAllowed, []);
+  }
+
+  /**
+   * Asks `isAllowed` about each field in turn, waiting only where an answer is not known yet. A person's
+   * first answer usually waits for what the request reads about them (standing, consents); the answers
+   * after it are then known at once, so a person costs a promise or two, not one per field.
+   */
+  private answered(entry: SelectionEntry, type: GraphQLCompositeType, selectionSet: SelectionSetNode, asked: readonly string[], isAllowed: SharedFieldCheck, answers: boolean[]): MaybePromise<SelectionSetNode | undefined> {
+    for (let index = answers.length; index < asked.length; index++) {
+      const answer = isAllowed(asked[index]);
+      if (isPromise(answer)) {
+        return answer.then((allowed) => {
+          answers.push(allowed);
+          return this.answered(entry, type, selectionSet, asked, isAllowed, answers);
+        });
+      }
+      answers.push(answer);
+    }
+    return this.pruned(entry, type, selectionSet, asked, answers);
   }
 
   private entryFor(type: GraphQLCompositeType, selectionSet: SelectionSetNode): SelectionEntry {

@@ -94,25 +94,28 @@ const minimisedPeopleByBsn: MergedTypeResolver = (originalResult, untypedContext
     const decision = decideForSubject(context, coordinate, subject);
     return isPromise(decision) ? decision.then(allowedOf) : decision.allowed;
   };
-  const delegate = (allowed: SelectionSetNode | undefined) =>
-    allowed
-      ? batchDelegateToSchema({
-          schema: subschema,
-          operation: 'query' as never,
-          fieldName: 'peopleByBsn',
-          returnType: listOf(type),
-          key,
-          argsFromKeys: bsnsArgument,
-          selectionSet: allowed,
-          context,
-          info,
-          skipTypeMerging: true,
-          dataLoaderOptions: { maxBatchSize: MAX_KEYS_PER_REQUEST },
-        })
-      : {};
   const allowed = sharedPruningOf(context, info).allowedSelection(person, selectionSet, isAllowed);
-  return isPromise(allowed) ? allowed.then(delegate) : delegate(allowed);
+  if (!isPromise(allowed)) return askAdapter(allowed, subschema, type, key, context, info);
+  return allowed.then((settled) => askAdapter(settled, subschema, type, key, context, info));
 };
+
+/** The person's allowed fields from the adapter, batched with everyone with the same allowed set; nothing when none is allowed. */
+function askAdapter(allowed: SelectionSetNode | undefined, subschema: Parameters<MergedTypeResolver>[3], type: GraphQLOutputType, key: string, context: RequestContext, info: GraphQLResolveInfo) {
+  if (!allowed) return {};
+  return batchDelegateToSchema({
+    schema: subschema,
+    operation: 'query' as never,
+    fieldName: 'peopleByBsn',
+    returnType: listOf(type),
+    key,
+    argsFromKeys: bsnsArgument,
+    selectionSet: allowed,
+    context,
+    info,
+    skipTypeMerging: true,
+    dataLoaderOptions: { maxBatchSize: MAX_KEYS_PER_REQUEST },
+  });
+}
 
 const bsnsArgument = (bsns: readonly string[]) => ({ bsns });
 

@@ -4,6 +4,7 @@ import { type ConsentLookup, decideField, type Decision, releasingConsent } from
 import { NOT_ABOUT_A_HOUSEHOLD, type Standing } from '../policy/need-to-know.ts';
 import type { FieldPolicy, PolicySet } from '../policy/policy-types.ts';
 import type { RequestContext } from './request-context.ts';
+import type { PersonRow } from '../households/household-loaders.ts';
 import { callerDecisions, type CallerDecisions, type SubjectDependence } from './static-decisions.ts';
 
 /** Where the caller stands with the household a field is about, or that the field is not about one. */
@@ -41,6 +42,11 @@ export class RequestDecisions {
     return subject ? this.facts(subject.kind, subject.id, subject) : this.withoutSubject;
   }
 
+  /** The facts about a household (its standing, shared by its members). */
+  household(id: string): SubjectFacts {
+    return this.facts('household', id);
+  }
+
   /** This request's one Subject object for a person or household: no field needs to make its own. */
   subject(kind: Subject['kind'], id: string): Subject {
     return this.facts(kind, id).subject!;
@@ -66,11 +72,13 @@ export class RequestDecisions {
 
 /**
  * What the decisions about one subject depend on, read once per request when first needed and then kept
- * as settled values: where the caller stands with the subject's household, the person's consent records,
- * and the moment those were read (every decision about the person checks the consents as of then, so
- * pruning and withholding see the same consent). A failure to read the standing stays a rejected promise.
+ * as settled values: where the caller stands with the subject's household (for a person: its household's
+ * standing, read once for all its members), the person's consent records, and the moment those were read
+ * (every decision about the person checks the consents as of then, so pruning and withholding see the
+ * same consent). A failure to read the standing stays a rejected promise.
  */
 export class SubjectFacts {
+  private row: PersonRow | null | Promise<PersonRow | null> | undefined;
   private standing: Standing | Promise<Standing> | undefined;
   private consents: ConsentLookup | Promise<ConsentLookup> | undefined;
   private consentsReadAt: Date | undefined;
@@ -78,29 +86,41 @@ export class SubjectFacts {
   constructor(readonly subject: Subject | undefined) {}
 
   decide(context: RequestContext, policy: FieldPolicy, dependence: SubjectDependence): Decision | Promise<Decision> {
-    const { subject } = this;
-    let where: Where = NOT_ABOUT_A_HOUSEHOLD;
     // Fields of a household and its members follow the row rule; other fields leave it to their root resolver.
-    if (subject && dependence.onInvolvement) {
-      const standing = this.standing ?? this.readStanding(context, subject);
-      if (isPromise(standing)) return standing.then(() => this.decide(context, policy, dependence));
-      where = standing;
-    }
-    if (!needsConsents(dependence, subject, where)) return decideSettled(context.policies, context.caller, policy, dependence, subject, where, NO_CONSENTS, undefined, context.decisions.shared);
-    const consents = this.consents ?? this.readConsents(context, subject!.id);
-    if (isPromise(consents)) return consents.then(() => this.decide(context, policy, dependence));
-    return decideSettled(context.policies, context.caller, policy, dependence, subject, where, consents, this.consentsReadAt, context.decisions.shared);
+    if (!this.subject || !dependence.onInvolvement) return this.decideWhere(context, policy, dependence, NOT_ABOUT_A_HOUSEHOLD);
+    const standing = this.standingIn(context);
+    if (isPromise(standing)) return standing.then((settled) => this.decideWhere(context, policy, dependence, settled));
+    return this.decideWhere(context, policy, dependence, standing);
   }
 
-  private readStanding(context: RequestContext, subject: Subject): Promise<Standing> {
-    const pending = standingOf(context, subject);
-    this.standing = pending;
-    pending.then((standing) => this.standing === pending && (this.standing = standing), () => undefined);
-    return pending;
+  private decideWhere(context: RequestContext, policy: FieldPolicy, dependence: SubjectDependence, where: Where): Decision | Promise<Decision> {
+    const { subject } = this;
+    const { policies, caller } = context;
+    if (!needsConsents(dependence, subject, where)) return decideSettled(policies, caller, policy, dependence, subject, where, NO_CONSENTS, undefined, context.decisions.shared);
+    const consents = this.consents ?? this.readConsents(context);
+    if (isPromise(consents)) return consents.then((settled) => decideSettled(policies, caller, policy, dependence, subject, where, settled, this.consentsReadAt ?? new Date(), context.decisions.shared));
+    return decideSettled(policies, caller, policy, dependence, subject, where, consents, this.consentsReadAt, context.decisions.shared);
   }
 
-  private readConsents(context: RequestContext, personId: string): Promise<ConsentLookup> {
-    const pending = consentsOf(context, personId);
+  /** Where the caller stands with the subject's household: known, or being read. */
+  standingIn(context: RequestContext): Standing | Promise<Standing> {
+    if (this.standing) return this.standing;
+    const standing = this.standingRead(context);
+    this.standing = standing;
+    if (isPromise(standing)) standing.then((settled) => this.standing === standing && (this.standing = settled), () => undefined);
+    return standing;
+  }
+
+  private standingRead(context: RequestContext): Standing | Promise<Standing> {
+    const subject = this.subject!;
+    if (subject.kind === 'household') return context.standing.load(subject.id);
+    const row = this.personRow(context);
+    return isPromise(row) ? row.then((settled) => standingOfMember(context, settled)) : standingOfMember(context, row);
+  }
+
+  private readConsents(context: RequestContext): ConsentLookup | Promise<ConsentLookup> {
+    const row = this.personRow(context);
+    const pending = isPromise(row) ? row.then((settled) => consentsOfRow(context, settled), unavailable) : consentsOfRow(context, row);
     this.consents = pending;
     pending.then((consents) => {
       if (this.consents !== pending) return;
@@ -109,6 +129,29 @@ export class SubjectFacts {
     }, () => undefined);
     return pending;
   }
+
+  /** A person's row of the case registration (its household, its look-up key), read once. */
+  private personRow(context: RequestContext): PersonRow | null | Promise<PersonRow | null> {
+    if (this.row !== undefined) return this.row;
+    const pending = context.households.person.load(this.subject!.id);
+    this.row = pending;
+    pending.then((row) => this.row === pending && (this.row = row), () => undefined);
+    return pending;
+  }
+}
+
+/** A person the registration does not know stands nowhere; a member, where the caller stands with its household. */
+function standingOfMember(context: RequestContext, row: PersonRow | null): Standing | Promise<Standing> {
+  return row ? context.decisions.household(row.householdId).standingIn(context) : { involved: false };
+}
+
+function consentsOfRow(context: RequestContext, row: PersonRow | null): Promise<ConsentLookup> {
+  return row ? context.consents.load(row.bsnHash).then(undefined, unavailable) : Promise.resolve(NO_CONSENTS);
+}
+
+/** Fail closed: consent-based data is withheld when the consents cannot be read. */
+function unavailable(): ConsentLookup {
+  return 'unavailable';
 }
 
 function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
@@ -214,20 +257,5 @@ export class SharedDecisions {
       this.made += 1;
     }
     return decision;
-  }
-}
-
-/** Where the caller stands with the subject's household. A person the registration does not know: nowhere. */
-export async function standingOf(context: RequestContext, subject: Subject): Promise<Standing> {
-  const householdId = subject.kind === 'household' ? subject.id : (await context.households.person.load(subject.id))?.householdId;
-  return householdId ? context.standing.load(householdId) : { involved: false };
-}
-
-async function consentsOf(context: RequestContext, personId: string): Promise<ConsentLookup> {
-  try {
-    const person = await context.households.person.load(personId);
-    return person ? await context.consents.load(person.bsnHash) : [];
-  } catch {
-    return 'unavailable'; // fail closed: consent-based data is withheld
   }
 }

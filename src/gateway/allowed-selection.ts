@@ -28,15 +28,26 @@ export function allowedSelection(
   return new SelectionPruner(schema, fragments, variables, isAllowed).selectionSet(type, selectionSet);
 }
 
+/** Whether the caller may see one field of one person: at once when already known, else when decided. */
+export type SharedFieldCheck = (coordinate: string) => boolean | Promise<boolean>;
+
+type MaybePromise<T> = T | Promise<T>;
+
+/** One selection's pruning: the fields it could ask about, and its pruned selection per set of allowed fields. */
+interface SelectionEntry {
+  asked: MaybePromise<readonly string[]>;
+  byAllowed: Map<number | string, MaybePromise<SelectionSetNode | undefined>>;
+}
+
 /**
  * Pruned selections shared by the people of one request: the pruned selection depends only on which of
  * the fields a selection asks about are allowed, so it is built once per distinct set of allowed fields
  * (and selection), not once per person. Sharing one object also lets batch delegation print it once and
  * put everybody with that set in one batched call. One per request: fragments and variables are the
- * request's.
+ * request's. Once a selection's pruning is known, a person whose decisions are known costs no promise.
  */
 export class SharedPruning {
-  private readonly bySelection = new Map<SelectionSetNode, { asked: Promise<readonly string[]>; byAllowed: Map<string, Promise<SelectionSetNode | undefined>> }>();
+  private readonly bySelection = new Map<SelectionSetNode, SelectionEntry>();
 
   constructor(
     private readonly schema: GraphQLSchema,
@@ -50,22 +61,52 @@ export class SharedPruning {
   }
 
   /** allowedSelection for one person, whose decisions `isAllowed` gives. */
-  async allowedSelection(type: GraphQLCompositeType, selectionSet: SelectionSetNode, isAllowed: FieldCheck): Promise<SelectionSetNode | undefined> {
+  allowedSelection(type: GraphQLCompositeType, selectionSet: SelectionSetNode, isAllowed: SharedFieldCheck): MaybePromise<SelectionSetNode | undefined> {
     let entry = this.bySelection.get(selectionSet);
     if (!entry) {
-      entry = { asked: this.coordinatesAsked(type, selectionSet), byAllowed: new Map() };
+      entry = this.entryFor(type, selectionSet);
       this.bySelection.set(selectionSet, entry);
     }
-    const asked = await entry.asked;
-    const allowed = await Promise.all(asked.map(isAllowed));
-    const key = allowed.map((yes) => (yes ? '1' : '0')).join('');
-    let pruned = entry.byAllowed.get(key);
-    if (!pruned) {
-      const allowedCoordinates = new Set(asked.filter((_, index) => allowed[index]));
-      pruned = allowedSelection(this.schema, type, selectionSet, this.fragments, this.variables, async (coordinate) => allowedCoordinates.has(coordinate));
-      entry.byAllowed.set(key, pruned);
+    const { asked } = entry;
+    if (isPromise(asked)) return asked.then(() => this.allowedSelection(type, selectionSet, isAllowed));
+    return this.answered(entry, type, selectionSet, asked, isAllowed, []);
+  }
+
+  /**
+   * Asks `isAllowed` about each field in turn, waiting only where an answer is not known yet. A person's
+   * first answer usually waits for what the request reads about them (standing, consents); the answers
+   * after it are then known at once, so a person costs a promise or two, not one per field.
+   */
+  private answered(entry: SelectionEntry, type: GraphQLCompositeType, selectionSet: SelectionSetNode, asked: readonly string[], isAllowed: SharedFieldCheck, answers: boolean[]): MaybePromise<SelectionSetNode | undefined> {
+    for (let index = answers.length; index < asked.length; index++) {
+      const answer = isAllowed(asked[index]);
+      if (isPromise(answer)) {
+        return answer.then((allowed) => {
+          answers.push(allowed);
+          return this.answered(entry, type, selectionSet, asked, isAllowed, answers);
+        });
+      }
+      answers.push(answer);
     }
-    return pruned;
+    return this.pruned(entry, type, selectionSet, asked, answers);
+  }
+
+  private entryFor(type: GraphQLCompositeType, selectionSet: SelectionSetNode): SelectionEntry {
+    const entry: SelectionEntry = { asked: this.coordinatesAsked(type, selectionSet), byAllowed: new Map() };
+    const pending = entry.asked as Promise<readonly string[]>;
+    pending.then((asked) => (entry.asked = asked), () => undefined);
+    return entry;
+  }
+
+  private pruned(entry: SelectionEntry, type: GraphQLCompositeType, selectionSet: SelectionSetNode, asked: readonly string[], allowed: readonly boolean[]): MaybePromise<SelectionSetNode | undefined> {
+    const key = allowedKey(allowed);
+    const known = entry.byAllowed.get(key);
+    if (known !== undefined || entry.byAllowed.has(key)) return known;
+    const allowedCoordinates = new Set(asked.filter((_, index) => allowed[index]));
+    const pending = allowedSelection(this.schema, type, selectionSet, this.fragments, this.variables, async (coordinate) => allowedCoordinates.has(coordinate));
+    entry.byAllowed.set(key, pending);
+    pending.then((pruned) => entry.byAllowed.get(key) === pending && entry.byAllowed.set(key, pruned), () => undefined);
+    return pending;
   }
 
   /** Every field the pruner could ask about in this selection (as if all were allowed), in a fixed order. */
@@ -77,6 +118,18 @@ export class SharedPruning {
     });
     return [...asked].sort();
   }
+}
+
+/** Which of the asked fields are allowed, as a key: a bit per field (a string of 0s and 1s beyond 30 fields). */
+function allowedKey(allowed: readonly boolean[]): number | string {
+  if (allowed.length > 30) return allowed.map((yes) => (yes ? '1' : '0')).join('');
+  let key = 0;
+  for (let index = 0; index < allowed.length; index++) if (allowed[index]) key |= 1 << index;
+  return key;
+}
+
+function isPromise<T>(value: MaybePromise<T>): value is Promise<T> {
+  return typeof (value as Promise<T> | null)?.then === 'function';
 }
 
 function withoutConditions<T extends SelectionNode | FragmentDefinitionNode>(node: T): T {

@@ -1,5 +1,6 @@
 import { defaultFieldResolver, getNamedType, GraphQLError, type GraphQLFieldResolver, type GraphQLResolveInfo, type GraphQLSchema, isObjectType } from 'graphql';
-import { MapperKind, mapSchema, pathToArray } from '@graphql-tools/utils';
+import { MapperKind, mapSchema } from '@graphql-tools/utils';
+import { withheldError } from './withheld-error.ts';
 import type { Decision } from '../policy/decide.ts';
 import type { PolicySet } from '../policy/policy-types.ts';
 import { decideForSubject } from '../request/field-decision.ts';
@@ -38,10 +39,20 @@ export function applyFieldAuthorization(schema: GraphQLSchema, policies: PolicyS
       const original = fieldConfig.resolve ?? defaultFieldResolver;
       const returnsObject = isObjectType(getNamedType(fieldConfig.type));
 
+      // Person and Household objects carry the hub's id; below them the subject is inherited. What the
+      // roots listed above return is accounted for by their own resolvers; any other root's objects have
+      // no known subject, so their personal fields are withheld (fail closed).
+      const recordsItsOwn = ROOTS_RECORDING_THEIR_OWN_SUBJECTS.has(coordinate);
+      const ownerBelow = (owner: Owner | undefined): Owner => (typeof owner === 'object' ? owner : owner === ACCOUNTED_BY_ROOT || recordsItsOwn ? ACCOUNTED_BY_ROOT : UNKNOWN);
+      const settle = (settled: unknown, owner: Owner | undefined, context: RequestContext) => {
+        if (settled instanceof Error) throw safeError(settled);
+        if (returnsObject) markOwner(settled, ownerBelow(owner), context);
+        return settled;
+      };
+
       // After the decision: record it, withhold or resolve, and name the subject of what is returned.
       const resolveDecided = (decision: Decision, owner: Owner | undefined, parent: unknown, args: Record<string, unknown>, context: RequestContext, info: GraphQLResolveInfo) => {
-        const subject = typeof owner === 'object' ? owner : undefined;
-        if (subject && personal) context.accessLog.record(subject, decision);
+        if (personal && typeof owner === 'object') context.accessLog.record(owner, decision);
         if (!decision.allowed) throw withheldError(decision, info);
         let value;
         try {
@@ -49,16 +60,8 @@ export function applyFieldAuthorization(schema: GraphQLSchema, policies: PolicyS
         } catch (error) {
           throw safeError(error);
         }
-        const settle = (settled: unknown) => {
-          if (settled instanceof Error) throw safeError(settled);
-          // Person and Household objects carry the hub's id; below them the subject is inherited. What the
-          // roots listed above return is accounted for by their own resolvers; any other root's objects have
-          // no known subject, so their personal fields are withheld (fail closed).
-          if (returnsObject) markOwner(settled, subject ?? (owner === ACCOUNTED_BY_ROOT || ROOTS_RECORDING_THEIR_OWN_SUBJECTS.has(coordinate) ? ACCOUNTED_BY_ROOT : UNKNOWN), context);
-          return settled;
-        };
-        // Resolved at once where the resolver answers at once: no promise per scalar field.
-        return isPromise(value) ? value.then(settle, (error: unknown) => { throw safeError(error); }) : settle(value);
+        // Resolved at once where the resolver answers at once: no promise or closure per scalar field.
+        return isPromise(value) ? value.then((settled) => settle(settled, owner, context), rethrowSafe) : settle(value, owner, context);
       };
 
       const resolve: GraphQLFieldResolver<unknown, RequestContext> = (parent, args, context, info) => {
@@ -66,7 +69,7 @@ export function applyFieldAuthorization(schema: GraphQLSchema, policies: PolicyS
         const owner = isRoot || (!personal && !returnsObject) ? undefined : ownerOf(typeName, parent, context);
         if (owner === UNKNOWN && personal) throw unaccountable(coordinate);
         // Most fields: decided once for this kind of caller. The rest: per subject (consent, involvement),
-        // at once when already decided (pruning asked first), otherwise when the facts have been read.
+        // at once when the subject's facts are known (pruning read them first), otherwise when they have been read.
         const decision = decideForSubject(context, coordinate, typeof owner === 'object' ? owner : undefined);
         if (!isPromise(decision)) return resolveDecided(decision, owner, parent, args, context, info);
         return decision.then((settled) => resolveDecided(settled, owner, parent, args, context, info));
@@ -80,6 +83,10 @@ function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
   return typeof (value as Promise<T> | null)?.then === 'function';
 }
 
+function rethrowSafe(error: unknown): never {
+  throw safeError(error);
+}
+
 /**
  * Whose data an object is: for Person and Household the hub's own id (selected under a reserved response
  * key, src/gateway/subject-keys.ts); below them the subject of the object they came from; objects a root
@@ -90,7 +97,7 @@ function ownerOf(typeName: string, parent: unknown, context: RequestContext): Ow
   if (parent === null || typeof parent !== 'object') return UNKNOWN;
   if (typeName === 'Person' || typeName === 'Household') {
     const id = subjectIdOf(parent);
-    return id ? { kind: typeName === 'Person' ? 'person' : 'household', id } : UNKNOWN;
+    return id ? context.decisions.subject(typeName === 'Person' ? 'person' : 'household', id) : UNKNOWN;
   }
   return context.subjects.get(parent) ?? UNKNOWN;
 }
@@ -103,47 +110,6 @@ function markOwner(value: unknown, owner: Owner, context: RequestContext): void 
 function unaccountable(coordinate: string): GraphQLError {
   logger.error({ coordinate }, 'personal field without a known data subject: withheld');
   return new GraphQLError('Internal error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
-}
-
-/**
- * A withheld field's error, located at the field (so graphql-js passes it on as it is instead of wrapping
- * it in a second error) and built without a stack trace: one per withheld field and person, and its
- * stack is never shown. The extensions are worked out once per decision.
- */
-function withheldError(decision: Extract<Decision, { allowed: false }>, info: GraphQLResolveInfo): GraphQLError {
-  const stackTraceLimit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    return new GraphQLError(decision.reason, { nodes: info.fieldNodes, path: pathToArray(info.path), extensions: withheldExtensions(decision) });
-  } finally {
-    Error.stackTraceLimit = stackTraceLimit;
-  }
-}
-
-const extensionsOfDecision = new WeakMap<Decision, Record<string, unknown>>();
-
-function withheldExtensions(decision: Extract<Decision, { allowed: false }>): Record<string, unknown> {
-  let extensions = extensionsOfDecision.get(decision);
-  if (!extensions) {
-    // Decisions made once per kind of caller are shared between requests, and so are these: frozen, so no
-    // plugin or formatter can change one request's error through another's.
-    extensions = Object.freeze(withheldExtensionsOf(decision));
-    extensionsOfDecision.set(decision, extensions);
-  }
-  return extensions;
-}
-
-function withheldExtensionsOf(decision: Extract<Decision, { allowed: false }>): Record<string, unknown> {
-  return {
-    code: decision.code,
-    ...(decision.category ? { category: decision.category } : {}),
-    ...(decision.requiredConsent ? { requiredConsent: decision.requiredConsent } : {}),
-    ...(decision.requiredInvolvement ? { requiredInvolvement: decision.requiredInvolvement } : {}),
-    // What would make the field visible: each basis the policy names, with its roles and purposes.
-    visibleWith: decision.options.map(({ basis, roles, purposes, outcome, requiredConsent, requiredInvolvement }) => ({
-      basis, roles, purposes, outcome, ...(requiredConsent ? { requiredConsent } : {}), ...(requiredInvolvement ? { requiredInvolvement } : {}),
-    })),
-  };
 }
 
 /**

@@ -1,4 +1,5 @@
-import { buildSchema, type GraphQLCompositeType, GraphQLList, type GraphQLResolveInfo, type GraphQLSchema, isObjectType } from 'graphql';
+import { buildSchema, type GraphQLCompositeType, GraphQLList, type GraphQLResolveInfo, type GraphQLSchema, isObjectType, type GraphQLOutputType, type SelectionSetNode } from 'graphql';
+import type { Decision } from '../policy/decide.ts';
 import { batchDelegateToSchema } from '@graphql-tools/batch-delegate';
 import { stitchSchemas } from '@graphql-tools/stitch';
 import type { MergedTypeResolver, SubschemaConfig } from '@graphql-tools/delegate';
@@ -82,27 +83,58 @@ function sharedPruningOf(context: RequestContext, info: GraphQLResolveInfo): Sha
  * DataLoader per printed selection set; a person of whom nothing from this adapter may be seen causes no
  * call at all.
  */
-const minimisedPeopleByBsn: MergedTypeResolver = async (originalResult, untypedContext, info, subschema, selectionSet, key, type) => {
+const minimisedPeopleByBsn: MergedTypeResolver = (originalResult, untypedContext, info, subschema, selectionSet, key, type) => {
   const context = untypedContext as RequestContext;
   const personId = subjectIdOf(originalResult);
   // Without the hub's id there is nobody to decide for: ask nothing (every Person field selects the id).
   if (!personId || !type) return {};
-  const subject = { kind: 'person', id: personId } as const;
+  const subject = context.decisions.subject('person', personId);
   const person = info.schema.getType('Person') as GraphQLCompositeType;
-  const isAllowed = async (coordinate: string) => (await decideForSubject(context, coordinate, subject)).allowed;
-  const allowed = await sharedPruningOf(context, info).allowedSelection(person, selectionSet, isAllowed);
+  const isAllowed = (coordinate: string) => {
+    const decision = decideForSubject(context, coordinate, subject);
+    return isPromise(decision) ? decision.then(allowedOf) : decision.allowed;
+  };
+  const allowed = sharedPruningOf(context, info).allowedSelection(person, selectionSet, isAllowed);
+  if (!isPromise(allowed)) return askAdapter(allowed, subschema, type, key, context, info);
+  return allowed.then((settled) => askAdapter(settled, subschema, type, key, context, info));
+};
+
+/** The person's allowed fields from the adapter, batched with everyone with the same allowed set; nothing when none is allowed. */
+function askAdapter(allowed: SelectionSetNode | undefined, subschema: Parameters<MergedTypeResolver>[3], type: GraphQLOutputType, key: string, context: RequestContext, info: GraphQLResolveInfo) {
   if (!allowed) return {};
   return batchDelegateToSchema({
     schema: subschema,
     operation: 'query' as never,
     fieldName: 'peopleByBsn',
-    returnType: new GraphQLList(type),
+    returnType: listOf(type),
     key,
-    argsFromKeys: (bsns: readonly string[]) => ({ bsns }),
+    argsFromKeys: bsnsArgument,
     selectionSet: allowed,
     context,
     info,
     skipTypeMerging: true,
     dataLoaderOptions: { maxBatchSize: MAX_KEYS_PER_REQUEST },
   });
-};
+}
+
+const bsnsArgument = (bsns: readonly string[]) => ({ bsns });
+
+const lists = new WeakMap<GraphQLOutputType, GraphQLList<GraphQLOutputType>>();
+
+/** One list type per merged type, not one per person and adapter. */
+function listOf(type: GraphQLOutputType): GraphQLList<GraphQLOutputType> {
+  let list = lists.get(type);
+  if (!list) {
+    list = new GraphQLList(type);
+    lists.set(type, list);
+  }
+  return list;
+}
+
+function allowedOf(decision: Decision): boolean {
+  return decision.allowed;
+}
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as Promise<T> | null)?.then === 'function';
+}

@@ -4,63 +4,164 @@ import { type ConsentLookup, decideField, type Decision, releasingConsent } from
 import { NOT_ABOUT_A_HOUSEHOLD, type Standing } from '../policy/need-to-know.ts';
 import type { FieldPolicy, PolicySet } from '../policy/policy-types.ts';
 import type { RequestContext } from './request-context.ts';
-import { callerDecisions, type CallerDecisions } from './static-decisions.ts';
+import type { PersonRow } from '../households/household-loaders.ts';
+import { callerDecisions, type CallerDecisions, type SubjectDependence } from './static-decisions.ts';
+
+/** Where the caller stands with the household a field is about, or that the field is not about one. */
+type Where = Standing | typeof NOT_ABOUT_A_HOUSEHOLD;
 
 /**
  * The decision for one field about one subject in this request. Pruning (what the gateway asks
- * adapters for) and withholding (what the answer shows) both ask here, so they cannot disagree; the
- * answer is kept for the rest of the request. A field no consent or involvement can change is decided
- * once per kind of caller (src/request/static-decisions.ts). Consent records are read only when the
- * decision depends on them, and where the caller stands with the household (need to know) only when a
- * basis needs it, each through a request-wide DataLoader (one database round trip for all people in the query).
+ * adapters for) and withholding (what the answer shows) both ask here, so they cannot disagree. A field
+ * no consent or involvement can change is decided once per kind of caller (src/request/static-decisions.ts).
+ * The others follow from what the request reads about the subject, once per subject (SubjectFacts): where
+ * the caller stands with its household (need to know) only when a basis needs it, its consent records
+ * only when the decision depends on them, each through a request-wide DataLoader (one database round trip
+ * for all people in the query).
  *
- * Returns the decision itself once it is known (a field of a person whose facts were already read), a
- * promise only while it is being worked out: most fields of a case screen then cost no promise at all.
+ * Returns the decision itself once the subject's facts are known, a promise only while they are being
+ * read: after a person's first field, every other field of that person is decided without a promise.
  */
 export function decideForSubject(context: RequestContext, coordinate: string, subject: Subject | undefined): Decision | Promise<Decision> {
   // A field no subject can change: decided once for this kind of caller, at once.
-  const known = context.callerDecisions.decision(coordinate);
-  if (known) return known;
-  const ofSubject = context.decisions.of(subject);
-  const kept = ofSubject.get(coordinate);
-  if (kept) return kept;
-  const pending = decideWithFacts(context.policies, context.caller, coordinate, subject, requestFacts(context));
-  ofSubject.set(coordinate, pending);
-  // Once settled, later fields take the decision without waiting; a failure stays a rejected promise.
-  pending.then((decision) => ofSubject.get(coordinate) === pending && ofSubject.set(coordinate, decision), () => undefined);
-  return pending;
+  const entry = context.callerDecisions.entry(coordinate);
+  if ('decision' in entry) return entry.decision;
+  return context.decisions.of(subject).decide(context, entry.policy, entry.dependence);
 }
 
-/** The decisions made in one request, per subject and field: settled ones as they are, the others as promises. */
+/** What one request has read about its subjects, and the decisions they share. */
 export class RequestDecisions {
-  private readonly people = new Map<string, Map<string, Decision | Promise<Decision>>>();
-  private readonly households = new Map<string, Map<string, Decision | Promise<Decision>>>();
-  private readonly withoutSubject = new Map<string, Decision | Promise<Decision>>();
+  private readonly people = new Map<string, SubjectFacts>();
+  private readonly households = new Map<string, SubjectFacts>();
+  private readonly withoutSubject = new SubjectFacts(undefined);
+  /** Decisions shared by the subjects that stand alike (see SharedDecisions). */
+  readonly shared = new SharedDecisions();
 
-  /** The decisions about this subject (or about no subject), per field. */
-  of(subject: Subject | undefined): Map<string, Decision | Promise<Decision>> {
-    if (!subject) return this.withoutSubject;
-    const bySubject = subject.kind === 'person' ? this.people : this.households;
-    let decisions = bySubject.get(subject.id);
-    if (!decisions) {
-      decisions = new Map();
-      bySubject.set(subject.id, decisions);
-    }
-    return decisions;
+  /** The facts about this subject (or about no subject). */
+  of(subject: Subject | undefined): SubjectFacts {
+    return subject ? this.facts(subject.kind, subject.id, subject) : this.withoutSubject;
   }
 
-  /** After a change in this request (src/involvement): later fields decide afresh. */
+  /** The facts about a household (its standing, shared by its members). */
+  household(id: string): SubjectFacts {
+    return this.facts('household', id);
+  }
+
+  /** This request's one Subject object for a person or household: no field needs to make its own. */
+  subject(kind: Subject['kind'], id: string): Subject {
+    return this.facts(kind, id).subject!;
+  }
+
+  /** After a change in this request (src/involvement): later fields read the facts afresh. */
   clear(): void {
+    // The shared decisions stay: each is the decision for a situation, whoever is in it.
     this.people.clear();
     this.households.clear();
-    this.withoutSubject.clear();
   }
+
+  private facts(kind: Subject['kind'], id: string, subject?: Subject): SubjectFacts {
+    const bySubject = kind === 'person' ? this.people : this.households;
+    let facts = bySubject.get(id);
+    if (!facts) {
+      facts = new SubjectFacts(subject ?? ({ kind, id } as Subject));
+      bySubject.set(id, facts);
+    }
+    return facts;
+  }
+}
+
+/**
+ * What the decisions about one subject depend on, read once per request when first needed and then kept
+ * as settled values: where the caller stands with the subject's household (for a person: its household's
+ * standing, read once for all its members), the person's consent records, and the moment those were read
+ * (every decision about the person checks the consents as of then, so pruning and withholding see the
+ * same consent). A failure to read the standing stays a rejected promise.
+ */
+export class SubjectFacts {
+  private row: PersonRow | null | Promise<PersonRow | null> | undefined;
+  private standing: Standing | Promise<Standing> | undefined;
+  private consents: ConsentLookup | Promise<ConsentLookup> | undefined;
+  private consentsReadAt: Date | undefined;
+
+  constructor(readonly subject: Subject | undefined) {}
+
+  decide(context: RequestContext, policy: FieldPolicy, dependence: SubjectDependence): Decision | Promise<Decision> {
+    // Fields of a household and its members follow the row rule; other fields leave it to their root resolver.
+    if (!this.subject || !dependence.onInvolvement) return this.decideWhere(context, policy, dependence, NOT_ABOUT_A_HOUSEHOLD);
+    const standing = this.standingIn(context);
+    if (isPromise(standing)) return standing.then((settled) => this.decideWhere(context, policy, dependence, settled));
+    return this.decideWhere(context, policy, dependence, standing);
+  }
+
+  private decideWhere(context: RequestContext, policy: FieldPolicy, dependence: SubjectDependence, where: Where): Decision | Promise<Decision> {
+    const { subject } = this;
+    const { policies, caller } = context;
+    if (!needsConsents(dependence, subject, where)) return decideSettled(policies, caller, policy, dependence, subject, where, NO_CONSENTS, undefined, context.decisions.shared);
+    const consents = this.consents ?? this.readConsents(context);
+    if (isPromise(consents)) return consents.then((settled) => decideSettled(policies, caller, policy, dependence, subject, where, settled, this.consentsReadAt ?? new Date(), context.decisions.shared));
+    return decideSettled(policies, caller, policy, dependence, subject, where, consents, this.consentsReadAt, context.decisions.shared);
+  }
+
+  /** Where the caller stands with the subject's household: known, or being read. */
+  standingIn(context: RequestContext): Standing | Promise<Standing> {
+    if (this.standing) return this.standing;
+    const standing = this.standingRead(context);
+    this.standing = standing;
+    if (isPromise(standing)) standing.then((settled) => this.standing === standing && (this.standing = settled), () => undefined);
+    return standing;
+  }
+
+  private standingRead(context: RequestContext): Standing | Promise<Standing> {
+    const subject = this.subject!;
+    if (subject.kind === 'household') return context.standing.load(subject.id);
+    const row = this.personRow(context);
+    return isPromise(row) ? row.then((settled) => standingOfMember(context, settled)) : standingOfMember(context, row);
+  }
+
+  private readConsents(context: RequestContext): ConsentLookup | Promise<ConsentLookup> {
+    const row = this.personRow(context);
+    const pending = isPromise(row) ? row.then((settled) => consentsOfRow(context, settled), unavailable) : consentsOfRow(context, row);
+    this.consents = pending;
+    pending.then((consents) => {
+      if (this.consents !== pending) return;
+      this.consents = consents;
+      this.consentsReadAt = new Date();
+    }, () => undefined);
+    return pending;
+  }
+
+  /** A person's row of the case registration (its household, its look-up key), read once. */
+  private personRow(context: RequestContext): PersonRow | null | Promise<PersonRow | null> {
+    if (this.row !== undefined) return this.row;
+    const pending = context.households.person.load(this.subject!.id);
+    this.row = pending;
+    pending.then((row) => this.row === pending && (this.row = row), () => undefined);
+    return pending;
+  }
+}
+
+/** A person the registration does not know stands nowhere; a member, where the caller stands with its household. */
+function standingOfMember(context: RequestContext, row: PersonRow | null): Standing | Promise<Standing> {
+  return row ? context.decisions.household(row.householdId).standingIn(context) : { involved: false };
+}
+
+function consentsOfRow(context: RequestContext, row: PersonRow | null): Promise<ConsentLookup> {
+  return row ? context.consents.load(row.bsnHash).then(undefined, unavailable) : Promise.resolve(NO_CONSENTS);
+}
+
+/** Fail closed: consent-based data is withheld when the consents cannot be read. */
+function unavailable(): ConsentLookup {
+  return 'unavailable';
+}
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as Promise<T> | null)?.then === 'function';
 }
 
 /**
  * What a decision may need to know besides the policy and the caller, and at which moment. The gateway
- * answers from its request's loaders, now; the policy dry run (src/policy-whatif) from the database as it
- * stood when an access was logged. Each is asked only when the decision depends on it.
+ * answers from its request's loaders (SubjectFacts above); the policy dry run (src/policy-whatif) from the
+ * database as it stood when an access was logged. Each is asked only when the decision depends on it.
  */
 export interface DecisionFacts {
   at: Date;
@@ -70,87 +171,91 @@ export interface DecisionFacts {
   consentsOf(personId: string): Promise<ConsentLookup>;
   /** The caller's decisions that no subject changes (default: looked up for policies and caller). */
   callerDecisions?: CallerDecisions;
-  /**
-   * Decisions kept per standing, releasing consent and field (the gateway: per request): people who
-   * stand alike and have the same releasing consent (mostly none) share one decision, made once.
-   */
-  decisionsByStanding?: Map<string, Decision>;
+  /** Decisions shared by the subjects that stand alike (default: none shared). */
+  sharedDecisions?: SharedDecisions;
 }
 
 /** The decision for one field about one subject, from the policy, the caller and the facts it needs. */
 export async function decideWithFacts(policies: PolicySet, caller: Caller, coordinate: string, subject: Subject | undefined, facts: DecisionFacts): Promise<Decision> {
-  const decisions = facts.callerDecisions ?? callerDecisions(policies, caller);
   // A field without a policy, and any field no consent or involvement can change, is decided there.
-  const known = decisions.decision(coordinate);
-  if (known) return known;
-  const policy = policies.fields.get(coordinate)!;
-  const dependence = decisions.dependence(coordinate);
-  // Fields of a household and its members follow the row rule; other fields leave it to their root resolver.
-  const standing = subject && dependence.onInvolvement ? await facts.standingOf(subject) : NOT_ABOUT_A_HOUSEHOLD;
-  if (!dependence.onConsent) return decidedByStanding(policies, policy, caller, facts, standing, NO_CONSENTS);
-  if (subject?.kind !== 'person') {
-    return { allowed: false, coordinate, code: 'FORBIDDEN', category: policy.category, reason: 'No single person to check consent for', options: [] };
-  }
+  const entry = (facts.callerDecisions ?? callerDecisions(policies, caller)).entry(coordinate);
+  if ('decision' in entry) return entry.decision;
+  const { policy, dependence } = entry;
+  const where = subject && dependence.onInvolvement ? await facts.standingOf(subject) : NOT_ABOUT_A_HOUSEHOLD;
   // Without involvement or a grant the consent records are not read at all (decideField does not look).
-  const consents = standing !== NOT_ABOUT_A_HOUSEHOLD && !standing.involved && !standing.breakGlassGrantId ? NO_CONSENTS : await facts.consentsOf(subject.id);
-  return decidedByStanding(policies, policy, caller, facts, standing, consents);
+  const consents = needsConsents(dependence, subject, where) ? await facts.consentsOf(subject!.id) : NO_CONSENTS;
+  return decideSettled(policies, caller, policy, dependence, subject, where, consents, facts.at, facts.sharedDecisions);
 }
 
 const NO_CONSENTS: ConsentLookup = [];
+
+/** Whether a decision reads the person's consents: it depends on them, is about one person, and the caller stands where a consent could count. */
+function needsConsents(dependence: SubjectDependence, subject: Subject | undefined, where: Where): boolean {
+  if (!dependence.onConsent || subject?.kind !== 'person') return false;
+  return where === NOT_ABOUT_A_HOUSEHOLD || where.involved || where.breakGlassGrantId !== undefined;
+}
+
+/** The decision once the facts it needs are known. `at`: the moment the consents were read (unused without any). */
+function decideSettled(
+  policies: PolicySet, caller: Caller, policy: FieldPolicy, dependence: SubjectDependence, subject: Subject | undefined, where: Where, consents: ConsentLookup, at: Date | undefined, shared: SharedDecisions | undefined,
+): Decision {
+  if (dependence.onConsent && subject?.kind !== 'person') {
+    return shared?.notAboutOnePerson(policy) ?? notAboutOnePerson(policy);
+  }
+  return shared ? shared.decision(policies, policy, caller, where, dependence.onConsent ? consents : NO_CONSENTS, at) : decideField(policies, policy, caller, dependence.onConsent ? consents : NO_CONSENTS, at, where);
+}
+
+function notAboutOnePerson(policy: FieldPolicy): Decision {
+  return { allowed: false, coordinate: policy.coordinate, code: 'FORBIDDEN', category: policy.category, reason: 'No single person to check consent for', options: [] };
+}
 
 /**
  * decideField reads a person's consents, and the moment, only through the consent that releases the
  * field (releasingConsent): its decision is the same for every person of households where the caller
  * stands alike (involved, a grant, neither) whose releasing consent is the same (that record, none, or
- * the store unavailable). So it is made once per such situation and field, and shared.
+ * the store unavailable). So it is made once per such situation and field, and shared (per request: the
+ * caller is the request's). Kept in nested maps, so that taking a decision builds no key.
  */
-function decidedByStanding(policies: PolicySet, policy: FieldPolicy, caller: Caller, facts: DecisionFacts, standing: Standing | typeof NOT_ABOUT_A_HOUSEHOLD, consents: ConsentLookup): Decision {
-  const at = facts.at; // read once: the gateway's facts give the moment of asking
-  const consentKey = consents === 'unavailable' ? '!' : (releasingConsent(consents, policy.category, caller, at)?.id ?? '');
-  const standingKey = standing === NOT_ABOUT_A_HOUSEHOLD ? '-' : `${standing.involved ? 1 : 0}:${standing.breakGlassGrantId ?? ''}`;
-  const key = `${standingKey}:${consentKey}:${policy.coordinate}`;
-  let decision = facts.decisionsByStanding?.get(key);
-  if (!decision) {
-    decision = decideField(policies, policy, caller, consents, at, standing);
-    facts.decisionsByStanding?.set(key, decision);
+export class SharedDecisions {
+  private readonly bySituation = new Map<string, Map<string, Map<string, Decision>>>();
+  private readonly withoutPerson = new Map<string, Decision>();
+  private made = 0;
+
+  /** How many decisions were made (not taken from another subject). */
+  get size(): number {
+    return this.made;
   }
-  return decision;
-}
 
-const factsOfRequest = new WeakMap<RequestContext, DecisionFacts>();
-
-/**
- * The request's facts, made once per request (no closures per field). `at` is the moment it is read, as
- * when each decision took its own `new Date()`; decideWithFacts reads it once per decision.
- */
-function requestFacts(context: RequestContext): DecisionFacts {
-  let facts = factsOfRequest.get(context);
-  if (!facts) {
-    facts = {
-      get at() {
-        return new Date();
-      },
-      standingOf: (subject) => standingOf(context, subject),
-      consentsOf: (personId) => consentsOf(context, personId),
-      callerDecisions: context.callerDecisions,
-      decisionsByStanding: context.decisionsByStanding,
-    };
-    factsOfRequest.set(context, facts);
+  decision(policies: PolicySet, policy: FieldPolicy, caller: Caller, where: Where, consents: ConsentLookup, at: Date | undefined): Decision {
+    const consentKey = consents === 'unavailable' ? '!' : consents.length === 0 ? '' : (releasingConsent(consents, policy.category, caller, at!)?.id ?? '');
+    const standingKey = where === NOT_ABOUT_A_HOUSEHOLD ? '-' : where.breakGlassGrantId !== undefined ? `${where.involved ? 1 : 0}:${where.breakGlassGrantId}` : where.involved ? '1:' : '0:';
+    let byConsent = this.bySituation.get(standingKey);
+    if (!byConsent) {
+      byConsent = new Map();
+      this.bySituation.set(standingKey, byConsent);
+    }
+    let byField = byConsent.get(consentKey);
+    if (!byField) {
+      byField = new Map();
+      byConsent.set(consentKey, byField);
+    }
+    let decision = byField.get(policy.coordinate);
+    if (!decision) {
+      decision = decideField(policies, policy, caller, consents, at, where);
+      byField.set(policy.coordinate, decision);
+      this.made += 1;
+    }
+    return decision;
   }
-  return facts;
-}
 
-/** Where the caller stands with the subject's household. A person the registration does not know: nowhere. */
-export async function standingOf(context: RequestContext, subject: Subject): Promise<Standing> {
-  const householdId = subject.kind === 'household' ? subject.id : (await context.households.person.load(subject.id))?.householdId;
-  return householdId ? context.standing.load(householdId) : { involved: false };
-}
-
-async function consentsOf(context: RequestContext, personId: string): Promise<ConsentLookup> {
-  try {
-    const person = await context.households.person.load(personId);
-    return person ? await context.consents.load(person.bsnHash) : [];
-  } catch {
-    return 'unavailable'; // fail closed: consent-based data is withheld
+  /** A consent field of something other than one person: withheld, the same for all. */
+  notAboutOnePerson(policy: FieldPolicy): Decision {
+    let decision = this.withoutPerson.get(policy.coordinate);
+    if (!decision) {
+      decision = notAboutOnePerson(policy);
+      this.withoutPerson.set(policy.coordinate, decision);
+      this.made += 1;
+    }
+    return decision;
   }
 }

@@ -9,7 +9,6 @@ import type { ConsentRecord } from '../consent/consent-record.ts';
 import { AccessLog, type Subject } from '../audit/access-log.ts';
 import type { HubSigningKey } from '../auth/hub-signing-key.ts';
 import type { PolicySet } from '../policy/policy-types.ts';
-import type { Decision } from '../policy/decide.ts';
 import type { AuditScope } from '../audit/audited-change.ts';
 import type { Standing } from '../policy/need-to-know.ts';
 import { createStandingLoader } from '../involvement/standing-loader.ts';
@@ -41,10 +40,8 @@ export interface RequestContext {
   accessLog: AccessLog;
   /** The caller's decisions that no subject can change, shared with requests of the same kind of caller. */
   callerDecisions: CallerDecisions;
-  /** Policy decisions made in this request, per subject and field (src/request/field-decision.ts). */
+  /** What this request read about its subjects for its decisions, and the decisions they share (src/request/field-decision.ts). */
   decisions: RequestDecisions;
-  /** Decisions shared by the subjects that stand alike: per standing, releasing consent and field (src/request/field-decision.ts). */
-  decisionsByStanding: Map<string, Decision>;
   /** Whose data an object in the result is (objects below Person and Household, and below root fields). */
   subjects: WeakMap<object, Owner>;
   /** Set by the access-log plugin: lets a mutation write its record in its own transaction (src/audit/audited-change.ts). */
@@ -71,7 +68,6 @@ export function createRequestContext(deps: { prisma: PrismaClient; protector: Su
     accessLog: new AccessLog(),
     callerDecisions: callerDecisions(deps.policies, caller),
     decisions: new RequestDecisions(),
-    decisionsByStanding: new Map(),
     subjects: new WeakMap(),
   };
 }

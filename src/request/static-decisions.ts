@@ -2,7 +2,7 @@ import { LRUCache } from 'lru-cache';
 import type { Caller } from '../auth/caller.ts';
 import { decideField, dependsOnConsent, dependsOnInvolvement, type Decision } from '../policy/decide.ts';
 import { NOT_ABOUT_A_HOUSEHOLD } from '../policy/need-to-know.ts';
-import type { PolicySet } from '../policy/policy-types.ts';
+import type { FieldPolicy, PolicySet } from '../policy/policy-types.ts';
 
 /**
  * Decisions that no consent and no involvement can change: they follow from the policy and who the
@@ -23,14 +23,15 @@ export interface SubjectDependence {
   onInvolvement: boolean;
 }
 
-type Entry = { decision: Decision } | { dependence: SubjectDependence };
+/** A field's entry for one kind of caller: its decision, or its policy and what the decision depends on. */
+export type CallerEntry = { decision: Decision } | { policy: FieldPolicy; dependence: SubjectDependence };
 
 /**
  * One kind of caller's decisions, field by field, worked out when first asked. A request holds its
  * caller's table (src/request/request-context.ts), so a field costs one map look-up.
  */
 export class CallerDecisions {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new Map<string, CallerEntry>();
 
   constructor(
     private readonly policies: PolicySet,
@@ -49,7 +50,8 @@ export class CallerDecisions {
     return 'dependence' in entry ? entry.dependence : { onConsent: false, onInvolvement: false };
   }
 
-  private entry(coordinate: string): Entry {
+  /** Both answers in one look-up: what a request asks per field. */
+  entry(coordinate: string): CallerEntry {
     let entry = this.entries.get(coordinate);
     if (!entry) {
       entry = this.decide(coordinate);
@@ -58,13 +60,13 @@ export class CallerDecisions {
     return entry;
   }
 
-  private decide(coordinate: string): Entry {
+  private decide(coordinate: string): CallerEntry {
     const { policies, caller } = this;
     const policy = policies.fields.get(coordinate);
     // A field without a policy is denied; the policy check at start-up makes this unreachable in practice.
     if (!policy) return { decision: frozen({ allowed: false, coordinate, code: 'FORBIDDEN', reason: `No policy covers ${coordinate}`, options: [] }) };
     const dependence = { onConsent: dependsOnConsent(policies, policy, caller), onInvolvement: dependsOnInvolvement(policies, policy, caller) };
-    if (dependence.onConsent || dependence.onInvolvement) return { dependence };
+    if (dependence.onConsent || dependence.onInvolvement) return { policy, dependence };
     return { decision: frozen(decideField(policies, policy, caller, [], new Date(), NOT_ABOUT_A_HOUSEHOLD)) };
   }
 }

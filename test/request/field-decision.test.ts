@@ -3,7 +3,7 @@ import { type ConsentLookup, decideField, type Decision } from '../../src/policy
 import { loadPolicyFile } from '../../src/policy/policy-file.ts';
 import { publicSchemaForPolicyCheck } from '../../src/hub/start-hub.ts';
 import { NOT_ABOUT_A_HOUSEHOLD, type Standing } from '../../src/policy/need-to-know.ts';
-import { decideWithFacts } from '../../src/request/field-decision.ts';
+import { decideWithFacts, SharedDecisions } from '../../src/request/field-decision.ts';
 import { staticDecision } from '../../src/request/static-decisions.ts';
 import type { Caller } from '../../src/auth/caller.ts';
 import type { ConsentRecord } from '../../src/consent/consent-record.ts';
@@ -52,7 +52,7 @@ describe('decisions shared by the people of a request', () => {
     for (const caller of callers) {
       const subjectDependent = [...policies.fields.keys()].filter((coordinate) => !staticDecision(policies, caller, coordinate));
       // One memo for the whole "request": every person below may take a decision another person left in it.
-      const decisionsByStanding = new Map<string, Decision>();
+      const sharedDecisions = new SharedDecisions();
       let person = 0;
       for (let round = 0; round < 2; round++) {
         for (const standing of standings) {
@@ -62,7 +62,7 @@ describe('decisions shared by the people of a request', () => {
             const subject = { kind: 'person', id: `p-${person}` } as const;
             const facts = { at: now, standingOf: async () => (standing === NOT_ABOUT_A_HOUSEHOLD ? { involved: false } : standing), consentsOf: async () => consents };
             for (const coordinate of subjectDependent) {
-              const decision = await decideWithFacts(policies, caller, coordinate, subject, { ...facts, decisionsByStanding });
+              const decision = await decideWithFacts(policies, caller, coordinate, subject, { ...facts, sharedDecisions });
               // The oracle: the same decision made for this person alone, with no memo to share.
               const own = await decideWithFacts(policies, caller, coordinate, subject, facts);
               expect(decision, `${coordinate} for ${caller.roles[0]}/${caller.purpose}/${caller.organisationId}, world ${world}`).toEqual(own);
@@ -71,7 +71,7 @@ describe('decisions shared by the people of a request', () => {
           }
         }
       }
-      made += decisionsByStanding.size;
+      made += sharedDecisions.size;
     }
     // Sharing happened: far fewer decisions were made than asked for.
     expect(made).toBeGreaterThan(0);
@@ -80,9 +80,9 @@ describe('decisions shared by the people of a request', () => {
 
   it('name the consent of the person it was released for, not of the first person with a consent', async () => {
     const caller: Caller = { subject: 'p', organisationId: 'wijkteam-oost', roles: ['wijkcoach'], purpose: 'wijkteam-ondersteuning' };
-    const decisionsByStanding = new Map<string, Decision>();
+    const sharedDecisions = new SharedDecisions();
     const decisionFor = (person: number, consents: ConsentLookup) => decideWithFacts(policies, caller, 'Person.care', { kind: 'person', id: `p-${person}` }, {
-      at: now, standingOf: async () => ({ involved: true }), consentsOf: async () => consents, decisionsByStanding,
+      at: now, standingOf: async () => ({ involved: true }), consentsOf: async () => consents, sharedDecisions,
     });
     const first = await decisionFor(1, consentWorld(caller, 1, 2));
     const second = await decisionFor(2, consentWorld(caller, 2, 2));

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import DataLoader from 'dataloader';
+import { loadPolicyFile } from '../../src/policy/policy-file.ts';
+import { publicSchemaForPolicyCheck } from '../../src/hub/start-hub.ts';
+import type { Decision } from '../../src/policy/decide.ts';
+import type { Standing } from '../../src/policy/need-to-know.ts';
+import type { Caller } from '../../src/auth/caller.ts';
+import type { ConsentRecord } from '../../src/consent/consent-record.ts';
+import type { PersonRow } from '../../src/households/household-loaders.ts';
+import type { RequestContext } from '../../src/request/request-context.ts';
+import { callerDecisions } from '../../src/request/static-decisions.ts';
+import { decideForSubject, RequestDecisions } from '../../src/request/field-decision.ts';
+
+/**
+ * A request reads what its decisions depend on once per subject (a person's row and consents) and once
+ * per household (where the caller stands, shared by its members), and decides the fields after that
+ * without a promise. Shortcuts must never hand one household's standing or one person's consents to
+ * another, and must read afresh after a change in the request.
+ */
+const policies = loadPolicyFile('schema/field-policies.yaml', publicSchemaForPolicyCheck());
+const caller: Caller = { subject: 'wijkcoach-1', organisationId: 'wijkteam-oost', roles: ['wijkcoach'], purpose: 'wijkteam-ondersteuning' };
+const past = new Date(Date.now() - 86_400_000);
+
+function person(id: string, householdId: string): PersonRow {
+  return { id, householdId, bsnHash: `hash-${id}`, bsnEncrypted: '', givenName: id, familyName: 'x', birthDate: '1970-01-01' };
+}
+
+/** A request over households h-in (involved) and h-out (not), with counted reads. */
+function request(standings: Record<string, Standing> = { 'h-in': { involved: true }, 'h-out': { involved: false } }) {
+  const people = [person('p-in-1', 'h-in'), person('p-in-2', 'h-in'), person('p-out-1', 'h-out')];
+  const consents: Record<string, ConsentRecord[]> = {
+    'hash-p-in-1': [{ id: 'consent-of-p-in-1', subjectKey: 'hash-p-in-1', category: 'ggz', granteeOrganisationId: caller.organisationId, purpose: caller.purpose, validFrom: past, validUntil: null, withdrawnAt: null, confirmedAt: past }],
+  };
+  const reads = { person: [] as string[], standing: [] as string[], consents: [] as string[] };
+  const context = {
+    policies, caller,
+    callerDecisions: callerDecisions(policies, caller),
+    decisions: new RequestDecisions(),
+    households: {
+      person: new DataLoader<string, PersonRow | null>(async (ids) => {
+        reads.person.push(...ids);
+        return ids.map((id) => people.find((row) => row.id === id) ?? null);
+      }),
+    },
+    standing: new DataLoader<string, Standing>(async (ids) => {
+      reads.standing.push(...ids);
+      return ids.map((id) => standings[id] ?? { involved: false });
+    }),
+    consents: new DataLoader<string, ConsentRecord[]>(async (keys) => {
+      reads.consents.push(...keys);
+      return keys.map((key) => consents[key] ?? []);
+    }),
+  } as unknown as RequestContext;
+  return { context, reads, standings };
+}
+
+const personOf = (id: string) => ({ kind: 'person', id }) as const;
+
+describe('the facts a request reads for its decisions', () => {
+  it('give each person its own household\'s standing and its own consents', async () => {
+    const { context } = request();
+    // Asked in an order that puts the uninvolved household between the two members of the involved one.
+    const asked = ['p-in-1', 'p-out-1', 'p-in-2'].map((id) => Promise.all(['Person.givenName', 'Person.care'].map((field) => decideForSubject(context, field, personOf(id)))));
+    const [[in1Name, in1Care], [outName, outCare], [in2Name, in2Care]] = await Promise.all(asked);
+    expect(in1Name).toMatchObject({ allowed: true });
+    expect(in2Name).toMatchObject({ allowed: true });
+    expect(outName).toMatchObject({ allowed: false, code: 'NOT_INVOLVED' });
+    expect(outCare).toMatchObject({ allowed: false, code: 'NOT_INVOLVED' });
+    expect(in1Care).toMatchObject({ allowed: true, consentId: 'consent-of-p-in-1' });
+    expect(in2Care).toMatchObject({ allowed: false, code: 'CONSENT_REQUIRED' });
+  });
+
+  it('are read once per person and household, after which a person\'s fields are decided at once', async () => {
+    const { context, reads } = request();
+    await Promise.all(['p-in-1', 'p-in-2', 'p-out-1'].map((id) => decideForSubject(context, 'Person.care', personOf(id))));
+    await decideForSubject(context, 'Address.street', { kind: 'household', id: 'h-in' });
+    for (const id of ['p-in-1', 'p-in-2', 'p-out-1']) {
+      for (const field of ['Person.givenName', 'Person.care', 'Housing.rentArrearsMonths', 'Debt.totalDebt']) {
+        const decision = decideForSubject(context, field, personOf(id));
+        expect(decision, `${field} of ${id}`).not.toBeInstanceOf(Promise);
+        expect(decision).toBe(await decideForSubject(context, field, personOf(id)));
+      }
+    }
+    expect(reads.person.sort()).toEqual(['p-in-1', 'p-in-2', 'p-out-1']);
+    expect(reads.standing.sort()).toEqual(['h-in', 'h-out']);
+    // Consents only of people of a household the caller is involved with.
+    expect(reads.consents.sort()).toEqual(['hash-p-in-1', 'hash-p-in-2']);
+  });
+
+  it('are read afresh after a change in the request', async () => {
+    const { context, standings } = request();
+    expect(await decideForSubject(context, 'Person.givenName', personOf('p-out-1'))).toMatchObject({ allowed: false, code: 'NOT_INVOLVED' });
+    // An intake in this request: the household's standing changes (src/involvement forgets what was read).
+    standings['h-out'] = { involved: true };
+    context.standing.clear('h-out');
+    context.decisions.clear();
+    expect(await decideForSubject(context, 'Person.givenName', personOf('p-out-1'))).toMatchObject({ allowed: true });
+  });
+
+  it('fail closed when the consents cannot be read', async () => {
+    const { context } = request();
+    (context as { consents: DataLoader<string, ConsentRecord[]> }).consents = new DataLoader(async () => {
+      throw new Error('database down');
+    });
+    const decision: Decision = await decideForSubject(context, 'Person.care', personOf('p-in-1'));
+    expect(decision).toMatchObject({ allowed: false, code: 'CONSENT_UNAVAILABLE' });
+  });
+});

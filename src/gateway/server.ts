@@ -3,7 +3,7 @@ import express from 'express';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { createRemoteJWKSet } from 'jose';
 import type { PrismaClient } from '../db/generated/client.ts';
@@ -100,7 +100,9 @@ export async function startGateway(deps: GatewayDependencies): Promise<RunningGa
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     formatError: formatPublicError,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: shutdownGrace() }), ApolloServerPluginLandingPageDisabled(), databaseUnavailablePlugin(), consentsWithStandingPlugin(), ...edge.apollo.plugins, ...(deps.withoutAuditForBenchmark ? [] : auditPlugins)],
+    // No cache hints: every answer is about people and is never cached (no-store on /graphql below), so
+    // Apollo's cache-control plugin would only work out a policy per field to say the same.
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: shutdownGrace() }), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), databaseUnavailablePlugin(), consentsWithStandingPlugin(), ...edge.apollo.plugins, ...(deps.withoutAuditForBenchmark ? [] : auditPlugins)],
   });
   await apollo.start();
 
@@ -115,6 +117,7 @@ export async function startGateway(deps: GatewayDependencies): Promise<RunningGa
   app.get(HUB_JWKS_PATH, (_req, res) => res.json(hubKey.jwks));
   app.use(
     '/graphql',
+    noStore,
     edge.refuseAllButPost,
     ...(deps.withoutEdgeLimitsForBenchmark ? [] : [admission.middleware]),
     express.json({ limit: '100kb' }),
@@ -189,4 +192,10 @@ export function formatPublicError(formatted: GraphQLFormattedError): GraphQLForm
 /** graphql-js repeats a bad variable's value in its message; that value may be a BSN. */
 function withoutEchoedValues(message: string): string {
   return message.replace(/^(Variable "\$[^"]+") got invalid value[\s\S]*$/, '$1 got an invalid value');
+}
+
+/** Answers of /graphql hold personal data, or say why not: no browser or proxy may keep them. */
+function noStore(_req: express.Request, res: express.Response, next: express.NextFunction): void {
+  res.setHeader('cache-control', 'no-store');
+  next();
 }

@@ -18,8 +18,19 @@ describeWithPostgres('the gateway at the HTTP edge', (database) => {
       body,
     });
     const text = await response.text();
-    return { status: response.status, type: response.headers.get('content-type') ?? '', text };
+    return { status: response.status, type: response.headers.get('content-type') ?? '', cacheControl: response.headers.get('cache-control'), text };
   }
+
+  it('lets no cache keep an answer: personal data, a refusal and an input error all say no-store', async () => {
+    const answered = await post(JSON.stringify({ query: '{ household(id: "hh-1001") { members { givenName } } }' }));
+    expect(answered.status).toBe(200);
+    expect(JSON.parse(answered.text).data.household.members.length).toBeGreaterThan(0);
+    expect(answered.cacheControl).toBe('no-store');
+    expect((await post('{"query": ')).cacheControl).toBe('no-store');
+    const refused = await fetch(hub.gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('cache-control')).toBe('no-store');
+  });
 
   it('answers malformed JSON with a JSON 400, no stack trace', async () => {
     const response = await post('{"query": ');

@@ -45,15 +45,7 @@ async function serveAdapter(root: string): Promise<void> {
       personField: 'housing',
       fetch: async (bsns: string[]) => new Map(bsns.map((bsn) => [bsn, record])),
     });
-    const adapter = await sdk.startAdapter(definition, { hubKeys: { jwks: message.jwks }, dataDir: message.dataDir });
-    process.on('message', async (command: string) => {
-      if (command === 'cpu') process.send!({ cpu: process.cpuUsage() });
-      if (command === 'stop') {
-        await adapter.close();
-        process.exit(0);
-      }
-    });
-    process.send!({ url: adapter.url });
+    answerCommands(await sdk.startAdapter(definition, { hubKeys: { jwks: message.jwks }, dataDir: message.dataDir }));
   });
 }
 
@@ -142,20 +134,24 @@ async function benchAdapterCpu(variants: { label: string; root: string }[], call
 }
 
 /** Child process: the real adapter of `domain` from the src/ under `root`, in front of its partner simulator. */
+/** In a child process: tells the parent the adapter's URL, then answers its `cpu` and `stop` commands. */
+function answerCommands(adapter: { url: string; close(): Promise<void> }): void {
+  process.on('message', async (command: string) => {
+    if (command === 'cpu') process.send!({ cpu: process.cpuUsage() });
+    if (command === 'stop') {
+      await adapter.close();
+      process.exit(0);
+    }
+  });
+  process.send!({ url: adapter.url });
+}
+
 async function servePartnerAdapter(root: string, domain: 'housing' | 'debt' | 'care'): Promise<void> {
   const file = { housing: 'housing/adapter.ts', debt: 'debt/adapter.ts', care: 'ggz/adapter.ts' }[domain];
   const module = await import(pathToFileURL(path.join(root, 'src/adapters', file)).href);
   const start = { housing: module.startHousingAdapter, debt: module.startDebtAdapter, care: module.startGgzAdapter }[domain];
   process.once('message', async (message: { jwks: unknown; dataDir: string; partnerUrl: string; apiKey: string }) => {
-    const adapter = await start({ hubKeys: { jwks: message.jwks }, dataDir: message.dataDir, partnerUrl: message.partnerUrl, apiKey: message.apiKey });
-    process.on('message', async (command: string) => {
-      if (command === 'cpu') process.send!({ cpu: process.cpuUsage() });
-      if (command === 'stop') {
-        await adapter.close();
-        process.exit(0);
-      }
-    });
-    process.send!({ url: adapter.url });
+    answerCommands(await start({ hubKeys: { jwks: message.jwks }, dataDir: message.dataDir, partnerUrl: message.partnerUrl, apiKey: message.apiKey }));
   });
 }
 

@@ -32,6 +32,25 @@ function blockEventLoop(ms: number): void {
   }
 }
 
+/** One call of `{ __typename }` for a wijkcoach, as the gateway makes it. */
+function callAs(executor: ReturnType<typeof createUpstreamExecutor>, hubKey: HubSigningKey): Promise<ExecutionResult> {
+  return executor({
+    document: parse('{ __typename }'),
+    context: { caller: { subject: 'tester', organisationId: 'wijkteam-oost', roles: ['wijkcoach'], purpose: 'wijkteam-ondersteuning' }, hubKey, traceId: 'a'.repeat(32), spanId: 'b'.repeat(16) },
+  }) as Promise<ExecutionResult>;
+}
+
+/** The signal of every fetch the executor makes from now on (global fetch stubbed; vi.unstubAllGlobals undoes it). */
+function recordFetchSignals(): (AbortSignal | null | undefined)[] {
+  const signals: (AbortSignal | null | undefined)[] = [];
+  const realFetch = globalThis.fetch;
+  vi.stubGlobal('fetch', (url: string, init: RequestInit) => {
+    signals.push(init.signal);
+    return realFetch(url, init);
+  });
+  return signals;
+}
+
 describe('upstream executor: the circuit breaker counts only what the adapter caused', () => {
   let dataDir: string;
   let hubKey: HubSigningKey;
@@ -43,11 +62,7 @@ describe('upstream executor: the circuit breaker counts only what the adapter ca
   afterEach(async () => adapter?.close());
   afterAll(async () => rm(dataDir, { recursive: true, force: true }));
 
-  const call = (executor: ReturnType<typeof createUpstreamExecutor>) =>
-    executor({
-      document: parse('{ __typename }'),
-      context: { caller: { subject: 'tester', organisationId: 'wijkteam-oost', roles: ['wijkcoach'], purpose: 'wijkteam-ondersteuning' }, hubKey, traceId: 'a'.repeat(32), spanId: 'b'.repeat(16) },
-    }) as Promise<ExecutionResult>;
+  const call = (executor: ReturnType<typeof createUpstreamExecutor>) => callAs(executor, hubKey);
   const codes = (result: ExecutionResult) => (result.errors ?? []).map((error) => error.extensions?.code);
 
   it('opens after five adapter timeouts: the sixth call is refused without reaching the adapter', async () => {
@@ -99,15 +114,9 @@ describe('upstream executor: a finished call leaves nothing behind', () => {
 
   it('disarms its time budget when the call has ended: the fetch it made is never aborted afterwards', async () => {
     adapter = await startAdapter();
-    const signals: (AbortSignal | null | undefined)[] = [];
-    const realFetch = globalThis.fetch;
-    vi.stubGlobal('fetch', (url: string, init: RequestInit) => {
-      signals.push(init.signal);
-      return realFetch(url, init);
-    });
+    const signals = recordFetchSignals();
     const executor = createUpstreamExecutor('housing', { url: adapter.url, timeBudgetMs: 100 });
-    const context = { caller: { subject: 'tester', organisationId: 'wijkteam-oost', roles: ['wijkcoach'], purpose: 'wijkteam-ondersteuning' }, hubKey, traceId: 'a'.repeat(32), spanId: 'b'.repeat(16) };
-    const result = (await executor({ document: parse('{ __typename }'), context })) as ExecutionResult;
+    const result = await callAs(executor, hubKey);
     expect(result.errors).toBeUndefined();
     expect(signals).toHaveLength(1);
     // Well past the budget: a time-out still armed for the finished call would have aborted its fetch
@@ -128,8 +137,7 @@ describe('upstream executor: a finished call leaves nothing behind', () => {
     });
     try {
       const executor = createUpstreamExecutor('housing', { url: adapter.url, timeBudgetMs: 2_000 });
-      const context = { caller: { subject: 'tester', organisationId: 'wijkteam-oost', roles: ['wijkcoach'], purpose: 'wijkteam-ondersteuning' }, hubKey, traceId: 'a'.repeat(32), spanId: 'b'.repeat(16) };
-      for (let i = 0; i < 20; i++) expect(((await executor({ document: parse('{ __typename }'), context })) as ExecutionResult).errors).toBeUndefined();
+      for (let i = 0; i < 20; i++) expect((await callAs(executor, hubKey)).errors).toBeUndefined();
     } finally {
       spy.mockRestore();
     }
@@ -140,15 +148,9 @@ describe('upstream executor: a finished call leaves nothing behind', () => {
   it('still aborts a call that runs past its budget', async () => {
     adapter = await startAdapter();
     adapter.state.delayMs = 1_000;
-    const signals: (AbortSignal | null | undefined)[] = [];
-    const realFetch = globalThis.fetch;
-    vi.stubGlobal('fetch', (url: string, init: RequestInit) => {
-      signals.push(init.signal);
-      return realFetch(url, init);
-    });
+    const signals = recordFetchSignals();
     const executor = createUpstreamExecutor('housing', { url: adapter.url, timeBudgetMs: 100 });
-    const context = { caller: { subject: 'tester', organisationId: 'wijkteam-oost', roles: ['wijkcoach'], purpose: 'wijkteam-ondersteuning' }, hubKey, traceId: 'a'.repeat(32), spanId: 'b'.repeat(16) };
-    const result = (await executor({ document: parse('{ __typename }'), context })) as ExecutionResult;
+    const result = await callAs(executor, hubKey);
     expect(result.errors?.map((error) => error.extensions?.code)).toEqual(['SOURCE_UNAVAILABLE']);
     expect(signals[0]?.aborted).toBe(true);
   });

@@ -30,7 +30,7 @@ describe('schema.prisma parser', () => {
     ]);
     const audit = models.find((m) => m.name === 'AuditRecord')!;
     expect(audit.fields.find((f) => f.name === 'fieldsReleased')).toMatchObject({ column: 'fields_released', list: true, type: 'String' });
-    expect(audit.indexes).toEqual(expect.arrayContaining([{ fields: ['chainId', 'chainSeq'], unique: true }, { fields: ['subjectKey'], unique: false }, { fields: ['traceId'], unique: false }]));
+    expect(audit.indexes).toEqual(expect.arrayContaining([{ fields: ['chainId', 'chainSeq'], unique: true }, { fields: ['subjectKey'], unique: false }, { fields: ['professional'], unique: false }]));
   });
 
   it('refuses constructs it cannot check instead of ignoring them', () => {

@@ -2,12 +2,15 @@
  * What the access log costs the gateway's CPU per request and per person, without the rest of the
  * gateway: the field decisions of a case screen recorded in an AccessLog (as the field wrapper does),
  * the LDV records built (buildLdvRecords), serialised, linked, hashed and handed to the database driver
- * as the group INSERT's one parameter. By default the database is a stand-in that only encodes the
+ * as the group INSERT's one parameter. Every other person has care released on a consent of their own, so
+ * people come to several decision sets, as on the gateway. By default the database is a stand-in that only encodes the
  * parameter as the driver would (UTF-8 bytes); `--postgres` writes to a throw-away PostgreSQL database
  * instead (one request at a time, so each is one INSERT and one commit), over one connection whose
  * server process's CPU is read from /proc (the server must run on this machine).
  *
- *   npx tsx bench/access-log-request.ts [--people 700] [--requests 200] [--postgres]
+ *   npx tsx bench/access-log-request.ts [--people 700] [--per-household 100] [--requests 200] [--postgres]
+ *
+ * The gateway bench's scenarios: one household is --people 3, seven households --people 15 --per-household 2.
  *
  * Prints milliseconds per request and microseconds per person, and the bytes of the INSERT parameter per person.
  */
@@ -25,20 +28,31 @@ import pg from 'pg';
 import { applyMigrations } from '../src/db/migrate.ts';
 import { pgRunner } from '../src/db/runners.ts';
 
-const { values } = parseArgs({ options: { people: { type: 'string', default: '700' }, requests: { type: 'string', default: '200' }, postgres: { type: 'boolean', default: false } } });
-const peoplePerHousehold = 100;
+const { values } = parseArgs({ options: { people: { type: 'string', default: '700' }, 'per-household': { type: 'string', default: '100' }, requests: { type: 'string', default: '200' }, postgres: { type: 'boolean', default: false } } });
+const peoplePerHousehold = Number(values['per-household']);
 const people = Number(values.people);
 const requests = Number(values.requests);
 const households = Math.max(1, Math.ceil(people / peoplePerHousehold));
 
-const released = (coordinate: string, basis = 'wmo-wijkteam'): Decision => ({ allowed: true, coordinate, basis, options: [] });
+const released = (coordinate: string, consentId?: string): Decision => ({ allowed: true, coordinate, basis: consentId ? 'consent' : 'wmo-wijkteam', consentId, options: [] });
 const withheld = (coordinate: string): Decision => ({ allowed: false, coordinate, code: 'CONSENT_REQUIRED', reason: 'needs consent', options: [] });
 // The case screen of bench/gateway-vs-stitching: the household's address, each member's name, housing, debt and care.
 const HOUSEHOLD_DECISIONS = ['Household.address', 'Household.members', 'Address.street', 'Address.houseNumber', 'Address.postcode'].map((coordinate) => released(coordinate));
-const PERSON_DECISIONS = [
+const SHARED_DECISIONS = [
   released('Person.givenName'), released('Person.familyName'), released('Person.housing'), released('Housing.rentArrearsMonths'), released('Housing.evictionStatus'),
-  released('Person.debt'), released('Debt.caseStatus'), released('Debt.totalDebt'), released('Person.care', 'consent:c-1'), released('Care.inCare', 'consent:c-1'), withheld('Care.trajectoryKind'),
+  released('Person.debt'), released('Debt.caseStatus'), released('Debt.totalDebt'),
 ];
+const CARE_WITHHELD = [withheld('Person.care'), withheld('Care.inCare'), withheld('Care.trajectoryKind')];
+/**
+ * A member's decisions, as the gateway shares them (src/request/field-decision.ts): the same objects for
+ * everyone alike; care released on a consent of the member's own (every other member) is a decision of
+ * that member only, so those members' decisions come to a decision set each.
+ */
+function personDecisions(n: number): Decision[] {
+  if (n % 2 === 1) return [...SHARED_DECISIONS, ...CARE_WITHHELD];
+  const consentId = `c-${n}`;
+  return [...SHARED_DECISIONS, released('Person.care', consentId), released('Care.inCare', consentId), withheld('Care.trajectoryKind')];
+}
 
 const membersOf = new Map<string, PersonRow[]>();
 let serial = 0;
@@ -50,12 +64,15 @@ for (let household = 0; household < households; household++) {
     return { id: `p-${n}`, householdId: id, bsnHash: n.toString(16).padStart(64, '0'), bsnEncrypted: `v1.${'x'.repeat(16)}.${n.toString(36).padStart(40, 'y')}.${'z'.repeat(22)}`, givenName: 'A', familyName: 'B', birthDate: '1980-01-01' };
   }));
 }
+// Made anew per request, as the gateway decides anew per request.
+let decisionsOf = new Map<string, Decision[]>();
 const loaders = {
   membersOf: { load: async (id: string) => membersOf.get(id) ?? [] },
   person: { load: async () => null },
 } as unknown as HouseholdLoaders;
 
 function oneRequest(): AuditedRequest {
+  decisionsOf = new Map([...membersOf.values()].flat().map((member) => [member.id, personDecisions(Number(member.id.slice(2)))]));
   const accessLog = new AccessLog();
   for (const [householdId, members] of membersOf) {
     const household = { kind: 'household' as const, id: householdId };
@@ -63,7 +80,7 @@ function oneRequest(): AuditedRequest {
     for (const decision of HOUSEHOLD_DECISIONS) accessLog.record(household, decision);
     for (const member of members) {
       // The wrapper makes a new owner object per Person field, as ownerOf does.
-      for (const decision of PERSON_DECISIONS) accessLog.record({ kind: 'person', id: member.id }, decision);
+      for (const decision of decisionsOf.get(member.id)!) accessLog.record({ kind: 'person', id: member.id }, decision);
     }
   }
   const now = new Date();
@@ -117,7 +134,7 @@ async function main(): Promise<void> {
     const cpu = process.cpuUsage(cpuBefore);
     const cpuMs = (cpu.user + cpu.system) / 1000;
     const serverMs = serverCpuMs() - serverBefore;
-    console.log(`access log of one request of ${people} people, ${requests} requests one at a time, ${client ? 'PostgreSQL' : 'database stand-in'}:`);
+    console.log(`access log of one request of ${people} people in ${households} households, ${requests} requests one at a time, ${client ? 'PostgreSQL' : 'database stand-in'}:`);
     console.log(`  process CPU ${(cpuMs / requests).toFixed(2)} ms/request = ${((cpuMs * 1000) / requests / people).toFixed(2)} µs/person (wall ${(wallMs / requests).toFixed(2)} ms/request; GC ${(gcMs / requests).toFixed(2)} ms/request)`);
     if (client) console.log(`  PostgreSQL server process CPU ${(serverMs / requests).toFixed(2)} ms/request = ${((serverMs * 1000) / requests / people).toFixed(2)} µs/person`);
     else console.log(`  INSERT parameter ${(parameterBytes / requests / people).toFixed(0)} bytes/person`);

@@ -3,7 +3,7 @@ import type { HouseholdLoaders, PersonRow } from '../households/household-loader
 import type { AccessLog, DecisionPath } from './access-log.ts';
 import type { AuditChain, RequestRecords } from './audit-chain.ts';
 import { recordId } from './record-id.ts';
-import { keepJson, type ForeignOperation, type LdvRecord } from './record-hash.ts';
+import { keepDecisionSet, keepJson, type DecisionSet, type ForeignOperation, type LdvRecord } from './record-hash.ts';
 import { GATEWAY_RESOURCE } from './service-resource.ts';
 
 /** One request as the access log sees it: who, in which trace and span, when, and what was decided. */
@@ -35,13 +35,6 @@ interface SubjectEntry {
   /** A keyed access (officer's read, missed look-up): released coordinates and bases beyond the decisions. */
   keyedReleased?: Map<string, string>;
   breakGlassGrantId?: string;
-}
-
-/** What a sequence of decisions comes to in a record; its values frozen, their canonical JSON kept (keepJson). */
-interface DecisionSet {
-  fieldsReleased: readonly string[];
-  fieldsWithheld: readonly string[];
-  fieldBases: Readonly<Record<string, string>>;
 }
 
 const NO_LOOKUPS: readonly string[] = keepJson([]);
@@ -137,7 +130,7 @@ export async function buildLdvRecords(request: AuditedRequest): Promise<LdvRecor
 /**
  * What the decisions come to: each released field with the basis it was released on (legal basis name
  * or `consent:<id>`; a later decision about the same field counts), each withheld field; then what a keyed
- * access released. Sorted and frozen.
+ * access released. Sorted and frozen (keepDecisionSet).
  */
 function decisionSet(path: DecisionPath, keyedReleased?: ReadonlyMap<string, string>): DecisionSet {
   const released = new Map<string, string>();
@@ -147,12 +140,7 @@ function decisionSet(path: DecisionPath, keyedReleased?: ReadonlyMap<string, str
     else withheld.add(decision.coordinate);
   }
   if (keyedReleased) for (const [coordinate, basis] of keyedReleased) released.set(coordinate, basis);
-  const fieldsReleased = [...released.keys()].sort();
-  return {
-    fieldsReleased: keepJson(fieldsReleased),
-    fieldsWithheld: keepJson([...withheld].sort()),
-    fieldBases: keepJson(Object.fromEntries(fieldsReleased.map((coordinate) => [coordinate, released.get(coordinate)!]))),
-  };
+  return keepDecisionSet(released, withheld);
 }
 
 /** The look-ups that led to a subject, sorted; one look-up set's sorted form is made once and shared. */

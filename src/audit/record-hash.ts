@@ -226,8 +226,60 @@ const KEPT_JSON = Symbol('canonical JSON');
  * Frozen, it cannot change after its JSON was taken.
  */
 export function keepJson<T extends object>(value: T): Readonly<T> {
-  Object.defineProperty(value, KEPT_JSON, { value: jsonOf(value) });
+  return kept(value, jsonOf(value));
+}
+
+function kept<T extends object>(value: T, json: string): Readonly<T> {
+  Object.defineProperty(value, KEPT_JSON, { value: json });
   return Object.freeze(value);
+}
+
+/** What a record says was decided: the released fields, the withheld fields, and each released field's basis. */
+export interface DecisionSet {
+  fieldsReleased: readonly string[];
+  fieldsWithheld: readonly string[];
+  fieldBases: Readonly<Record<string, string>>;
+}
+
+/**
+ * A decision set (released fields with their bases, withheld fields), sorted and frozen with the canonical
+ * JSON of each of its three values kept (as keepJson), that JSON put together from the JSON of each field
+ * and basis, which is kept per distinct text: the same fields and bases come back in every request, so
+ * they are checked for characters to escape once, not in every decision set of every request.
+ */
+export function keepDecisionSet(released: ReadonlyMap<string, string>, withheld: Iterable<string>): DecisionSet {
+  const fieldsReleased = [...released.keys()].sort();
+  const fieldsWithheld = [...withheld].sort();
+  const fieldBases: Record<string, string> = {};
+  let releasedJson = '';
+  let basesJson = '';
+  for (const coordinate of fieldsReleased) {
+    // An own property "__proto__" cannot be made by assignment: left to the generic path.
+    if (coordinate === '__proto__') return { fieldsReleased: keepJson(fieldsReleased), fieldsWithheld: keepJson(fieldsWithheld), fieldBases: keepJson(Object.fromEntries(fieldsReleased.map((field) => [field, released.get(field)!]))) };
+    const basis = released.get(coordinate)!;
+    fieldBases[coordinate] = basis;
+    const key = rememberedJsonString(coordinate);
+    const member = `${key}:${rememberedJsonString(basis)}`;
+    releasedJson = releasedJson ? `${releasedJson},${key}` : key;
+    basesJson = basesJson ? `${basesJson},${member}` : member;
+  }
+  let withheldJson = '';
+  for (const coordinate of fieldsWithheld) withheldJson = withheldJson ? `${withheldJson},${rememberedJsonString(coordinate)}` : rememberedJsonString(coordinate);
+  return { fieldsReleased: kept(fieldsReleased, `[${releasedJson}]`), fieldsWithheld: kept(fieldsWithheld, `[${withheldJson}]`), fieldBases: kept(fieldBases, `{${basesJson}}`) };
+}
+
+/** The JSON of field names and bases seen lately; emptied when full, so it cannot grow without bound. */
+const JSON_OF_TEXT = new Map<string, string>();
+const MAX_REMEMBERED_TEXTS = 10_000;
+
+function rememberedJsonString(text: string): string {
+  let json = JSON_OF_TEXT.get(text);
+  if (json === undefined) {
+    json = jsonString(text);
+    if (JSON_OF_TEXT.size >= MAX_REMEMBERED_TEXTS) JSON_OF_TEXT.clear();
+    JSON_OF_TEXT.set(text, json);
+  }
+  return json;
 }
 
 function jsonValue(value: unknown): string {

@@ -36,8 +36,14 @@ export function auditPlugin(prisma: PrismaClient, purposes: ReadonlyMap<string, 
           result.extensions = { ...result.extensions, traceId: contextValue.traceId };
           if (contextValue.accessLog.isEmpty) return;
           try {
+            // The fields the records need, not a copy of the whole request context.
             await writeAuditRecords(chain, {
-              ...contextValue,
+              caller: contextValue.caller,
+              traceId: contextValue.traceId,
+              spanId: contextValue.spanId,
+              processingActivityId: contextValue.processingActivityId,
+              accessLog: contextValue.accessLog,
+              households: contextValue.households,
               foreignOperation,
               name: operationName ?? operation?.operation ?? 'query',
               statusCode: (result.errors ?? []).every(isPolicyError) ? 'OK' : 'ERROR',

@@ -59,15 +59,16 @@ export async function buildRequestRecords(request: AuditedRequest): Promise<Requ
   const subjects = request.accessLog.subjects();
   // Members come from the request's cache (the query loaded them); look up by id only who is not there,
   // so writing the log normally costs no read at all.
+  const householdIds = subjects.flatMap((access) => (access.subject.kind === 'household' ? [access.subject.id] : []));
+  // Loaded once each, together (a load that fails fails the write: no response without its records).
+  const loaded = await Promise.all(householdIds.map((id) => request.households.membersOf.load(id)));
+  const membersOf = new Map(householdIds.map((id, index) => [id, loaded[index]]));
   const members = new Map<string, PersonRow>();
-  for (const access of subjects) {
-    if (access.subject.kind !== 'household') continue;
-    for (const person of await request.households.membersOf.load(access.subject.id)) members.set(person.id, person);
-  }
+  for (const household of membersOf.values()) for (const person of household) members.set(person.id, person);
   for (const access of subjects) {
     const touched = access.subject.kind === 'person'
       ? [members.get(access.subject.id) ?? (await request.households.person.load(access.subject.id))]
-      : await request.households.membersOf.load(access.subject.id);
+      : membersOf.get(access.subject.id)!;
     for (const person of touched) {
       if (!person) continue;
       let entry = entries.get(person.bsnHash);

@@ -47,13 +47,14 @@ describeWithPostgres('database statements per request', (database) => {
     const tables = await tablesRead(`query($id: ID!) { household(id: $id) { ${CASE_SCREEN} } }`, { id: 'hh-1001' });
     // The standing (involvement and break-the-glass grant) is one statement, and brings the members'
     // consents along since care depends on consent; a household's involvement list is not read when
-    // Household.involvement is not selected.
-    expect(tables).toEqual(['household', 'person', STANDING_WITH_CONSENTS]);
+    // Household.involvement is not selected. The standing runs beside the household read
+    // (src/gateway/consents-with-standing.ts), so the order in which they finish is not fixed.
+    expect(tables.sort()).toEqual([STANDING_WITH_CONSENTS, 'household', 'person']);
   });
 
   it('reads seven households in the same three statements as one', async () => {
     const tables = await tablesRead(`query($ids: [ID!]!) { households(ids: $ids) { ${CASE_SCREEN} } }`, { ids: SEVEN });
-    expect(tables).toEqual(['household', 'person', STANDING_WITH_CONSENTS]);
+    expect(tables.sort()).toEqual([STANDING_WITH_CONSENTS, 'household', 'person']);
   });
 
   it('reads the involvement list only when Household.involvement is selected, once for all households', async () => {
@@ -66,6 +67,6 @@ describeWithPostgres('database statements per request', (database) => {
 
   it('reads no consents when no field the query selects depends on consent', async () => {
     const tables = await tablesRead(`query($id: ID!) { household(id: $id) { address { street } members { givenName housing { rentArrearsMonths } } } }`, { id: 'hh-1001' });
-    expect(tables).toEqual(['household', 'person', STANDING]);
+    expect(tables.sort()).toEqual([STANDING, 'household', 'person']);
   });
 });

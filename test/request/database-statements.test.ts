@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { describeWithPostgres } from '../support/postgres.ts';
 import { startTestHub, type TestHub } from '../support/hub.ts';
+import { readsOf, recordStatements } from '../support/database-statements.ts';
 
 /**
- * What one request costs the hub's database: the statements the request's loaders send (Prisma's query
- * events), counted, so that a loader that starts reading per person, or reads what the query did not
- * select, shows here. The access log's own write goes outside Prisma (src/audit) and is not counted.
+ * What one request costs the hub's database: the statements the request's loaders send (Prisma's, and the
+ * standing's raw SQL on the pool, as node-postgres gets them), counted, so that a loader that starts
+ * reading per person, or reads what the query did not select, shows here. The access log's own writes
+ * (src/audit) are not counted.
  */
 
 const CASE_SCREEN = `address { street houseNumber postcode }
@@ -25,22 +27,26 @@ const STANDING_WITH_CONSENTS = 'break_glass_grant+consent+involvement+person';
 
 describeWithPostgres('database statements per request', (database) => {
   let hub: TestHub;
-  const statements: string[] = [];
+  const recorder = recordStatements();
+  const { statements } = recorder;
   let token: string;
   beforeAll(async () => {
-    hub = await startTestHub(database(), (config) => config, { onDatabaseQuery: (sql) => statements.push(sql) });
+    hub = await startTestHub(database(), (config) => config);
     token = await hub.token();
   });
   beforeEach(() => {
     statements.length = 0;
   });
-  afterAll(async () => hub?.stop());
+  afterAll(async () => {
+    recorder.stop();
+    await hub?.stop();
+  });
 
   async function tablesRead(query: string, variables?: Record<string, unknown>): Promise<string[]> {
     const response = await hub.query(token, query, variables);
     expect(response.status).toBe(200);
     expect(response.body.data).toBeTruthy();
-    return statements.map(tableOf);
+    return readsOf(statements).map(tableOf);
   }
 
   it('reads a case screen of one household in three statements: household, members, standing with the consents', async () => {

@@ -2,39 +2,62 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import { selectedCoordinates } from '../adapters/sdk/selected-fields.ts';
 import { readConsentsWithStanding } from '../involvement/standing-loader.ts';
+import type { CallerDecisions } from '../request/static-decisions.ts';
 import type { RequestContext } from '../request/request-context.ts';
+import { householdIdsAsked } from './household-ids-asked.ts';
 
 /**
- * When a query selects a field whose decision depends on consent (for this kind of caller), its
- * request reads the consents in the same statement as where the caller stands
- * (src/involvement/standing-loader.ts): one round trip fewer for a case screen. A query without such a
- * field reads no consents at all. The fields a document selects are worked out once per parsed
- * document (Apollo's document store hands every request of a query the same one).
+ * Before execution, prepares the request's standing read (src/involvement/standing-loader.ts):
+ *  - when the query selects a field whose decision depends on consent (for this kind of caller), the
+ *    consents are read in the same statement as where the caller stands: one round trip fewer;
+ *  - when it selects a field that depends on involvement and asks for households by id
+ *    (`household(id)`, `households(ids)`), that statement starts now, beside the household read,
+ *    instead of after the members are known: the first decision then finds it read or under way.
+ * A query without such fields reads no consents, and no standing ahead. A failed read is not lost: the
+ * loader keeps it, and the first decision that needs the standing fails closed on it as before.
  */
 export function consentsWithStandingPlugin(): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ document, schema, contextValue }) {
-          if (selectsConsentField(contextValue, coordinatesOf(schema, document))) readConsentsWithStanding(contextValue.standing);
+        async didResolveOperation({ document, schema, contextValue, operation, request }) {
+          const needs = needsOf(schema, document, contextValue);
+          if (needs.consents) readConsentsWithStanding(contextValue.standing);
+          if (!needs.standing || operation?.operation !== 'query') return;
+          const ids = householdIdsAsked(operation, request.variables);
+          // Kept by the loader for the decisions; nobody waits on this promise itself.
+          if (ids.length > 0) contextValue.standing.loadMany(ids).catch(() => undefined);
         },
       };
     },
   };
 }
 
-const coordinates = new WeakMap<DocumentNode, readonly string[]>();
-
-function coordinatesOf(schema: GraphQLSchema, document: DocumentNode): readonly string[] {
-  let selected = coordinates.get(document);
-  if (!selected) {
-    selected = selectedCoordinates(schema, document);
-    coordinates.set(document, selected);
-  }
-  return selected;
+/** What the decisions of a document's fields will read, for one kind of caller. */
+interface ReadNeeds {
+  consents: boolean;
+  standing: boolean;
 }
 
-function selectsConsentField(context: RequestContext, selected: readonly string[]): boolean {
-  // Only fields with a policy: the caller's table keeps an entry per field it is asked about.
-  return selected.some((coordinate) => context.policies.fields.has(coordinate) && context.callerDecisions.dependence(coordinate).onConsent);
+/**
+ * Worked out once per parsed document (Apollo's document store hands every request of a query the same
+ * one) and caller table (one per kind of caller and policy set, src/request/static-decisions.ts).
+ */
+const needsByDocument = new WeakMap<DocumentNode, WeakMap<CallerDecisions, ReadNeeds>>();
+
+function needsOf(schema: GraphQLSchema, document: DocumentNode, { policies, callerDecisions: decisions }: RequestContext): ReadNeeds {
+  let byCaller = needsByDocument.get(document);
+  if (!byCaller) {
+    byCaller = new WeakMap();
+    needsByDocument.set(document, byCaller);
+  }
+  let needs = byCaller.get(decisions);
+  if (!needs) {
+    // Only fields with a policy: the caller's table keeps an entry per field it is asked about.
+    const withPolicy = selectedCoordinates(schema, document).filter((coordinate) => policies.fields.has(coordinate));
+    const dependences = withPolicy.map((coordinate) => decisions.dependence(coordinate));
+    needs = { consents: dependences.some((dependence) => dependence.onConsent), standing: dependences.some((dependence) => dependence.onInvolvement) };
+    byCaller.set(decisions, needs);
+  }
+  return needs;
 }

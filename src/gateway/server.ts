@@ -25,7 +25,7 @@ import { logger } from '../observability/logger.ts';
 import { listen, shutdownGrace } from '../net/http-server.ts';
 import { buildStitchedSchema } from './gateway-schema.ts';
 import { applyFieldAuthorization } from './field-authorization.ts';
-import { createRequestContext, type RequestContext } from '../request/request-context.ts';
+import { createRequestContext, type RequestContext, type RequestContextDependencies } from '../request/request-context.ts';
 import { createUpstreamExecutor } from './upstream-executor.ts';
 import { consentsWithStandingPlugin } from './consents-with-standing.ts';
 import { ReservedResponseKeysRule } from './subject-keys.ts';
@@ -113,6 +113,7 @@ export async function startGateway(deps: GatewayDependencies): Promise<RunningGa
   let identityProviderJwksUrl: string | undefined;
   app.use(healthRoutes(createReadiness({ sql: deps.sql, adapterUrls: Object.fromEntries(DOMAINS.map((d) => [d, config.adapters[d].url])) as Record<Domain, string>, identityProviderJwksUrl: () => identityProviderJwksUrl, hubKey, timeoutMs: 1500 })));
   const admission = createAdmissionControl(config.admission ?? DEFAULT_ADMISSION);
+  const contextDependencies: RequestContextDependencies = { prisma, sql: deps.sql, protector, policies, hubKey, reportSources };
   if (demoIssuer) app.get(JWKS_PATH, (_req, res) => res.json(demoIssuer.jwks));
   app.get(HUB_JWKS_PATH, (_req, res) => res.json(hubKey.jwks));
   app.use(
@@ -132,7 +133,7 @@ export async function startGateway(deps: GatewayDependencies): Promise<RunningGa
           throw unauthenticated(error instanceof AuthenticationError ? error.message : 'The token could not be verified');
         }
         await edge.rateLimit(caller);
-        const context = createRequestContext({ prisma, protector, policies, hubKey, reportSources }, caller, req.headers.traceparent as string | undefined);
+        const context = createRequestContext(contextDependencies, caller, req.headers.traceparent as string | undefined);
         res.locals.traceId = context.traceId;
         return context;
       },

@@ -3,6 +3,14 @@ import { Prisma, type PrismaClient } from '../db/generated/client.ts';
 import type { Caller } from '../auth/caller.ts';
 import type { Standing } from '../policy/need-to-know.ts';
 import type { ConsentRecord } from '../consent/consent-record.ts';
+import type { SqlRunner } from '../db/migrate.ts';
+
+/**
+ * Where the standing statement runs: the pool directly (the gateway: a prepared statement, without
+ * Prisma's raw-query path, which cost about as much CPU as the rest of the request's reads), or Prisma
+ * (the policy dry run, src/policy-whatif, inside its own transaction).
+ */
+export type StandingReader = Pick<SqlRunner, 'query'> | Pick<PrismaClient, '$queryRaw'>;
 
 /**
  * Where the caller stands with each household asked about in this request: is the caller's organisation
@@ -18,7 +26,7 @@ import type { ConsentRecord } from '../consent/consent-record.ts';
  * round trip.
  */
 export function createStandingLoader(
-  prisma: Pick<PrismaClient, '$queryRaw'>,
+  reader: StandingReader,
   caller: Caller,
   now: () => Date = () => new Date(),
   consents?: DataLoader<string, ConsentRecord[]>,
@@ -29,14 +37,14 @@ export function createStandingLoader(
     let rows: StandingRow[];
     let consentsFailed: Error | undefined;
     try {
-      rows = await readStanding(prisma, caller, at, householdIds, withConsents ? consentsOfMembers : Prisma.sql`NULL::json`);
+      rows = await readStanding(reader, caller, at, householdIds, withConsents ? consentsOfMembers : Prisma.sql`NULL::json`);
     } catch (error) {
       if (!withConsents) throw error;
       // Fail closed per field, as a consent read of its own would: the standing read again without the
       // consents (a locked consent table must not cost the whole answer), and each member's consent
       // look-up failing with this error (CONSENT_UNAVAILABLE where a decision needs it).
       consentsFailed = error instanceof Error ? error : new Error('The consents could not be read');
-      rows = await readStanding(prisma, caller, at, householdIds, keysOfMembers);
+      rows = await readStanding(reader, caller, at, householdIds, keysOfMembers);
     }
     const byHousehold = new Map(rows.map((row) => [row.household_id, row]));
     return householdIds.map((id): Standing => {
@@ -55,10 +63,28 @@ interface StandingRow {
   members: MemberConsents[] | null;
 }
 
-function readStanding(prisma: Pick<PrismaClient, '$queryRaw'>, caller: Caller, at: Date, householdIds: readonly string[], members: Prisma.Sql): Promise<StandingRow[]> {
+function readStanding(reader: StandingReader, caller: Caller, at: Date, householdIds: readonly string[], members: Prisma.Sql): Promise<StandingRow[]> {
+  const statement = standingStatement(caller, at, householdIds, members);
+  if ('$queryRaw' in reader) return reader.$queryRaw<StandingRow[]>(statement);
+  return reader.query<StandingRow>(statement.text, statement.values, preparedNameOf(statement.text));
+}
+
+/** A name per text of the statement (with or without a purpose, with the consents, the keys or neither): a few in all. */
+const preparedNames = new Map<string, string>();
+
+function preparedNameOf(text: string): string {
+  let name = preparedNames.get(text);
+  if (!name) {
+    name = `standing-${preparedNames.size + 1}`;
+    preparedNames.set(text, name);
+  }
+  return name;
+}
+
+function standingStatement(caller: Caller, at: Date, householdIds: readonly string[], members: Prisma.Sql): Prisma.Sql {
   // `timestamp(3)` columns hold UTC: compare with the moment's UTC wall time.
   const moment = Prisma.sql`${at.toISOString().slice(0, 23)}::timestamp`;
-  return prisma.$queryRaw<StandingRow[]>`
+  return Prisma.sql`
     SELECT h.id AS household_id, s.involved, s.grant_id, ${members} AS members
     FROM unnest(${[...householdIds]}::text[]) AS h(id)
     CROSS JOIN LATERAL (SELECT

@@ -13,6 +13,7 @@ import type { AuditScope } from '../audit/audited-change.ts';
 import type { Standing } from '../policy/need-to-know.ts';
 import { createStandingLoader } from '../involvement/standing-loader.ts';
 import type { ReportSources } from '../audit/report-assembly.ts';
+import type { SqlRunner } from '../db/migrate.ts';
 import { callerDecisions, type CallerDecisions } from './static-decisions.ts';
 import { RequestDecisions } from './field-decision.ts';
 
@@ -50,7 +51,17 @@ export interface RequestContext {
   reportSources?: ReportSources;
 }
 
-export function createRequestContext(deps: { prisma: PrismaClient; protector: SubjectProtector; policies: PolicySet; hubKey: HubSigningKey; reportSources?: ReportSources }, caller: Caller, traceparent?: string): RequestContext {
+export interface RequestContextDependencies {
+  prisma: PrismaClient;
+  /** The same database without Prisma: the standing's one statement per request (src/involvement/standing-loader.ts). */
+  sql: SqlRunner;
+  protector: SubjectProtector;
+  policies: PolicySet;
+  hubKey: HubSigningKey;
+  reportSources?: ReportSources;
+}
+
+export function createRequestContext(deps: RequestContextDependencies, caller: Caller, traceparent?: string): RequestContext {
   const consents = createConsentLoader(deps.prisma);
   return {
     reportSources: deps.reportSources,
@@ -64,7 +75,7 @@ export function createRequestContext(deps: { prisma: PrismaClient; protector: Su
     households: createHouseholdLoaders(deps.prisma),
     consents,
     // The standing's statement can bring the consents along (src/involvement/standing-loader.ts).
-    standing: createStandingLoader(deps.prisma, caller, undefined, consents),
+    standing: createStandingLoader(deps.sql, caller, undefined, consents),
     accessLog: new AccessLog(),
     callerDecisions: callerDecisions(deps.policies, caller),
     decisions: new RequestDecisions(),

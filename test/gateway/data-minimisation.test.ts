@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { describeWithPostgres } from '../support/postgres.ts';
 import { errorsAt, startTestHub, type TestHub } from '../support/hub.ts';
+import { readsOf, recordStatements } from '../support/database-statements.ts';
 import { DEMO_HOUSEHOLDS } from '../../src/demo/population.ts';
 import { DOMAINS } from '../../src/domain/partner-domains.ts';
 
@@ -82,18 +83,25 @@ describeWithPostgres('data minimisation at the partners', (database) => {
       '    rentArrearsAmount:    { category: wonen, basis: consent, roles: [wijkcoach], purposes: [wijkteam-ondersteuning] }',
     );
     expect(strict).not.toBe(readFileSync(policyFile, 'utf8'));
-    const sql: string[] = [];
     hub = await startTestHub(database(), (config) => {
       const file = path.join(config.dataDir, 'strict-policies.yaml');
       writeFileSync(file, strict);
       return { ...config, policyFile: file };
-    }, { onDatabaseQuery: (query) => sql.push(query) });
+    });
     await grantConsent(hub, '999906318', 'wonen');
     await grantConsent(hub, '999918369', 'wonen');
     resetCounters(hub);
-    sql.length = 0;
 
-    const response = await hub.query(await hub.token(), `query($ids: [ID!]!) { households(ids: $ids) { members { id givenName housing { monthlyRent rentArrearsAmount } care { inCare } } } }`, { ids });
+    // Prisma's statements and the standing's raw SQL on the pool alike (the access log's writes left out).
+    const recorder = recordStatements();
+    let sql: string[];
+    let response;
+    try {
+      response = await hub.query(await hub.token(), `query($ids: [ID!]!) { households(ids: $ids) { members { id givenName housing { monthlyRent rentArrearsAmount } care { inCare } } } }`, { ids });
+      sql = readsOf(recorder.statements);
+    } finally {
+      recorder.stop();
+    }
     // Households wijkteam Oost is not involved with (hh-1008 West's, hh-1009 nobody's) show no members and
     // ask no partner anything; the counts below are about Oost's own households.
     const notInvolved = (response.body.errors ?? []).filter((error) => error.extensions?.code === 'NOT_INVOLVED').map((error) => ids[error.path![1] as number]);

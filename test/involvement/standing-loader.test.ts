@@ -4,9 +4,9 @@ import { describeWithPostgres } from '../support/postgres.ts';
 import { openDatabase, type HubDatabase } from '../../src/db/connect.ts';
 import { seedDemoData } from '../../src/db/seed.ts';
 import { createSubjectProtector } from '../../src/crypto/subject-protection.ts';
-import { Prisma, type PrismaClient } from '../../src/db/generated/client.ts';
+import type { PrismaClient } from '../../src/db/generated/client.ts';
 import { createConsentLoader } from '../../src/consent/consent-loader.ts';
-import { createStandingLoader, readConsentsWithStanding } from '../../src/involvement/standing-loader.ts';
+import { createStandingLoader, readConsentsWithStanding, type StandingReader } from '../../src/involvement/standing-loader.ts';
 
 const CALLER = { subject: 'wijkcoach-1', organisationId: 'wijkteam-oost', roles: ['wijkcoach'], purpose: 'wijkteam-ondersteuning' };
 
@@ -32,7 +32,7 @@ describeWithPostgres('the standing statement with the consents', (database) => {
     return { loader: createConsentLoader(prisma), read };
   }
 
-  it('hands each member of a household where the caller is involved exactly the consent records Prisma reads, and nothing of other households', async () => {
+  beforeAll(async () => {
     // A record with every moment set, to the millisecond: read as UTC, as Prisma does.
     const someone = await hub.prisma.person.findFirstOrThrow({ where: { householdId: 'hh-1001' } });
     await hub.prisma.consent.create({
@@ -42,9 +42,13 @@ describeWithPostgres('the standing statement with the consents', (database) => {
         confirmedAt: new Date('2026-01-03T00:00:00.001Z'), evidenceMethod: 'WRITTEN', evidenceReference: 'DMS-1', recordedBy: 'tester',
       },
     });
+  });
+
+  // The gateway reads on the pool (a prepared statement), the policy dry run through Prisma: both alike.
+  it.each(['pool', 'prisma'] as const)('hands each member of a household where the caller is involved exactly the consent records Prisma reads, and nothing of other households (read on the %s)', async (on) => {
     const households = (await hub.prisma.household.findMany({ orderBy: { id: 'asc' } })).map((household) => household.id);
     const consents = consentLoader();
-    const standing = createStandingLoader(hub.prisma, CALLER, undefined, consents.loader);
+    const standing = createStandingLoader(on === 'pool' ? hub.runner : hub.prisma, CALLER, undefined, consents.loader);
     readConsentsWithStanding(standing);
     const standings = await standing.loadMany(households);
     const involved = new Set(households.filter((_id, index) => (standings[index] as { involved: boolean }).involved));
@@ -71,10 +75,10 @@ describeWithPostgres('the standing statement with the consents', (database) => {
 
   it('fails closed per person when the consents cannot be read: the standing still comes, each member\'s consent look-up fails', async () => {
     // A database on which any statement reading the consent table fails (as when that table is locked).
-    const failingConsents = {
-      $queryRaw: (strings: TemplateStringsArray, ...values: unknown[]) =>
-        /"consent"/.test(Prisma.sql(strings, ...values).sql) ? Promise.reject(new Error('canceling statement due to lock timeout')) : hub.prisma.$queryRaw(strings, ...values),
-    } as unknown as PrismaClient;
+    const failingConsents: StandingReader = {
+      query: <T>(sql: string, params?: unknown[], preparedAs?: string) =>
+        /"consent"/.test(sql) ? Promise.reject(new Error('canceling statement due to lock timeout')) : hub.runner.query<T>(sql, params, preparedAs),
+    };
     const consents = consentLoader();
     const standing = createStandingLoader(failingConsents, CALLER, undefined, consents.loader);
     readConsentsWithStanding(standing);
@@ -87,7 +91,7 @@ describeWithPostgres('the standing statement with the consents', (database) => {
 
   it('reads no consents with the standing unless asked to', async () => {
     const consents = consentLoader();
-    const standing = createStandingLoader(hub.prisma, CALLER, undefined, consents.loader);
+    const standing = createStandingLoader(hub.runner, CALLER, undefined, consents.loader);
     await standing.load('hh-1001');
     const members = await hub.prisma.person.findMany({ where: { householdId: 'hh-1001' } });
     await consents.loader.loadMany(members.map((person) => person.bsnHash));

@@ -1,0 +1,39 @@
+import { Kind, type OperationDefinitionNode, type ValueNode } from 'graphql';
+
+/** The most households `households(ids)` answers (src/households/hub-subschema.ts refuses more). */
+const MAX_HOUSEHOLDS = 100;
+
+/**
+ * The household ids a query asks for by id at its root (`household(id)`, `households(ids)`), from
+ * literals or the request's variables, before execution: so that what depends on them can be read
+ * beside the households themselves (src/gateway/consents-with-standing.ts). Only what is plain to see
+ * counts: a root field under a directive (`@skip`, `@include`) or in a fragment, a value that is not a
+ * string, or more ids than the resolver answers give nothing, and the reads then wait for the
+ * resolvers as before.
+ */
+export function householdIdsAsked(operation: OperationDefinitionNode, variables: Readonly<Record<string, unknown>> | undefined): string[] {
+  const ids = new Set<string>();
+  for (const selection of operation.selectionSet.selections) {
+    if (selection.kind !== Kind.FIELD || selection.directives?.length) continue;
+    const argumentName = selection.name.value === 'household' ? 'id' : selection.name.value === 'households' ? 'ids' : undefined;
+    const argument = argumentName && selection.arguments?.find((candidate) => candidate.name.value === argumentName);
+    if (!argument) continue;
+    const value = valueOf(argument.value, variables);
+    const asked = typeof value === 'string' ? [value] : Array.isArray(value) && value.length <= MAX_HOUSEHOLDS && value.every((id) => typeof id === 'string') ? (value as string[]) : [];
+    for (const id of asked) ids.add(id);
+  }
+  return [...ids];
+}
+
+function valueOf(node: ValueNode, variables: Readonly<Record<string, unknown>> | undefined): unknown {
+  switch (node.kind) {
+    case Kind.STRING:
+      return node.value;
+    case Kind.LIST:
+      return node.values.map((item) => valueOf(item, variables));
+    case Kind.VARIABLE:
+      return variables && Object.hasOwn(variables, node.name.value) ? variables[node.name.value] : undefined;
+    default:
+      return undefined;
+  }
+}

@@ -27,8 +27,6 @@ export interface OpenDatabaseOptions {
   fresh?: boolean;
   /** Defaults to the repository's `prisma/migrations`. */
   migrationsDir?: string;
-  /** Called with the SQL text of every query Prisma sends (tests count database round trips with it). */
-  onQuery?: (sql: string) => void;
   /** PGlite only: who holds the data folder's lock, as others are told (default: a command). */
   folderOwner?: { kind: OwnerKind; command: string };
   /** PGlite only: another process took the folder's lock away (see data-folder-lock.ts). */
@@ -67,7 +65,7 @@ export interface HubDatabase {
 }
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<HubDatabase> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl, options.migrationsDir, options.onQuery, options.timeouts) : openPGlite(options);
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options.migrationsDir, options.timeouts) : openPGlite(options);
 }
 
 function poolTimeouts(timeouts: DatabaseTimeouts): pg.PoolConfig {
@@ -80,15 +78,12 @@ function poolTimeouts(timeouts: DatabaseTimeouts): pg.PoolConfig {
   };
 }
 
-/** A Prisma client on a driver adapter, reporting each query to `onQuery` when given. */
-function createClient(adapter: NonNullable<ConstructorParameters<typeof PrismaClient>[0]['adapter']>, onQuery?: (sql: string) => void): PrismaClient {
-  if (!onQuery) return new PrismaClient({ adapter });
-  const prisma = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
-  prisma.$on('query' as never, (event: { query: string }) => onQuery(event.query));
-  return prisma;
+/** A Prisma client on a driver adapter. */
+function createClient(adapter: NonNullable<ConstructorParameters<typeof PrismaClient>[0]['adapter']>): PrismaClient {
+  return new PrismaClient({ adapter });
 }
 
-async function openPostgres(databaseUrl: string, migrationsDir?: string, onQuery?: (sql: string) => void, timeouts?: DatabaseTimeouts): Promise<HubDatabase> {
+async function openPostgres(databaseUrl: string, migrationsDir?: string, timeouts?: DatabaseTimeouts): Promise<HubDatabase> {
   const pool = new pg.Pool({ connectionString: databaseUrl, ...(timeouts ? poolTimeouts(timeouts) : {}) });
   try {
     // Migrations need one session (BEGIN/COMMIT, advisory lock) and may run long (an index on a big
@@ -102,7 +97,7 @@ async function openPostgres(databaseUrl: string, migrationsDir?: string, onQuery
       await client.end().catch(() => undefined);
     }
     // We own the pool: PrismaPg leaves an external pool open on $disconnect (disposeExternalPool: false).
-    const prisma = createClient(new PrismaPg(pool), onQuery);
+    const prisma = createClient(new PrismaPg(pool));
     return {
       prisma,
       kind: 'postgres',
@@ -139,7 +134,7 @@ async function openPGlite(options: OpenDatabaseOptions): Promise<HubDatabase> {
     db = await PGlite.create(location);
     const runner = pgliteRunner(db);
     const { applied } = await applyMigrations(runner, options.migrationsDir);
-    const prisma = createClient(new PrismaPGlite(db), options.onQuery);
+    const prisma = createClient(new PrismaPGlite(db));
     const opened = db;
     return {
       prisma,

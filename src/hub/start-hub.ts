@@ -37,8 +37,6 @@ export interface HubOptions {
   seedDemoData: boolean;
   /** Serve the demo issuer's JWKS (when no AUTH_JWKS_URL is configured). */
   demoIssuer: boolean;
-  /** Sees the SQL of every database query (tests count round trips with it). */
-  onDatabaseQuery?: (sql: string) => void;
   /** ONLY for bench/audit-overhead.ts: a gateway without the access log, to measure its cost. */
   withoutAuditForBenchmark?: true;
   /** ONLY for bench/: a gateway without the edge's query and rate limits, to measure what they prevent. */
@@ -95,7 +93,6 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       databaseUrl: config.databaseUrl,
       dataDir: config.dataDir,
       fresh: options.fresh,
-      onQuery: options.onDatabaseQuery,
       timeouts: config.databaseTimeouts,
       folderOwner: { kind: 'hub', command: options.embeddedPartners ? 'serve all' : 'serve gateway' },
       onLockCompromised: (error) => logger.error({ errorName: error.name }, 'another process took over the data folder lock'),

@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadGatewayConfig, type GatewayConfig } from '../../src/config/env.ts';
-import { type HubOptions, startHub, type RunningHub } from '../../src/hub/start-hub.ts';
+import { startHub, type RunningHub } from '../../src/hub/start-hub.ts';
 import { DEMO_PROFILES } from '../../src/cli/demo-tokens.ts';
 import type { TestDatabase } from './postgres.ts';
 
@@ -31,7 +31,6 @@ export interface GraphQLResponse {
 export async function startTestHub(
   database: TestDatabase,
   configure: (config: GatewayConfig) => GatewayConfig = (c) => c,
-  options: Pick<HubOptions, 'onDatabaseQuery'> = {},
 ): Promise<TestHub> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'ontschot-test-'));
   // One demo professional sends thousands of requests back to back here (the property runner: 100,000),
@@ -47,7 +46,6 @@ export async function startTestHub(
       adapterPorts: zeroPorts,
       seedDemoData: true,
       demoIssuer: true,
-      ...options,
     });
   } catch (error) {
     await rm(dataDir, { recursive: true, force: true }); // it holds key files

@@ -6,6 +6,7 @@ import type { FieldPolicy, PolicySet } from '../policy/policy-types.ts';
 import type { RequestContext } from './request-context.ts';
 import type { PersonRow } from '../households/household-loaders.ts';
 import { callerDecisions, type CallerDecisions, type SubjectDependence } from './static-decisions.ts';
+import { DecisionsBySituation } from './decisions-by-situation.ts';
 
 /** Where the caller stands with the household a field is about, or that the field is not about one. */
 type Where = Standing | typeof NOT_ABOUT_A_HOUSEHOLD;
@@ -35,7 +36,12 @@ export class RequestDecisions {
   private readonly households = new Map<string, SubjectFacts>();
   private readonly withoutSubject = new SubjectFacts(undefined);
   /** Decisions shared by the subjects that stand alike (see SharedDecisions). */
-  readonly shared = new SharedDecisions();
+  readonly shared: SharedDecisions;
+
+  /** `callerDecisions`: the caller's table, which keeps the decisions of situations that name no record across requests. */
+  constructor(callerDecisions?: CallerDecisions) {
+    this.shared = new SharedDecisions(callerDecisions);
+  }
 
   /** The facts about this subject (or about no subject). */
   of(subject: Subject | undefined): SubjectFacts {
@@ -213,39 +219,32 @@ function notAboutOnePerson(policy: FieldPolicy): Decision {
  * decideField reads a person's consents, and the moment, only through the consent that releases the
  * field (releasingConsent): its decision is the same for every person of households where the caller
  * stands alike (involved, a grant, neither) whose releasing consent is the same (that record, none, or
- * the store unavailable). So it is made once per such situation and field, and shared (per request: the
- * caller is the request's). Kept in nested maps, so that taking a decision builds no key.
+ * the store unavailable). So it is made once per such situation and field, and shared. A situation that
+ * names no record (no grant, no releasing consent) is the same for every request of this kind of caller:
+ * its decisions are kept with the caller's table (CallerDecisions.situations), across requests. One that
+ * names a grant or a consent is kept here, for this request only: the ids a request meets are its own.
  */
 export class SharedDecisions {
-  private readonly bySituation = new Map<string, Map<string, Map<string, Decision>>>();
+  private readonly own = new DecisionsBySituation();
   private readonly withoutPerson = new Map<string, Decision>();
-  private made = 0;
+  private madeWithoutPerson = 0;
 
-  /** How many decisions were made (not taken from another subject). */
+  /** `acrossRequests`: the caller's table, whose id-free situations outlive this request (none: nothing kept beyond it). */
+  constructor(private readonly acrossRequests?: CallerDecisions) {}
+
+  /** How many decisions this request made itself (not taken from another subject or an earlier request). */
   get size(): number {
-    return this.made;
+    return this.own.made + this.madeWithoutPerson;
   }
 
   decision(policies: PolicySet, policy: FieldPolicy, caller: Caller, where: Where, consents: ConsentLookup, at: Date | undefined): Decision {
-    const consentKey = consents === 'unavailable' ? '!' : consents.length === 0 ? '' : (releasingConsent(consents, policy.category, caller, at!)?.id ?? '');
-    const standingKey = where === NOT_ABOUT_A_HOUSEHOLD ? '-' : where.breakGlassGrantId !== undefined ? `${where.involved ? 1 : 0}:${where.breakGlassGrantId}` : where.involved ? '1:' : '0:';
-    let byConsent = this.bySituation.get(standingKey);
-    if (!byConsent) {
-      byConsent = new Map();
-      this.bySituation.set(standingKey, byConsent);
-    }
-    let byField = byConsent.get(consentKey);
-    if (!byField) {
-      byField = new Map();
-      byConsent.set(consentKey, byField);
-    }
-    let decision = byField.get(policy.coordinate);
-    if (!decision) {
-      decision = decideField(policies, policy, caller, consents, at, where);
-      byField.set(policy.coordinate, decision);
-      this.made += 1;
-    }
-    return decision;
+    const releasing = consents === 'unavailable' || consents.length === 0 ? undefined : releasingConsent(consents, policy.category, caller, at!);
+    const consentKey = consents === 'unavailable' ? UNAVAILABLE_KEY : (releasing?.id ?? '');
+    const grant = where === NOT_ABOUT_A_HOUSEHOLD ? undefined : where.breakGlassGrantId;
+    const standingKey = where === NOT_ABOUT_A_HOUSEHOLD ? '-' : where.involved ? '1' : '0';
+    const memo = !releasing && grant === undefined && this.acrossRequests ? this.acrossRequests.situations : this.own;
+    // A grant id is part of the situation (the decision may name it): kept apart per grant.
+    return memo.decision(grant === undefined ? standingKey : `${standingKey}:${grant}`, consentKey, policies, policy, caller, where, consents, at);
   }
 
   /** A consent field of something other than one person: withheld, the same for all. */
@@ -254,8 +253,11 @@ export class SharedDecisions {
     if (!decision) {
       decision = notAboutOnePerson(policy);
       this.withoutPerson.set(policy.coordinate, decision);
-      this.made += 1;
+      this.madeWithoutPerson += 1;
     }
     return decision;
   }
 }
+
+/** The consent key of a person whose consents could not be read; no consent id is empty or '!'. */
+const UNAVAILABLE_KEY = '!';

@@ -52,6 +52,7 @@ export interface RequestContext {
 
 export function createRequestContext(deps: { prisma: PrismaClient; protector: SubjectProtector; policies: PolicySet; hubKey: HubSigningKey; reportSources?: ReportSources }, caller: Caller, traceparent?: string): RequestContext {
   const consents = createConsentLoader(deps.prisma);
+  const decisionsOfCaller = callerDecisions(deps.policies, caller);
   return {
     reportSources: deps.reportSources,
     caller,
@@ -66,8 +67,8 @@ export function createRequestContext(deps: { prisma: PrismaClient; protector: Su
     // The standing's statement can bring the consents along (src/involvement/standing-loader.ts).
     standing: createStandingLoader(deps.prisma, caller, undefined, consents),
     accessLog: new AccessLog(),
-    callerDecisions: callerDecisions(deps.policies, caller),
-    decisions: new RequestDecisions(),
+    callerDecisions: decisionsOfCaller,
+    decisions: new RequestDecisions(decisionsOfCaller),
     subjects: new WeakMap(),
   };
 }

@@ -1,0 +1,48 @@
+import type { Caller } from '../auth/caller.ts';
+import { type ConsentLookup, decideField, type Decision } from '../policy/decide.ts';
+import type { NOT_ABOUT_A_HOUSEHOLD, Standing } from '../policy/need-to-know.ts';
+import type { FieldPolicy, PolicySet } from '../policy/policy-types.ts';
+
+/**
+ * Decisions per situation and field: the situation is where the caller stands (a standing key) and the
+ * consent that releases the field (a consent key); the caller is the same for all (its kind's table or
+ * its request). Kept in nested maps, so that taking a decision builds no key. Which situations may share
+ * a memo, and for how long, is the owner's to say (SharedDecisions in src/request/field-decision.ts).
+ */
+export class DecisionsBySituation {
+  private readonly byStanding = new Map<string, Map<string, Map<string, Decision>>>();
+  /** How many decisions were made here (not taken from the memo). */
+  made = 0;
+
+  constructor(private readonly keep: (decision: Decision) => Decision = (decision) => decision) {}
+
+  decision(
+    standingKey: string, consentKey: string,
+    policies: PolicySet, policy: FieldPolicy, caller: Caller, where: Standing | typeof NOT_ABOUT_A_HOUSEHOLD, consents: ConsentLookup, at: Date | undefined,
+  ): Decision {
+    let byConsent = this.byStanding.get(standingKey);
+    if (!byConsent) {
+      byConsent = new Map();
+      this.byStanding.set(standingKey, byConsent);
+    }
+    let byField = byConsent.get(consentKey);
+    if (!byField) {
+      byField = new Map();
+      byConsent.set(consentKey, byField);
+    }
+    let decision = byField.get(policy.coordinate);
+    if (!decision) {
+      decision = this.keep(decideField(policies, policy, caller, consents, at, where));
+      byField.set(policy.coordinate, decision);
+      this.made += 1;
+    }
+    return decision;
+  }
+
+  /** How many decisions are kept (every situation, every field). */
+  get size(): number {
+    let size = 0;
+    for (const byConsent of this.byStanding.values()) for (const byField of byConsent.values()) size += byField.size;
+    return size;
+  }
+}

@@ -3,7 +3,7 @@ import { MapperKind, mapSchema } from '@graphql-tools/utils';
 import { withheldError } from './withheld-error.ts';
 import type { Decision } from '../policy/decide.ts';
 import type { PolicySet } from '../policy/policy-types.ts';
-import { decideForSubject } from '../request/field-decision.ts';
+import { decideForFacts } from '../request/field-decision.ts';
 import { subjectIdOf } from './subject-keys.ts';
 import { ACCOUNTED_BY_ROOT, type Owner, type RequestContext, UNKNOWN } from '../request/request-context.ts';
 import { logger } from '../observability/logger.ts';
@@ -52,7 +52,7 @@ export function applyFieldAuthorization(schema: GraphQLSchema, policies: PolicyS
 
       // After the decision: record it, withhold or resolve, and name the subject of what is returned.
       const resolveDecided = (decision: Decision, owner: Owner | undefined, parent: unknown, args: Record<string, unknown>, context: RequestContext, info: GraphQLResolveInfo) => {
-        if (personal && typeof owner === 'object') context.accessLog.record(owner, decision);
+        if (personal && typeof owner === 'object') context.accessLog.record(owner.subject!, decision);
         if (!decision.allowed) throw withheldError(decision, info);
         let value;
         try {
@@ -70,7 +70,7 @@ export function applyFieldAuthorization(schema: GraphQLSchema, policies: PolicyS
         if (owner === UNKNOWN && personal) throw unaccountable(coordinate);
         // Most fields: decided once for this kind of caller. The rest: per subject (consent, involvement),
         // at once when the subject's facts are known (pruning read them first), otherwise when they have been read.
-        const decision = decideForSubject(context, coordinate, typeof owner === 'object' ? owner : undefined);
+        const decision = decideForFacts(context, coordinate, typeof owner === 'object' ? owner : undefined);
         if (!isPromise(decision)) return resolveDecided(decision, owner, parent, args, context, info);
         return decision.then((settled) => resolveDecided(settled, owner, parent, args, context, info));
       };
@@ -97,7 +97,7 @@ function ownerOf(typeName: string, parent: unknown, context: RequestContext): Ow
   if (parent === null || typeof parent !== 'object') return UNKNOWN;
   if (typeName === 'Person' || typeName === 'Household') {
     const id = subjectIdOf(parent);
-    return id ? context.decisions.subject(typeName === 'Person' ? 'person' : 'household', id) : UNKNOWN;
+    return id ? context.decisions.facts(typeName === 'Person' ? 'person' : 'household', id) : UNKNOWN;
   }
   return context.subjects.get(parent) ?? UNKNOWN;
 }

@@ -24,10 +24,17 @@ type Where = Standing | typeof NOT_ABOUT_A_HOUSEHOLD;
  * read: after a person's first field, every other field of that person is decided without a promise.
  */
 export function decideForSubject(context: RequestContext, coordinate: string, subject: Subject | undefined): Decision | Promise<Decision> {
-  // A field no subject can change: decided once for this kind of caller, at once.
+  // A field no subject can change: decided once for this kind of caller, at once (without looking the subject up).
   const entry = context.callerDecisions.entry(coordinate);
   if ('decision' in entry) return entry.decision;
   return context.decisions.of(subject).decide(context, entry.policy, entry.dependence);
+}
+
+/** decideForSubject for a subject whose facts the caller already holds (the gateway's resolvers: the owner of an object). */
+export function decideForFacts(context: RequestContext, coordinate: string, facts: SubjectFacts | undefined): Decision | Promise<Decision> {
+  const entry = context.callerDecisions.entry(coordinate);
+  if ('decision' in entry) return entry.decision;
+  return (facts ?? context.decisions.of(undefined)).decide(context, entry.policy, entry.dependence);
 }
 
 /** What one request has read about its subjects, and the decisions they share. */
@@ -58,14 +65,19 @@ export class RequestDecisions {
     return this.facts(kind, id).subject!;
   }
 
-  /** After a change in this request (src/involvement): later fields read the facts afresh. */
+  /**
+   * After a change in this request (src/involvement): later fields read the facts afresh. Each subject
+   * keeps its one SubjectFacts (the gateway holds them as the owners of objects already resolved), which
+   * forgets what it read.
+   */
   clear(): void {
     // The shared decisions stay: each is the decision for a situation, whoever is in it.
-    this.people.clear();
-    this.households.clear();
+    for (const facts of this.people.values()) facts.forget();
+    for (const facts of this.households.values()) facts.forget();
   }
 
-  private facts(kind: Subject['kind'], id: string, subject?: Subject): SubjectFacts {
+  /** The facts about a person or household, by the hub's id: this request's one SubjectFacts for it. */
+  facts(kind: Subject['kind'], id: string, subject?: Subject): SubjectFacts {
     const bySubject = kind === 'person' ? this.people : this.households;
     let facts = bySubject.get(id);
     if (!facts) {
@@ -90,6 +102,14 @@ export class SubjectFacts {
   private consentsReadAt: Date | undefined;
 
   constructor(readonly subject: Subject | undefined) {}
+
+  /** Forgets what was read (after a change in this request): the next decision reads afresh. */
+  forget(): void {
+    this.row = undefined;
+    this.standing = undefined;
+    this.consents = undefined;
+    this.consentsReadAt = undefined;
+  }
 
   decide(context: RequestContext, policy: FieldPolicy, dependence: SubjectDependence): Decision | Promise<Decision> {
     // Fields of a household and its members follow the row rule; other fields leave it to their root resolver.

@@ -6,7 +6,7 @@ import type { SubjectProtector } from '../crypto/subject-protection.ts';
 import { createHouseholdLoaders, type HouseholdLoaders } from '../households/household-loaders.ts';
 import { createConsentLoader } from '../consent/consent-loader.ts';
 import type { ConsentRecord } from '../consent/consent-record.ts';
-import { AccessLog, type Subject } from '../audit/access-log.ts';
+import { AccessLog } from '../audit/access-log.ts';
 import type { HubSigningKey } from '../auth/hub-signing-key.ts';
 import type { PolicySet } from '../policy/policy-types.ts';
 import type { AuditScope } from '../audit/audited-change.ts';
@@ -14,12 +14,15 @@ import type { Standing } from '../policy/need-to-know.ts';
 import { createStandingLoader } from '../involvement/standing-loader.ts';
 import type { ReportSources } from '../audit/report-assembly.ts';
 import { callerDecisions, type CallerDecisions } from './static-decisions.ts';
-import { RequestDecisions } from './field-decision.ts';
+import { RequestDecisions, type SubjectFacts } from './field-decision.ts';
 
-/** An object's data subject; or accounted for by the root field that returned it; or not known (fail closed). */
+/**
+ * An object's data subject (as this request's facts about it, which name it); or accounted for by the
+ * root field that returned it; or not known (fail closed).
+ */
 export const ACCOUNTED_BY_ROOT = 'accounted-by-root';
 export const UNKNOWN = 'unknown';
-export type Owner = Subject | typeof ACCOUNTED_BY_ROOT | typeof UNKNOWN;
+export type Owner = SubjectFacts | typeof ACCOUNTED_BY_ROOT | typeof UNKNOWN;
 
 /** Everything one GraphQL request carries through the gateway and its local subschema. */
 export interface RequestContext {

@@ -20,6 +20,18 @@ export class DecisionsBySituation {
     standingKey: string, consentKey: string,
     policies: PolicySet, policy: FieldPolicy, caller: Caller, where: Standing | typeof NOT_ABOUT_A_HOUSEHOLD, consents: ConsentLookup, at: Date | undefined,
   ): Decision {
+    const byField = this.fields(standingKey, consentKey);
+    let decision = byField.get(policy.coordinate);
+    if (!decision) {
+      decision = this.keep(decideField(policies, policy, caller, consents, at, where));
+      byField.set(policy.coordinate, decision);
+      this.made += 1;
+    }
+    return decision;
+  }
+
+  /** The decisions of one situation, by field: those made so far (decision() adds to it). */
+  fields(standingKey: string, consentKey: string): ReadonlyMap<string, Decision> & Map<string, Decision> {
     let byConsent = this.byStanding.get(standingKey);
     if (!byConsent) {
       byConsent = new Map();
@@ -30,13 +42,7 @@ export class DecisionsBySituation {
       byField = new Map();
       byConsent.set(consentKey, byField);
     }
-    let decision = byField.get(policy.coordinate);
-    if (!decision) {
-      decision = this.keep(decideField(policies, policy, caller, consents, at, where));
-      byField.set(policy.coordinate, decision);
-      this.made += 1;
-    }
-    return decision;
+    return byField;
   }
 
   /** How many decisions are kept (every situation, every field). */

@@ -1,6 +1,7 @@
 import type { Subject } from '../audit/access-log.ts';
 import type { Caller } from '../auth/caller.ts';
 import { type ConsentLookup, decideField, type Decision, releasingConsent } from '../policy/decide.ts';
+import type { ConsentRecord } from '../consent/consent-record.ts';
 import { NOT_ABOUT_A_HOUSEHOLD, type Standing } from '../policy/need-to-know.ts';
 import type { FieldPolicy, PolicySet } from '../policy/policy-types.ts';
 import type { RequestContext } from './request-context.ts';
@@ -100,6 +101,8 @@ export class SubjectFacts {
   private standing: Standing | Promise<Standing> | undefined;
   private consents: ConsentLookup | Promise<ConsentLookup> | undefined;
   private consentsReadAt: Date | undefined;
+  /** The decisions of this subject's situation when no consent counts (SharedDecisions.withoutConsents), once its standing is known. */
+  private withoutConsents: ReadonlyMap<string, Decision> | undefined;
 
   constructor(readonly subject: Subject | undefined) {}
 
@@ -109,6 +112,7 @@ export class SubjectFacts {
     this.standing = undefined;
     this.consents = undefined;
     this.consentsReadAt = undefined;
+    this.withoutConsents = undefined;
   }
 
   decide(context: RequestContext, policy: FieldPolicy, dependence: SubjectDependence): Decision | Promise<Decision> {
@@ -116,6 +120,13 @@ export class SubjectFacts {
     if (!this.subject || !dependence.onInvolvement) return this.decideWhere(context, policy, dependence, NOT_ABOUT_A_HOUSEHOLD);
     const standing = this.standingIn(context);
     if (isPromise(standing)) return standing.then((settled) => this.decideWhere(context, policy, dependence, settled));
+    // Most fields of a person or household: no consent counts where the caller stands, so the decision
+    // is the situation's, once made for anyone in it.
+    if (!needsConsents(dependence, this.subject, standing) && (!dependence.onConsent || this.subject.kind === 'person')) {
+      this.withoutConsents ??= context.decisions.shared.withoutConsents(standing);
+      const known = this.withoutConsents.get(policy.coordinate);
+      if (known) return known;
+    }
     return this.decideWhere(context, policy, dependence, standing);
   }
 
@@ -260,11 +271,22 @@ export class SharedDecisions {
   decision(policies: PolicySet, policy: FieldPolicy, caller: Caller, where: Where, consents: ConsentLookup, at: Date | undefined): Decision {
     const releasing = consents === 'unavailable' || consents.length === 0 ? undefined : releasingConsent(consents, policy.category, caller, at!);
     const consentKey = consents === 'unavailable' ? UNAVAILABLE_KEY : (releasing?.id ?? '');
+    return this.memoOf(where, releasing).decision(standingKeyOf(where), consentKey, policies, policy, caller, where, consents, at);
+  }
+
+  /**
+   * The decisions made so far, by field, where the caller stands so and no consent counts (none read,
+   * none releasing): a subject in that situation takes its decisions from here without working out the
+   * situation per field (SubjectFacts). decision() fills it.
+   */
+  withoutConsents(where: Where): ReadonlyMap<string, Decision> {
+    return this.memoOf(where, undefined).fields(standingKeyOf(where), '');
+  }
+
+  /** Situations that name no record are kept across requests (when this request has its caller's table); the others here. */
+  private memoOf(where: Where, releasing: ConsentRecord | undefined): DecisionsBySituation {
     const grant = where === NOT_ABOUT_A_HOUSEHOLD ? undefined : where.breakGlassGrantId;
-    const standingKey = where === NOT_ABOUT_A_HOUSEHOLD ? '-' : where.involved ? '1' : '0';
-    const memo = !releasing && grant === undefined && this.acrossRequests ? this.acrossRequests.situations : this.own;
-    // A grant id is part of the situation (the decision may name it): kept apart per grant.
-    return memo.decision(grant === undefined ? standingKey : `${standingKey}:${grant}`, consentKey, policies, policy, caller, where, consents, at);
+    return !releasing && grant === undefined && this.acrossRequests ? this.acrossRequests.situations : this.own;
   }
 
   /** A consent field of something other than one person: withheld, the same for all. */
@@ -277,6 +299,13 @@ export class SharedDecisions {
     }
     return decision;
   }
+}
+
+/** Where the caller stands, as a key; a grant id is part of it (the decision may name the grant). */
+function standingKeyOf(where: Where): string {
+  if (where === NOT_ABOUT_A_HOUSEHOLD) return '-';
+  const standing = where.involved ? '1' : '0';
+  return where.breakGlassGrantId === undefined ? standing : `${standing}:${where.breakGlassGrantId}`;
 }
 
 /** The consent key of a person whose consents could not be read; no consent id is empty or '!'. */

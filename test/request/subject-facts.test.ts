@@ -90,11 +90,14 @@ describe('the facts a request reads for its decisions', () => {
   it('are read afresh after a change in the request', async () => {
     const { context, standings } = request();
     expect(await decideForSubject(context, 'Person.givenName', personOf('p-out-1'))).toMatchObject({ allowed: false, code: 'NOT_INVOLVED' });
+    // With the standing known, a second field is decided at once (from the situation's decisions).
+    expect(decideForSubject(context, 'Person.familyName', personOf('p-out-1'))).toMatchObject({ allowed: false, code: 'NOT_INVOLVED' });
     // An intake in this request: the household's standing changes (src/involvement forgets what was read).
     standings['h-out'] = { involved: true };
     context.standing.clear('h-out');
     context.decisions.clear();
     expect(await decideForSubject(context, 'Person.givenName', personOf('p-out-1'))).toMatchObject({ allowed: true });
+    expect(decideForSubject(context, 'Person.familyName', personOf('p-out-1'))).toMatchObject({ allowed: true });
   });
 
   it('fail closed when the consents cannot be read', async () => {

@@ -21,12 +21,15 @@ export class DecisionsBySituation {
     policies: PolicySet, policy: FieldPolicy, caller: Caller, where: Standing | typeof NOT_ABOUT_A_HOUSEHOLD, consents: ConsentLookup, at: Date | undefined,
   ): Decision {
     const byField = this.fields(standingKey, consentKey);
-    let decision = byField.get(policy.coordinate);
-    if (!decision) {
-      decision = this.keep(decideField(policies, policy, caller, consents, at, where));
-      byField.set(policy.coordinate, decision);
-      this.made += 1;
-    }
+    const decision = byField.get(policy.coordinate);
+    return decision ?? this.remember(standingKey, consentKey, decideField(policies, policy, caller, consents, at, where));
+  }
+
+  /** Keeps a decision made elsewhere for this situation (its field: the decision's coordinate); returns the one kept. */
+  remember(standingKey: string, consentKey: string, made: Decision): Decision {
+    const decision = this.keep(made);
+    this.fields(standingKey, consentKey).set(decision.coordinate, decision);
+    this.made += 1;
     return decision;
   }
 
@@ -45,7 +48,12 @@ export class DecisionsBySituation {
     return byField;
   }
 
-  /** How many decisions are kept (every situation, every field). */
+  /** Every decision kept (every situation, every field). */
+  *decisions(): Generator<Decision> {
+    for (const byConsent of this.byStanding.values()) for (const byField of byConsent.values()) yield* byField.values();
+  }
+
+  /** How many decisions are kept. */
   get size(): number {
     let size = 0;
     for (const byConsent of this.byStanding.values()) for (const byField of byConsent.values()) size += byField.size;

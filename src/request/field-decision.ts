@@ -1,7 +1,6 @@
 import type { Subject } from '../audit/access-log.ts';
 import type { Caller } from '../auth/caller.ts';
 import { type ConsentLookup, decideField, type Decision, releasingConsent } from '../policy/decide.ts';
-import type { ConsentRecord } from '../consent/consent-record.ts';
 import { NOT_ABOUT_A_HOUSEHOLD, type Standing } from '../policy/need-to-know.ts';
 import type { FieldPolicy, PolicySet } from '../policy/policy-types.ts';
 import type { RequestContext } from './request-context.ts';
@@ -46,7 +45,7 @@ export class RequestDecisions {
   /** Decisions shared by the subjects that stand alike (see SharedDecisions). */
   readonly shared: SharedDecisions;
 
-  /** `callerDecisions`: the caller's table, which keeps the decisions of situations that name no record across requests. */
+  /** `callerDecisions`: the caller's table, which keeps the decisions of situations without a grant across requests. */
   constructor(callerDecisions?: CallerDecisions) {
     this.shared = new SharedDecisions(callerDecisions);
   }
@@ -250,10 +249,11 @@ function notAboutOnePerson(policy: FieldPolicy): Decision {
  * decideField reads a person's consents, and the moment, only through the consent that releases the
  * field (releasingConsent): its decision is the same for every person of households where the caller
  * stands alike (involved, a grant, neither) whose releasing consent is the same (that record, none, or
- * the store unavailable). So it is made once per such situation and field, and shared. A situation that
- * names no record (no grant, no releasing consent) is the same for every request of this kind of caller:
- * its decisions are kept with the caller's table (CallerDecisions.situations), across requests. One that
- * names a grant or a consent is kept here, for this request only: the ids a request meets are its own.
+ * the store unavailable). So it is made once per such situation and field, and shared. A situation
+ * without a grant is the same for every request of this kind of caller: its decisions are kept with the
+ * caller's table (CallerDecisions.situations), across requests; for a releasing consent that is a
+ * template without the consent's id, and each consent's own decision is kept here. A situation under a
+ * grant is kept here too: the ids a request meets (grants, consents) stay with that request.
  */
 export class SharedDecisions {
   private readonly own = new DecisionsBySituation();
@@ -270,8 +270,26 @@ export class SharedDecisions {
 
   decision(policies: PolicySet, policy: FieldPolicy, caller: Caller, where: Where, consents: ConsentLookup, at: Date | undefined): Decision {
     const releasing = consents === 'unavailable' || consents.length === 0 ? undefined : releasingConsent(consents, policy.category, caller, at!);
-    const consentKey = consents === 'unavailable' ? UNAVAILABLE_KEY : (releasing?.id ?? '');
-    return this.memoOf(where, releasing).decision(standingKeyOf(where), consentKey, policies, policy, caller, where, consents, at);
+    const standingKey = standingKeyOf(where);
+    if (!releasing) return this.memoOf(where).decision(standingKey, consents === 'unavailable' ? UNAVAILABLE_KEY : '', policies, policy, caller, where, consents, at);
+    // Released by this person's consent: kept per consent for this request, made from the situation's template.
+    const decision = this.own.fields(standingKey, releasing.id).get(policy.coordinate);
+    if (decision) return decision;
+    const template = this.consentTemplate(standingKey, policies, policy, caller, where, consents, at);
+    return this.own.remember(standingKey, releasing.id, template.allowed && template.consentId !== undefined ? { ...template, consentId: releasing.id } : template);
+  }
+
+  /**
+   * decideField names the releasing consent only as the released decision's consentId: the decision for
+   * one releasing consent is the decision for any other with that id changed. So it is made once per
+   * situation (with the first such consent met) and kept without the id, as a template.
+   */
+  private consentTemplate(standingKey: string, policies: PolicySet, policy: FieldPolicy, caller: Caller, where: Where, consents: ConsentLookup, at: Date | undefined): Decision {
+    const memo = this.memoOf(where);
+    const template = memo.fields(standingKey, RELEASED_KEY).get(policy.coordinate);
+    if (template) return template;
+    const made = decideField(policies, policy, caller, consents, at, where);
+    return memo.remember(standingKey, RELEASED_KEY, made.allowed && made.consentId !== undefined ? { ...made, consentId: WHICH_CONSENT } : made);
   }
 
   /**
@@ -280,13 +298,13 @@ export class SharedDecisions {
    * situation per field (SubjectFacts). decision() fills it.
    */
   withoutConsents(where: Where): ReadonlyMap<string, Decision> {
-    return this.memoOf(where, undefined).fields(standingKeyOf(where), '');
+    return this.memoOf(where).fields(standingKeyOf(where), '');
   }
 
-  /** Situations that name no record are kept across requests (when this request has its caller's table); the others here. */
-  private memoOf(where: Where, releasing: ConsentRecord | undefined): DecisionsBySituation {
+  /** Situations that name no grant are kept across requests (when this request has its caller's table); the others here. */
+  private memoOf(where: Where): DecisionsBySituation {
     const grant = where === NOT_ABOUT_A_HOUSEHOLD ? undefined : where.breakGlassGrantId;
-    return !releasing && grant === undefined && this.acrossRequests ? this.acrossRequests.situations : this.own;
+    return grant === undefined && this.acrossRequests ? this.acrossRequests.situations : this.own;
   }
 
   /** A consent field of something other than one person: withheld, the same for all. */
@@ -308,5 +326,8 @@ function standingKeyOf(where: Where): string {
   return where.breakGlassGrantId === undefined ? standing : `${standing}:${where.breakGlassGrantId}`;
 }
 
-/** The consent key of a person whose consents could not be read; no consent id is empty or '!'. */
+/** The consent keys of a person whose consents could not be read, and of a consent template; no consent id is empty, '!' or '*'. */
 const UNAVAILABLE_KEY = '!';
+const RELEASED_KEY = '*';
+/** A template's consentId: replaced by the releasing consent's id before any field is decided with it. */
+const WHICH_CONSENT = '';

@@ -35,9 +35,10 @@ export class CallerDecisions {
   private readonly entries = new Map<string, CallerEntry>();
   /**
    * The decisions of subject-dependent fields in situations that name no record (no break-the-glass
-   * grant, no releasing consent), shared by every request of this kind of caller. Bounded: three
-   * standings (not about a household, involved, not involved) × two consent outcomes (none releases,
-   * the store unavailable) × the policy set's fields. Frozen, as they are shared.
+   * grant; a releasing consent only as a template without its id: src/request/field-decision.ts), shared
+   * by every request of this kind of caller. Bounded: three standings (not about a household, involved,
+   * not involved) × three consent outcomes (none releases, the store unavailable, a template) × the
+   * policy set's fields. Frozen, as they are shared.
    */
   readonly situations = new DecisionsBySituation(frozen);
 

@@ -129,9 +129,10 @@ describe('decisions kept across requests of one kind of caller', () => {
       // The first request met every situation without an id; later requests took those from the table.
       expect(tableMadeAfter[0], `${caller.roles[0]}/${caller.purpose}/${caller.organisationId}`).toBeGreaterThan(0);
       expect(tableMadeAfter[2]).toBe(tableMadeAfter[0]);
-      // Bounded whatever the people: three standings × (no releasing consent, store unavailable) × the fields.
+      // Bounded whatever the people: three standings × (none releasing, store unavailable, a template) × the fields.
       expect(table.situations.size).toBeGreaterThan(0);
-      expect(table.situations.size).toBeLessThanOrEqual(3 * 2 * subjectDependent.length);
+      expect(table.situations.size).toBeLessThanOrEqual(3 * 3 * subjectDependent.length);
+      expectNoIds(table);
     }
   });
 
@@ -148,11 +149,21 @@ describe('decisions kept across requests of one kind of caller', () => {
     // The next request, under another grant and with another consent, gets its own.
     expect(await decide('Person.housing', { involved: false, breakGlassGrantId: 'g-2' }, [])).toMatchObject({ allowed: true, breakGlassGrantId: 'g-2' });
     expect(await decide('Person.care', { involved: true }, consentWorld(caller, 2, 2))).toMatchObject({ allowed: true, consentId: expect.stringMatching(/^c-2-/) });
-    expect(table.situations.size).toBe(0);
+    // The table holds the consent's template only (one), and nothing of the grant.
+    expect(table.situations.size).toBe(1);
+    expectNoIds(table);
     // Without a grant or a releasing consent the decision is the table's, the same object in every request.
     const first = await decide('Person.care', { involved: true }, []);
     expect(await decide('Person.care', { involved: true }, consentWorld(caller, 3, 3))).toBe(first);
     expect(Object.isFrozen(first)).toBe(true);
-    expect(table.situations.size).toBe(1);
+    expect(table.situations.size).toBe(2);
   });
 });
+
+/** What a kind of caller's table keeps names no grant and no consent (a template's consentId is empty). */
+function expectNoIds(table: CallerDecisions): void {
+  for (const decision of table.situations.decisions()) {
+    expect(decision).not.toHaveProperty('breakGlassGrantId');
+    if (decision.allowed) expect(decision.consentId ?? '').toBe('');
+  }
+}

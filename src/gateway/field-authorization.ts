@@ -37,7 +37,10 @@ export function applyFieldAuthorization(schema: GraphQLSchema, policies: PolicyS
       const personal = !policy || policy.bases[0].kind !== 'none';
       const isRoot = typeName === 'Query' || typeName === 'Mutation';
       const original = fieldConfig.resolve ?? defaultFieldResolver;
-      const returnsObject = isObjectType(getNamedType(fieldConfig.type));
+      const namedType = getNamedType(fieldConfig.type);
+      const returnsObject = isObjectType(namedType);
+      // Person and Household objects name their own subject (ownerOf): only the objects below them are marked.
+      const marksOwner = returnsObject && !NAMES_ITS_OWN_SUBJECT.has(namedType.name);
 
       // Person and Household objects carry the hub's id; below them the subject is inherited. What the
       // roots listed above return is accounted for by their own resolvers; any other root's objects have
@@ -46,7 +49,7 @@ export function applyFieldAuthorization(schema: GraphQLSchema, policies: PolicyS
       const ownerBelow = (owner: Owner | undefined): Owner => (typeof owner === 'object' ? owner : owner === ACCOUNTED_BY_ROOT || recordsItsOwn ? ACCOUNTED_BY_ROOT : UNKNOWN);
       const settle = (settled: unknown, owner: Owner | undefined, context: RequestContext) => {
         if (settled instanceof Error) throw safeError(settled);
-        if (returnsObject) markOwner(settled, ownerBelow(owner), context);
+        if (marksOwner) markOwner(settled, ownerBelow(owner), context);
         return settled;
       };
 
@@ -79,6 +82,9 @@ export function applyFieldAuthorization(schema: GraphQLSchema, policies: PolicyS
   });
 }
 
+/** Object types whose objects carry the hub's id of their subject (src/gateway/subject-keys.ts). */
+const NAMES_ITS_OWN_SUBJECT: ReadonlySet<string> = new Set(['Person', 'Household']);
+
 function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
   return typeof (value as Promise<T> | null)?.then === 'function';
 }
@@ -95,7 +101,7 @@ function rethrowSafe(error: unknown): never {
  */
 function ownerOf(typeName: string, parent: unknown, context: RequestContext): Owner {
   if (parent === null || typeof parent !== 'object') return UNKNOWN;
-  if (typeName === 'Person' || typeName === 'Household') {
+  if (NAMES_ITS_OWN_SUBJECT.has(typeName)) {
     const id = subjectIdOf(parent);
     return id ? context.decisions.facts(typeName === 'Person' ? 'person' : 'household', id) : UNKNOWN;
   }

@@ -50,9 +50,16 @@ export class RequestDecisions {
     this.shared = new SharedDecisions(callerDecisions);
   }
 
+  /** The facts asked for last: a person's fields are usually asked about one after another (pruning asks each field). */
+  private last: SubjectFacts = this.withoutSubject;
+
   /** The facts about this subject (or about no subject). */
   of(subject: Subject | undefined): SubjectFacts {
-    return subject ? this.facts(subject.kind, subject.id, subject) : this.withoutSubject;
+    if (!subject) return this.withoutSubject;
+    // This request's own Subject object (subject()) is its facts' key: no look-up by id when asked again.
+    if (subject === this.last.subject) return this.last;
+    this.last = this.facts(subject.kind, subject.id, subject);
+    return this.last;
   }
 
   /** The facts about a household (its standing, shared by its members). */

@@ -85,8 +85,9 @@ export function applyFieldAuthorization(schema: GraphQLSchema, policies: PolicyS
 /** Object types whose objects carry the hub's id of their subject (src/gateway/subject-keys.ts). */
 const NAMES_ITS_OWN_SUBJECT: ReadonlySet<string> = new Set(['Person', 'Household']);
 
+/** As graphql-js tells a promise, but without a property look-up on a string or number (most fields' values). */
 function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
-  return typeof (value as Promise<T> | null)?.then === 'function';
+  return typeof value === 'object' && value !== null && typeof (value as Promise<T>).then === 'function';
 }
 
 function rethrowSafe(error: unknown): never {

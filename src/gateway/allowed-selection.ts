@@ -4,7 +4,7 @@ import {
 } from 'graphql';
 
 /** Answers whether the caller may see one field (`Type.field`) of the person a selection is about. */
-export type FieldCheck = (coordinate: string) => Promise<boolean>;
+export type FieldCheck = (coordinate: string) => boolean;
 
 const TYPENAME_ONLY: SelectionSetNode = { kind: Kind.SELECTION_SET, selections: [{ kind: Kind.FIELD, name: { kind: Kind.NAME, value: '__typename' } }] };
 
@@ -15,7 +15,8 @@ const TYPENAME_ONLY: SelectionSetNode = { kind: Kind.SELECTION_SET, selections: 
  * object exists is then all that is asked. Fragments are inlined so the result stands on its own.
  * `@skip`/`@include` are decided here, with the request's variables: a field that will not be resolved
  * is not asked of any partner, and what is kept carries no condition left for the partner to evaluate.
- * Returns `undefined` when no field is left: then nothing needs to be asked at all.
+ * Returns `undefined` when no field is left: then nothing needs to be asked at all. Synchronous: the
+ * answers are known beforehand (SharedPruning asks for them first, waiting where one is being read).
  */
 export function allowedSelection(
   schema: GraphQLSchema,
@@ -24,7 +25,7 @@ export function allowedSelection(
   fragments: Record<string, FragmentDefinitionNode>,
   variables: Record<string, unknown>,
   isAllowed: FieldCheck,
-): Promise<SelectionSetNode | undefined> {
+): SelectionSetNode | undefined {
   return new SelectionPruner(schema, fragments, variables, isAllowed).selectionSet(type, selectionSet);
 }
 
@@ -35,8 +36,8 @@ type MaybePromise<T> = T | Promise<T>;
 
 /** One selection's pruning: the fields it could ask about, and its pruned selection per set of allowed fields. */
 interface SelectionEntry {
-  asked: MaybePromise<readonly string[]>;
-  byAllowed: Map<number | string, MaybePromise<SelectionSetNode | undefined>>;
+  asked: readonly string[];
+  byAllowed: Map<number | string, SelectionSetNode | undefined>;
 }
 
 /**
@@ -44,7 +45,7 @@ interface SelectionEntry {
  * the fields a selection asks about are allowed, so it is built once per distinct set of allowed fields
  * (and selection), not once per person. Sharing one object also lets batch delegation print it once and
  * put everybody with that set in one batched call. One per request: fragments and variables are the
- * request's. Once a selection's pruning is known, a person whose decisions are known costs no promise.
+ * request's. A person whose decisions are known costs no promise.
  */
 export class SharedPruning {
   private readonly bySelection = new Map<SelectionSetNode, SelectionEntry>();
@@ -64,12 +65,10 @@ export class SharedPruning {
   allowedSelection(type: GraphQLCompositeType, selectionSet: SelectionSetNode, isAllowed: SharedFieldCheck): MaybePromise<SelectionSetNode | undefined> {
     let entry = this.bySelection.get(selectionSet);
     if (!entry) {
-      entry = this.entryFor(type, selectionSet);
+      entry = { asked: this.coordinatesAsked(type, selectionSet), byAllowed: new Map() };
       this.bySelection.set(selectionSet, entry);
     }
-    const { asked } = entry;
-    if (isPromise(asked)) return asked.then(() => this.allowedSelection(type, selectionSet, isAllowed));
-    return this.answered(entry, type, selectionSet, asked, isAllowed, []);
+    return this.answered(entry, type, selectionSet, isAllowed, []);
   }
 
   /**
@@ -77,42 +76,34 @@ export class SharedPruning {
    * first answer usually waits for what the request reads about them (standing, consents); the answers
    * after it are then known at once, so a person costs a promise or two, not one per field.
    */
-  private answered(entry: SelectionEntry, type: GraphQLCompositeType, selectionSet: SelectionSetNode, asked: readonly string[], isAllowed: SharedFieldCheck, answers: boolean[]): MaybePromise<SelectionSetNode | undefined> {
+  private answered(entry: SelectionEntry, type: GraphQLCompositeType, selectionSet: SelectionSetNode, isAllowed: SharedFieldCheck, answers: boolean[]): MaybePromise<SelectionSetNode | undefined> {
+    const { asked } = entry;
     for (let index = answers.length; index < asked.length; index++) {
       const answer = isAllowed(asked[index]);
       if (isPromise(answer)) {
         return answer.then((allowed) => {
           answers.push(allowed);
-          return this.answered(entry, type, selectionSet, asked, isAllowed, answers);
+          return this.answered(entry, type, selectionSet, isAllowed, answers);
         });
       }
       answers.push(answer);
     }
-    return this.pruned(entry, type, selectionSet, asked, answers);
+    return this.pruned(entry, type, selectionSet, answers);
   }
 
-  private entryFor(type: GraphQLCompositeType, selectionSet: SelectionSetNode): SelectionEntry {
-    const entry: SelectionEntry = { asked: this.coordinatesAsked(type, selectionSet), byAllowed: new Map() };
-    const pending = entry.asked as Promise<readonly string[]>;
-    pending.then((asked) => (entry.asked = asked), () => undefined);
-    return entry;
-  }
-
-  private pruned(entry: SelectionEntry, type: GraphQLCompositeType, selectionSet: SelectionSetNode, asked: readonly string[], allowed: readonly boolean[]): MaybePromise<SelectionSetNode | undefined> {
+  private pruned(entry: SelectionEntry, type: GraphQLCompositeType, selectionSet: SelectionSetNode, allowed: readonly boolean[]): SelectionSetNode | undefined {
     const key = allowedKey(allowed);
-    const known = entry.byAllowed.get(key);
-    if (known !== undefined || entry.byAllowed.has(key)) return known;
-    const allowedCoordinates = new Set(asked.filter((_, index) => allowed[index]));
-    const pending = allowedSelection(this.schema, type, selectionSet, this.fragments, this.variables, async (coordinate) => allowedCoordinates.has(coordinate));
-    entry.byAllowed.set(key, pending);
-    pending.then((pruned) => entry.byAllowed.get(key) === pending && entry.byAllowed.set(key, pruned), () => undefined);
-    return pending;
+    if (entry.byAllowed.has(key)) return entry.byAllowed.get(key);
+    const allowedCoordinates = new Set(entry.asked.filter((_, index) => allowed[index]));
+    const pruned = allowedSelection(this.schema, type, selectionSet, this.fragments, this.variables, (coordinate) => allowedCoordinates.has(coordinate));
+    entry.byAllowed.set(key, pruned);
+    return pruned;
   }
 
   /** Every field the pruner could ask about in this selection (as if all were allowed), in a fixed order. */
-  private async coordinatesAsked(type: GraphQLCompositeType, selectionSet: SelectionSetNode): Promise<readonly string[]> {
+  private coordinatesAsked(type: GraphQLCompositeType, selectionSet: SelectionSetNode): readonly string[] {
     const asked = new Set<string>();
-    await allowedSelection(this.schema, type, selectionSet, this.fragments, this.variables, async (coordinate) => {
+    allowedSelection(this.schema, type, selectionSet, this.fragments, this.variables, (coordinate) => {
       asked.add(coordinate);
       return true;
     });
@@ -147,21 +138,24 @@ class SelectionPruner {
     private readonly isAllowed: FieldCheck,
   ) {}
 
-  async selectionSet(type: GraphQLCompositeType, selectionSet: SelectionSetNode): Promise<SelectionSetNode | undefined> {
-    const kept = (await Promise.all(selectionSet.selections.map((selection) => this.selection(type, selection))))
-      .filter((selection): selection is SelectionNode => selection !== undefined);
+  selectionSet(type: GraphQLCompositeType, selectionSet: SelectionSetNode): SelectionSetNode | undefined {
+    const kept: SelectionNode[] = [];
+    for (const selection of selectionSet.selections) {
+      const allowed = this.selection(type, selection);
+      if (allowed) kept.push(allowed);
+    }
     const asksForData = kept.some((selection) => selection.kind !== Kind.FIELD || selection.name.value !== '__typename');
     return asksForData ? { kind: Kind.SELECTION_SET, selections: kept } : undefined;
   }
 
-  private async selection(type: GraphQLCompositeType, selection: SelectionNode): Promise<SelectionNode | undefined> {
+  private selection(type: GraphQLCompositeType, selection: SelectionNode): SelectionNode | undefined {
     if (!this.isIncluded(selection)) return undefined;
     if (selection.kind === Kind.FIELD) return this.field(type, withoutConditions(selection));
     const fragment = selection.kind === Kind.FRAGMENT_SPREAD ? this.fragments[selection.name.value] : selection;
     if (!fragment) return undefined;
     const condition = fragment.typeCondition ? (this.schema.getType(fragment.typeCondition.name.value) as GraphQLCompositeType | undefined) : type;
     if (!condition) return undefined;
-    const inner = await this.selectionSet(condition, fragment.selectionSet);
+    const inner = this.selectionSet(condition, fragment.selectionSet);
     if (!inner) return undefined;
     const inline: InlineFragmentNode = { kind: Kind.INLINE_FRAGMENT, typeCondition: fragment.typeCondition, directives: withoutConditions(fragment).directives, selectionSet: inner };
     return inline;
@@ -174,14 +168,14 @@ class SelectionPruner {
     return getDirectiveValues(GraphQLIncludeDirective, node, this.variables)?.if !== false;
   }
 
-  private async field(type: GraphQLCompositeType, field: FieldNode): Promise<FieldNode | undefined> {
+  private field(type: GraphQLCompositeType, field: FieldNode): FieldNode | undefined {
     const name = field.name.value;
     if (name === '__typename') return field;
-    if (!isObjectType(type) || !(await this.isAllowed(`${type.name}.${name}`))) return undefined;
+    if (!isObjectType(type) || !this.isAllowed(`${type.name}.${name}`)) return undefined;
     if (!field.selectionSet) return field;
     const fieldType = getNamedType(type.getFields()[name]?.type) as GraphQLCompositeType | undefined;
     if (!fieldType) return undefined;
-    const inner = await this.selectionSet(fieldType, field.selectionSet);
+    const inner = this.selectionSet(fieldType, field.selectionSet);
     return { ...field, selectionSet: inner ?? TYPENAME_ONLY };
   }
 }

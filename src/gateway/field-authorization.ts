@@ -3,7 +3,7 @@ import { MapperKind, mapSchema } from '@graphql-tools/utils';
 import { withheldError } from './withheld-error.ts';
 import type { Decision } from '../policy/decide.ts';
 import type { PolicySet } from '../policy/policy-types.ts';
-import { decideForSubject } from '../request/field-decision.ts';
+import { decideForFacts } from '../request/field-decision.ts';
 import { subjectIdOf } from './subject-keys.ts';
 import { ACCOUNTED_BY_ROOT, type Owner, type RequestContext, UNKNOWN } from '../request/request-context.ts';
 import { logger } from '../observability/logger.ts';
@@ -37,7 +37,10 @@ export function applyFieldAuthorization(schema: GraphQLSchema, policies: PolicyS
       const personal = !policy || policy.bases[0].kind !== 'none';
       const isRoot = typeName === 'Query' || typeName === 'Mutation';
       const original = fieldConfig.resolve ?? defaultFieldResolver;
-      const returnsObject = isObjectType(getNamedType(fieldConfig.type));
+      const namedType = getNamedType(fieldConfig.type);
+      const returnsObject = isObjectType(namedType);
+      // Person and Household objects name their own subject (ownerOf): only the objects below them are marked.
+      const marksOwner = returnsObject && !NAMES_ITS_OWN_SUBJECT.has(namedType.name);
 
       // Person and Household objects carry the hub's id; below them the subject is inherited. What the
       // roots listed above return is accounted for by their own resolvers; any other root's objects have
@@ -46,13 +49,13 @@ export function applyFieldAuthorization(schema: GraphQLSchema, policies: PolicyS
       const ownerBelow = (owner: Owner | undefined): Owner => (typeof owner === 'object' ? owner : owner === ACCOUNTED_BY_ROOT || recordsItsOwn ? ACCOUNTED_BY_ROOT : UNKNOWN);
       const settle = (settled: unknown, owner: Owner | undefined, context: RequestContext) => {
         if (settled instanceof Error) throw safeError(settled);
-        if (returnsObject) markOwner(settled, ownerBelow(owner), context);
+        if (marksOwner) markOwner(settled, ownerBelow(owner), context);
         return settled;
       };
 
       // After the decision: record it, withhold or resolve, and name the subject of what is returned.
       const resolveDecided = (decision: Decision, owner: Owner | undefined, parent: unknown, args: Record<string, unknown>, context: RequestContext, info: GraphQLResolveInfo) => {
-        if (personal && typeof owner === 'object') context.accessLog.record(owner, decision);
+        if (personal && typeof owner === 'object') context.accessLog.record(owner.subject!, decision);
         if (!decision.allowed) throw withheldError(decision, info);
         let value;
         try {
@@ -70,7 +73,7 @@ export function applyFieldAuthorization(schema: GraphQLSchema, policies: PolicyS
         if (owner === UNKNOWN && personal) throw unaccountable(coordinate);
         // Most fields: decided once for this kind of caller. The rest: per subject (consent, involvement),
         // at once when the subject's facts are known (pruning read them first), otherwise when they have been read.
-        const decision = decideForSubject(context, coordinate, typeof owner === 'object' ? owner : undefined);
+        const decision = decideForFacts(context, coordinate, typeof owner === 'object' ? owner : undefined);
         if (!isPromise(decision)) return resolveDecided(decision, owner, parent, args, context, info);
         return decision.then((settled) => resolveDecided(settled, owner, parent, args, context, info));
       };
@@ -79,8 +82,12 @@ export function applyFieldAuthorization(schema: GraphQLSchema, policies: PolicyS
   });
 }
 
+/** Object types whose objects carry the hub's id of their subject (src/gateway/subject-keys.ts). */
+const NAMES_ITS_OWN_SUBJECT: ReadonlySet<string> = new Set(['Person', 'Household']);
+
+/** As graphql-js tells a promise, but without a property look-up on a string or number (most fields' values). */
 function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
-  return typeof (value as Promise<T> | null)?.then === 'function';
+  return typeof value === 'object' && value !== null && typeof (value as Promise<T>).then === 'function';
 }
 
 function rethrowSafe(error: unknown): never {
@@ -95,9 +102,9 @@ function rethrowSafe(error: unknown): never {
  */
 function ownerOf(typeName: string, parent: unknown, context: RequestContext): Owner {
   if (parent === null || typeof parent !== 'object') return UNKNOWN;
-  if (typeName === 'Person' || typeName === 'Household') {
+  if (NAMES_ITS_OWN_SUBJECT.has(typeName)) {
     const id = subjectIdOf(parent);
-    return id ? context.decisions.subject(typeName === 'Person' ? 'person' : 'household', id) : UNKNOWN;
+    return id ? context.decisions.facts(typeName === 'Person' ? 'person' : 'household', id) : UNKNOWN;
   }
   return context.subjects.get(parent) ?? UNKNOWN;
 }

@@ -6,6 +6,7 @@ import type { FieldPolicy, PolicySet } from '../policy/policy-types.ts';
 import type { RequestContext } from './request-context.ts';
 import type { PersonRow } from '../households/household-loaders.ts';
 import { callerDecisions, type CallerDecisions, type SubjectDependence } from './static-decisions.ts';
+import { DecisionsBySituation } from './decisions-by-situation.ts';
 
 /** Where the caller stands with the household a field is about, or that the field is not about one. */
 type Where = Standing | typeof NOT_ABOUT_A_HOUSEHOLD;
@@ -23,10 +24,17 @@ type Where = Standing | typeof NOT_ABOUT_A_HOUSEHOLD;
  * read: after a person's first field, every other field of that person is decided without a promise.
  */
 export function decideForSubject(context: RequestContext, coordinate: string, subject: Subject | undefined): Decision | Promise<Decision> {
-  // A field no subject can change: decided once for this kind of caller, at once.
+  // A field no subject can change: decided once for this kind of caller, at once (without looking the subject up).
   const entry = context.callerDecisions.entry(coordinate);
   if ('decision' in entry) return entry.decision;
   return context.decisions.of(subject).decide(context, entry.policy, entry.dependence);
+}
+
+/** decideForSubject for a subject whose facts the caller already holds (the gateway's resolvers: the owner of an object). */
+export function decideForFacts(context: RequestContext, coordinate: string, facts: SubjectFacts | undefined): Decision | Promise<Decision> {
+  const entry = context.callerDecisions.entry(coordinate);
+  if ('decision' in entry) return entry.decision;
+  return (facts ?? context.decisions.of(undefined)).decide(context, entry.policy, entry.dependence);
 }
 
 /** What one request has read about its subjects, and the decisions they share. */
@@ -35,11 +43,23 @@ export class RequestDecisions {
   private readonly households = new Map<string, SubjectFacts>();
   private readonly withoutSubject = new SubjectFacts(undefined);
   /** Decisions shared by the subjects that stand alike (see SharedDecisions). */
-  readonly shared = new SharedDecisions();
+  readonly shared: SharedDecisions;
+
+  /** `callerDecisions`: the caller's table, which keeps the decisions of situations without a grant across requests. */
+  constructor(callerDecisions?: CallerDecisions) {
+    this.shared = new SharedDecisions(callerDecisions);
+  }
+
+  /** The facts asked for last: a person's fields are usually asked about one after another (pruning asks each field). */
+  private last: SubjectFacts = this.withoutSubject;
 
   /** The facts about this subject (or about no subject). */
   of(subject: Subject | undefined): SubjectFacts {
-    return subject ? this.facts(subject.kind, subject.id, subject) : this.withoutSubject;
+    if (!subject) return this.withoutSubject;
+    // This request's own Subject object (subject()) is its facts' key: no look-up by id when asked again.
+    if (subject === this.last.subject) return this.last;
+    this.last = this.facts(subject.kind, subject.id, subject);
+    return this.last;
   }
 
   /** The facts about a household (its standing, shared by its members). */
@@ -52,14 +72,19 @@ export class RequestDecisions {
     return this.facts(kind, id).subject!;
   }
 
-  /** After a change in this request (src/involvement): later fields read the facts afresh. */
+  /**
+   * After a change in this request (src/involvement): later fields read the facts afresh. Each subject
+   * keeps its one SubjectFacts (the gateway holds them as the owners of objects already resolved), which
+   * forgets what it read.
+   */
   clear(): void {
     // The shared decisions stay: each is the decision for a situation, whoever is in it.
-    this.people.clear();
-    this.households.clear();
+    for (const facts of this.people.values()) facts.forget();
+    for (const facts of this.households.values()) facts.forget();
   }
 
-  private facts(kind: Subject['kind'], id: string, subject?: Subject): SubjectFacts {
+  /** The facts about a person or household, by the hub's id: this request's one SubjectFacts for it. */
+  facts(kind: Subject['kind'], id: string, subject?: Subject): SubjectFacts {
     const bySubject = kind === 'person' ? this.people : this.households;
     let facts = bySubject.get(id);
     if (!facts) {
@@ -82,14 +107,32 @@ export class SubjectFacts {
   private standing: Standing | Promise<Standing> | undefined;
   private consents: ConsentLookup | Promise<ConsentLookup> | undefined;
   private consentsReadAt: Date | undefined;
+  /** The decisions of this subject's situation when no consent counts (SharedDecisions.withoutConsents), once its standing is known. */
+  private withoutConsents: ReadonlyMap<string, Decision> | undefined;
 
   constructor(readonly subject: Subject | undefined) {}
+
+  /** Forgets what was read (after a change in this request): the next decision reads afresh. */
+  forget(): void {
+    this.row = undefined;
+    this.standing = undefined;
+    this.consents = undefined;
+    this.consentsReadAt = undefined;
+    this.withoutConsents = undefined;
+  }
 
   decide(context: RequestContext, policy: FieldPolicy, dependence: SubjectDependence): Decision | Promise<Decision> {
     // Fields of a household and its members follow the row rule; other fields leave it to their root resolver.
     if (!this.subject || !dependence.onInvolvement) return this.decideWhere(context, policy, dependence, NOT_ABOUT_A_HOUSEHOLD);
     const standing = this.standingIn(context);
     if (isPromise(standing)) return standing.then((settled) => this.decideWhere(context, policy, dependence, settled));
+    // Most fields of a person or household: no consent counts where the caller stands, so the decision
+    // is the situation's, once made for anyone in it.
+    if (!needsConsents(dependence, this.subject, standing) && (!dependence.onConsent || this.subject.kind === 'person')) {
+      this.withoutConsents ??= context.decisions.shared.withoutConsents(standing);
+      const known = this.withoutConsents.get(policy.coordinate);
+      if (known) return known;
+    }
     return this.decideWhere(context, policy, dependence, standing);
   }
 
@@ -213,39 +256,62 @@ function notAboutOnePerson(policy: FieldPolicy): Decision {
  * decideField reads a person's consents, and the moment, only through the consent that releases the
  * field (releasingConsent): its decision is the same for every person of households where the caller
  * stands alike (involved, a grant, neither) whose releasing consent is the same (that record, none, or
- * the store unavailable). So it is made once per such situation and field, and shared (per request: the
- * caller is the request's). Kept in nested maps, so that taking a decision builds no key.
+ * the store unavailable). So it is made once per such situation and field, and shared. A situation
+ * without a grant is the same for every request of this kind of caller: its decisions are kept with the
+ * caller's table (CallerDecisions.situations), across requests; for a releasing consent that is a
+ * template without the consent's id, and each consent's own decision is kept here. A situation under a
+ * grant is kept here too: the ids a request meets (grants, consents) stay with that request.
  */
 export class SharedDecisions {
-  private readonly bySituation = new Map<string, Map<string, Map<string, Decision>>>();
+  private readonly own = new DecisionsBySituation();
   private readonly withoutPerson = new Map<string, Decision>();
-  private made = 0;
+  private madeWithoutPerson = 0;
 
-  /** How many decisions were made (not taken from another subject). */
+  /** `acrossRequests`: the caller's table, whose id-free situations outlive this request (none: nothing kept beyond it). */
+  constructor(private readonly acrossRequests?: CallerDecisions) {}
+
+  /** How many decisions this request made itself (not taken from another subject or an earlier request). */
   get size(): number {
-    return this.made;
+    return this.own.made + this.madeWithoutPerson;
   }
 
   decision(policies: PolicySet, policy: FieldPolicy, caller: Caller, where: Where, consents: ConsentLookup, at: Date | undefined): Decision {
-    const consentKey = consents === 'unavailable' ? '!' : consents.length === 0 ? '' : (releasingConsent(consents, policy.category, caller, at!)?.id ?? '');
-    const standingKey = where === NOT_ABOUT_A_HOUSEHOLD ? '-' : where.breakGlassGrantId !== undefined ? `${where.involved ? 1 : 0}:${where.breakGlassGrantId}` : where.involved ? '1:' : '0:';
-    let byConsent = this.bySituation.get(standingKey);
-    if (!byConsent) {
-      byConsent = new Map();
-      this.bySituation.set(standingKey, byConsent);
-    }
-    let byField = byConsent.get(consentKey);
-    if (!byField) {
-      byField = new Map();
-      byConsent.set(consentKey, byField);
-    }
-    let decision = byField.get(policy.coordinate);
-    if (!decision) {
-      decision = decideField(policies, policy, caller, consents, at, where);
-      byField.set(policy.coordinate, decision);
-      this.made += 1;
-    }
-    return decision;
+    const releasing = consents === 'unavailable' || consents.length === 0 ? undefined : releasingConsent(consents, policy.category, caller, at!);
+    const standingKey = standingKeyOf(where);
+    if (!releasing) return this.memoOf(where).decision(standingKey, consents === 'unavailable' ? UNAVAILABLE_KEY : '', policies, policy, caller, where, consents, at);
+    // Released by this person's consent: kept per consent for this request, made from the situation's template.
+    const decision = this.own.fields(standingKey, releasing.id).get(policy.coordinate);
+    if (decision) return decision;
+    const template = this.consentTemplate(standingKey, policies, policy, caller, where, consents, at);
+    return this.own.remember(standingKey, releasing.id, template.allowed && template.consentId !== undefined ? { ...template, consentId: releasing.id } : template);
+  }
+
+  /**
+   * decideField names the releasing consent only as the released decision's consentId: the decision for
+   * one releasing consent is the decision for any other with that id changed. So it is made once per
+   * situation (with the first such consent met) and kept without the id, as a template.
+   */
+  private consentTemplate(standingKey: string, policies: PolicySet, policy: FieldPolicy, caller: Caller, where: Where, consents: ConsentLookup, at: Date | undefined): Decision {
+    const memo = this.memoOf(where);
+    const template = memo.fields(standingKey, RELEASED_KEY).get(policy.coordinate);
+    if (template) return template;
+    const made = decideField(policies, policy, caller, consents, at, where);
+    return memo.remember(standingKey, RELEASED_KEY, made.allowed && made.consentId !== undefined ? { ...made, consentId: WHICH_CONSENT } : made);
+  }
+
+  /**
+   * The decisions made so far, by field, where the caller stands so and no consent counts (none read,
+   * none releasing): a subject in that situation takes its decisions from here without working out the
+   * situation per field (SubjectFacts). decision() fills it.
+   */
+  withoutConsents(where: Where): ReadonlyMap<string, Decision> {
+    return this.memoOf(where).fields(standingKeyOf(where), '');
+  }
+
+  /** Situations that name no grant are kept across requests (when this request has its caller's table); the others here. */
+  private memoOf(where: Where): DecisionsBySituation {
+    const grant = where === NOT_ABOUT_A_HOUSEHOLD ? undefined : where.breakGlassGrantId;
+    return grant === undefined && this.acrossRequests ? this.acrossRequests.situations : this.own;
   }
 
   /** A consent field of something other than one person: withheld, the same for all. */
@@ -254,8 +320,21 @@ export class SharedDecisions {
     if (!decision) {
       decision = notAboutOnePerson(policy);
       this.withoutPerson.set(policy.coordinate, decision);
-      this.made += 1;
+      this.madeWithoutPerson += 1;
     }
     return decision;
   }
 }
+
+/** Where the caller stands, as a key; a grant id is part of it (the decision may name the grant). */
+function standingKeyOf(where: Where): string {
+  if (where === NOT_ABOUT_A_HOUSEHOLD) return '-';
+  const standing = where.involved ? '1' : '0';
+  return where.breakGlassGrantId === undefined ? standing : `${standing}:${where.breakGlassGrantId}`;
+}
+
+/** The consent keys of a person whose consents could not be read, and of a consent template; no consent id is empty, '!' or '*'. */
+const UNAVAILABLE_KEY = '!';
+const RELEASED_KEY = '*';
+/** A template's consentId: replaced by the releasing consent's id before any field is decided with it. */
+const WHICH_CONSENT = '';

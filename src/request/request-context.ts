@@ -6,7 +6,7 @@ import type { SubjectProtector } from '../crypto/subject-protection.ts';
 import { createHouseholdLoaders, type HouseholdLoaders } from '../households/household-loaders.ts';
 import { createConsentLoader } from '../consent/consent-loader.ts';
 import type { ConsentRecord } from '../consent/consent-record.ts';
-import { AccessLog, type Subject } from '../audit/access-log.ts';
+import { AccessLog } from '../audit/access-log.ts';
 import type { HubSigningKey } from '../auth/hub-signing-key.ts';
 import type { PolicySet } from '../policy/policy-types.ts';
 import type { AuditScope } from '../audit/audited-change.ts';
@@ -15,12 +15,15 @@ import { createStandingLoader } from '../involvement/standing-loader.ts';
 import type { ReportSources } from '../audit/report-assembly.ts';
 import type { SqlRunner } from '../db/migrate.ts';
 import { callerDecisions, type CallerDecisions } from './static-decisions.ts';
-import { RequestDecisions } from './field-decision.ts';
+import { RequestDecisions, type SubjectFacts } from './field-decision.ts';
 
-/** An object's data subject; or accounted for by the root field that returned it; or not known (fail closed). */
+/**
+ * An object's data subject (as this request's facts about it, which name it); or accounted for by the
+ * root field that returned it; or not known (fail closed).
+ */
 export const ACCOUNTED_BY_ROOT = 'accounted-by-root';
 export const UNKNOWN = 'unknown';
-export type Owner = Subject | typeof ACCOUNTED_BY_ROOT | typeof UNKNOWN;
+export type Owner = SubjectFacts | typeof ACCOUNTED_BY_ROOT | typeof UNKNOWN;
 
 /** Everything one GraphQL request carries through the gateway and its local subschema. */
 export interface RequestContext {
@@ -63,6 +66,7 @@ export interface RequestContextDependencies {
 
 export function createRequestContext(deps: RequestContextDependencies, caller: Caller, traceparent?: string): RequestContext {
   const consents = createConsentLoader(deps.prisma);
+  const decisionsOfCaller = callerDecisions(deps.policies, caller);
   return {
     reportSources: deps.reportSources,
     caller,
@@ -77,8 +81,8 @@ export function createRequestContext(deps: RequestContextDependencies, caller: C
     // The standing's statement can bring the consents along (src/involvement/standing-loader.ts).
     standing: createStandingLoader(deps.sql, caller, undefined, consents),
     accessLog: new AccessLog(),
-    callerDecisions: callerDecisions(deps.policies, caller),
-    decisions: new RequestDecisions(),
+    callerDecisions: decisionsOfCaller,
+    decisions: new RequestDecisions(decisionsOfCaller),
     subjects: new WeakMap(),
   };
 }

@@ -3,6 +3,7 @@ import type { Caller } from '../auth/caller.ts';
 import { decideField, dependsOnConsent, dependsOnInvolvement, type Decision } from '../policy/decide.ts';
 import { NOT_ABOUT_A_HOUSEHOLD } from '../policy/need-to-know.ts';
 import type { FieldPolicy, PolicySet } from '../policy/policy-types.ts';
+import { DecisionsBySituation } from './decisions-by-situation.ts';
 
 /**
  * Decisions that no consent and no involvement can change: they follow from the policy and who the
@@ -32,6 +33,14 @@ export type CallerEntry = { decision: Decision } | { policy: FieldPolicy; depend
  */
 export class CallerDecisions {
   private readonly entries = new Map<string, CallerEntry>();
+  /**
+   * The decisions of subject-dependent fields in situations that name no record (no break-the-glass
+   * grant; a releasing consent only as a template without its id: src/request/field-decision.ts), shared
+   * by every request of this kind of caller. Bounded: three standings (not about a household, involved,
+   * not involved) × three consent outcomes (none releases, the store unavailable, a template) × the
+   * policy set's fields. Frozen, as they are shared.
+   */
+  readonly situations = new DecisionsBySituation(frozen);
 
   constructor(
     private readonly policies: PolicySet,

@@ -4,7 +4,7 @@ import { loadPolicyFile } from '../../src/policy/policy-file.ts';
 import { publicSchemaForPolicyCheck } from '../../src/hub/start-hub.ts';
 import { NOT_ABOUT_A_HOUSEHOLD, type Standing } from '../../src/policy/need-to-know.ts';
 import { decideWithFacts, SharedDecisions } from '../../src/request/field-decision.ts';
-import { staticDecision } from '../../src/request/static-decisions.ts';
+import { CallerDecisions, staticDecision } from '../../src/request/static-decisions.ts';
 import type { Caller } from '../../src/auth/caller.ts';
 import type { ConsentRecord } from '../../src/consent/consent-record.ts';
 
@@ -97,3 +97,73 @@ describe('decisions shared by the people of a request', () => {
     expect(decideField(policies, policies.fields.get('Person.care')!, caller, [], now, { involved: true })).toEqual(withdrawn);
   });
 });
+
+describe('decisions kept across requests of one kind of caller', () => {
+  it('are each person\'s own decision in every request, and the table holds no grant or consent id', async () => {
+    for (const caller of callers) {
+      const subjectDependent = [...policies.fields.keys()].filter((coordinate) => !staticDecision(policies, caller, coordinate));
+      if (subjectDependent.length === 0) continue;
+      // This kind of caller's table, on its own (not the process-wide one): every "request" below shares it.
+      const table = new CallerDecisions(policies, caller);
+      const tableMadeAfter: number[] = [];
+      let person = 0;
+      for (let request = 0; request < 3; request++) {
+        const sharedDecisions = new SharedDecisions(table);
+        // The worlds and standings in another order per request: what one request left must fit the next one's people.
+        const order = request % 2 === 0 ? standings : [...standings].reverse();
+        for (const standing of order) {
+          for (let world = 0; world < WORLDS; world++) {
+            person += 1;
+            const consents = consentWorld(caller, person, (world + request) % WORLDS);
+            const subject = { kind: 'person', id: `p-${person}` } as const;
+            const facts = { at: now, standingOf: async () => (standing === NOT_ABOUT_A_HOUSEHOLD ? { involved: false } : standing), consentsOf: async () => consents };
+            for (const coordinate of subjectDependent) {
+              const decision = await decideWithFacts(policies, caller, coordinate, subject, { ...facts, callerDecisions: table, sharedDecisions });
+              const own = await decideWithFacts(policies, caller, coordinate, subject, facts);
+              expect(decision, `${coordinate} for ${caller.roles[0]}/${caller.purpose}/${caller.organisationId}, request ${request}`).toEqual(own);
+            }
+          }
+        }
+        tableMadeAfter.push(table.situations.made);
+      }
+      // The first request met every situation without an id; later requests took those from the table.
+      expect(tableMadeAfter[0], `${caller.roles[0]}/${caller.purpose}/${caller.organisationId}`).toBeGreaterThan(0);
+      expect(tableMadeAfter[2]).toBe(tableMadeAfter[0]);
+      // Bounded whatever the people: three standings × (none releasing, store unavailable, a template) × the fields.
+      expect(table.situations.size).toBeGreaterThan(0);
+      expect(table.situations.size).toBeLessThanOrEqual(3 * 3 * subjectDependent.length);
+      expectNoIds(table);
+    }
+  });
+
+  it('name no grant and no consent: those stay with the request that met them', async () => {
+    const caller: Caller = { subject: 'p', organisationId: 'wijkteam-oost', roles: ['wijkcoach'], purpose: 'wijkteam-ondersteuning' };
+    const table = new CallerDecisions(policies, caller);
+    const decide = (coordinate: string, standing: Standing, consents: ConsentLookup) => decideWithFacts(policies, caller, coordinate, { kind: 'person', id: 'p-1' }, {
+      at: now, standingOf: async () => standing, consentsOf: async () => consents, callerDecisions: table, sharedDecisions: new SharedDecisions(table),
+    });
+    const underGrant = await decide('Person.housing', { involved: false, breakGlassGrantId: 'g-1' }, []);
+    const withConsent = await decide('Person.care', { involved: true }, consentWorld(caller, 1, 2));
+    expect(underGrant).toMatchObject({ allowed: true, breakGlassGrantId: 'g-1' });
+    expect(withConsent).toMatchObject({ allowed: true, consentId: expect.stringMatching(/^c-1-/) });
+    // The next request, under another grant and with another consent, gets its own.
+    expect(await decide('Person.housing', { involved: false, breakGlassGrantId: 'g-2' }, [])).toMatchObject({ allowed: true, breakGlassGrantId: 'g-2' });
+    expect(await decide('Person.care', { involved: true }, consentWorld(caller, 2, 2))).toMatchObject({ allowed: true, consentId: expect.stringMatching(/^c-2-/) });
+    // The table holds the consent's template only (one), and nothing of the grant.
+    expect(table.situations.size).toBe(1);
+    expectNoIds(table);
+    // Without a grant or a releasing consent the decision is the table's, the same object in every request.
+    const first = await decide('Person.care', { involved: true }, []);
+    expect(await decide('Person.care', { involved: true }, consentWorld(caller, 3, 3))).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(table.situations.size).toBe(2);
+  });
+});
+
+/** What a kind of caller's table keeps names no grant and no consent (a template's consentId is empty). */
+function expectNoIds(table: CallerDecisions): void {
+  for (const decision of table.situations.decisions()) {
+    expect(decision).not.toHaveProperty('breakGlassGrantId');
+    if (decision.allowed) expect(decision.consentId ?? '').toBe('');
+  }
+}

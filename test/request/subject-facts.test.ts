@@ -87,14 +87,28 @@ describe('the facts a request reads for its decisions', () => {
     expect(reads.consents.sort()).toEqual(['hash-p-in-1', 'hash-p-in-2']);
   });
 
+  it('tell this request\'s subjects apart when asked about one after another', async () => {
+    const { context } = request();
+    const [inside, outside] = [context.decisions.subject('person', 'p-in-1'), context.decisions.subject('person', 'p-out-1')];
+    await Promise.all([decideForSubject(context, 'Person.givenName', inside), decideForSubject(context, 'Person.givenName', outside)]);
+    for (const field of ['Person.familyName', 'Person.birthDate']) {
+      expect(decideForSubject(context, field, inside)).toMatchObject({ allowed: true });
+      expect(decideForSubject(context, field, outside)).toMatchObject({ allowed: false, code: 'NOT_INVOLVED' });
+      expect(decideForSubject(context, field, inside)).toMatchObject({ allowed: true });
+    }
+  });
+
   it('are read afresh after a change in the request', async () => {
     const { context, standings } = request();
     expect(await decideForSubject(context, 'Person.givenName', personOf('p-out-1'))).toMatchObject({ allowed: false, code: 'NOT_INVOLVED' });
+    // With the standing known, a second field is decided at once (from the situation's decisions).
+    expect(decideForSubject(context, 'Person.familyName', personOf('p-out-1'))).toMatchObject({ allowed: false, code: 'NOT_INVOLVED' });
     // An intake in this request: the household's standing changes (src/involvement forgets what was read).
     standings['h-out'] = { involved: true };
     context.standing.clear('h-out');
     context.decisions.clear();
     expect(await decideForSubject(context, 'Person.givenName', personOf('p-out-1'))).toMatchObject({ allowed: true });
+    expect(decideForSubject(context, 'Person.familyName', personOf('p-out-1'))).toMatchObject({ allowed: true });
   });
 
   it('fail closed when the consents cannot be read', async () => {

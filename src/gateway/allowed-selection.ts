@@ -29,8 +29,8 @@ export function allowedSelection(
   return new SelectionPruner(schema, fragments, variables, isAllowed).selectionSet(type, selectionSet);
 }
 
-/** Whether the caller may see one field of one person: at once when already known, else when decided. */
-export type SharedFieldCheck = (coordinate: string) => boolean | Promise<boolean>;
+/** Whether the caller may see one field of one subject (`who`): at once when already known, else when decided. */
+export type SharedFieldCheck<Who> = (who: Who, coordinate: string) => boolean | Promise<boolean>;
 
 type MaybePromise<T> = T | Promise<T>;
 
@@ -45,15 +45,17 @@ interface SelectionEntry {
  * the fields a selection asks about are allowed, so it is built once per distinct set of allowed fields
  * (and selection), not once per person. Sharing one object also lets batch delegation print it once and
  * put everybody with that set in one batched call. One per request: fragments and variables are the
- * request's. A person whose decisions are known costs no promise.
+ * request's. A person whose decisions are known costs no promise. `isAllowed` is given once, with the
+ * request, and told whom each question is about: pruning makes no function per person and adapter.
  */
-export class SharedPruning {
+export class SharedPruning<Who> {
   private readonly bySelection = new Map<SelectionSetNode, SelectionEntry>();
 
   constructor(
     private readonly schema: GraphQLSchema,
     private readonly fragments: Record<string, FragmentDefinitionNode>,
     private readonly variables: Record<string, unknown>,
+    private readonly isAllowed: SharedFieldCheck<Who>,
   ) {}
 
   /** Whether this pruning is the one of an operation with these fragments and variables. */
@@ -61,14 +63,14 @@ export class SharedPruning {
     return this.fragments === fragments && this.variables === variables;
   }
 
-  /** allowedSelection for one person, whose decisions `isAllowed` gives. */
-  allowedSelection(type: GraphQLCompositeType, selectionSet: SelectionSetNode, isAllowed: SharedFieldCheck): MaybePromise<SelectionSetNode | undefined> {
+  /** allowedSelection for one subject (`who`), whose decisions `isAllowed` gives. */
+  allowedSelection(type: GraphQLCompositeType, selectionSet: SelectionSetNode, who: Who): MaybePromise<SelectionSetNode | undefined> {
     let entry = this.bySelection.get(selectionSet);
     if (!entry) {
       entry = { asked: this.coordinatesAsked(type, selectionSet), byAllowed: new Map() };
       this.bySelection.set(selectionSet, entry);
     }
-    return this.answered(entry, type, selectionSet, isAllowed, []);
+    return this.answered(entry, type, selectionSet, who, []);
   }
 
   /**
@@ -76,14 +78,14 @@ export class SharedPruning {
    * first answer usually waits for what the request reads about them (standing, consents); the answers
    * after it are then known at once, so a person costs a promise or two, not one per field.
    */
-  private answered(entry: SelectionEntry, type: GraphQLCompositeType, selectionSet: SelectionSetNode, isAllowed: SharedFieldCheck, answers: boolean[]): MaybePromise<SelectionSetNode | undefined> {
+  private answered(entry: SelectionEntry, type: GraphQLCompositeType, selectionSet: SelectionSetNode, who: Who, answers: boolean[]): MaybePromise<SelectionSetNode | undefined> {
     const { asked } = entry;
     for (let index = answers.length; index < asked.length; index++) {
-      const answer = isAllowed(asked[index]);
+      const answer = this.isAllowed(who, asked[index]);
       if (isPromise(answer)) {
         return answer.then((allowed) => {
           answers.push(allowed);
-          return this.answered(entry, type, selectionSet, isAllowed, answers);
+          return this.answered(entry, type, selectionSet, who, answers);
         });
       }
       answers.push(answer);

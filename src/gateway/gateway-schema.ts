@@ -8,7 +8,7 @@ import { DOMAINS, type Domain, loadDomainSdl, MAX_KEYS_PER_REQUEST } from '../do
 import { createHubSubschema } from '../households/hub-subschema.ts';
 import { LOCAL_SUBSCHEMAS } from './local-subschemas.ts';
 import { SharedPruning } from './allowed-selection.ts';
-import { decideForSubject } from '../request/field-decision.ts';
+import { decideForFacts, type SubjectFacts } from '../request/field-decision.ts';
 import type { RequestContext } from '../request/request-context.ts';
 import { SUBJECT_BSN_KEY, SUBJECT_ID_KEY, subjectIdOf } from './subject-keys.ts';
 
@@ -64,13 +64,20 @@ function subjectIdSelections(hubSchema: GraphQLSchema) {
   return resolvers;
 }
 
-const sharedPrunings = new WeakMap<RequestContext, SharedPruning>();
+const sharedPrunings = new WeakMap<RequestContext, SharedPruning<SubjectFacts>>();
 
-/** The request's shared pruning: one per operation, whose fragments and variables it prunes with. */
-function sharedPruningOf(context: RequestContext, info: GraphQLResolveInfo): SharedPruning {
+/**
+ * The request's shared pruning: one per operation, whose fragments and variables it prunes with. It asks
+ * about a person's fields through the facts the request holds about them (no look-up per field).
+ */
+function sharedPruningOf(context: RequestContext, info: GraphQLResolveInfo): SharedPruning<SubjectFacts> {
   let pruning = sharedPrunings.get(context);
   if (!pruning?.isFor(info.fragments, info.variableValues)) {
-    pruning = new SharedPruning(info.schema, info.fragments, info.variableValues);
+    const isAllowed = (facts: SubjectFacts, coordinate: string) => {
+      const decision = decideForFacts(context, coordinate, facts);
+      return isPromise(decision) ? decision.then(allowedOf) : decision.allowed;
+    };
+    pruning = new SharedPruning(info.schema, info.fragments, info.variableValues, isAllowed);
     sharedPrunings.set(context, pruning);
   }
   return pruning;
@@ -88,13 +95,8 @@ const minimisedPeopleByBsn: MergedTypeResolver = (originalResult, untypedContext
   const personId = subjectIdOf(originalResult);
   // Without the hub's id there is nobody to decide for: ask nothing (every Person field selects the id).
   if (!personId || !type) return {};
-  const subject = context.decisions.subject('person', personId);
   const person = info.schema.getType('Person') as GraphQLCompositeType;
-  const isAllowed = (coordinate: string) => {
-    const decision = decideForSubject(context, coordinate, subject);
-    return isPromise(decision) ? decision.then(allowedOf) : decision.allowed;
-  };
-  const allowed = sharedPruningOf(context, info).allowedSelection(person, selectionSet, isAllowed);
+  const allowed = sharedPruningOf(context, info).allowedSelection(person, selectionSet, context.decisions.facts('person', personId));
   if (!isPromise(allowed)) return askAdapter(allowed, subschema, type, key, context, info);
   return allowed.then((settled) => askAdapter(settled, subschema, type, key, context, info));
 };

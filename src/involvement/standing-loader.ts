@@ -3,6 +3,7 @@ import { Prisma, type PrismaClient } from '../db/generated/client.ts';
 import type { Caller } from '../auth/caller.ts';
 import type { Standing } from '../policy/need-to-know.ts';
 import type { ConsentRecord } from '../consent/consent-record.ts';
+import type { ConsentLoader } from '../consent/consent-loader.ts';
 import type { SqlRunner } from '../db/migrate.ts';
 
 /**
@@ -22,14 +23,14 @@ export type StandingReader = Pick<SqlRunner, 'query'> | Pick<PrismaClient, '$que
  * When the request's query selects a field that depends on consent (readConsentsWithStanding), the same
  * statement also reads the consent records of the members of those households where the caller is
  * involved or has a grant (elsewhere decisions do not look at consents, and they are not read), and
- * hands them to the request's consent loader: the decisions that need them then wait for no further
- * round trip.
+ * primes the request's consent loader with them: the decisions that need them then take them at once
+ * (ConsentLoader.primed), with no further round trip and no promise.
  */
 export function createStandingLoader(
   reader: StandingReader,
   caller: Caller,
   now: () => Date = () => new Date(),
-  consents?: DataLoader<string, ConsentRecord[]>,
+  consents?: ConsentLoader,
 ): DataLoader<string, Standing> {
   const loader: DataLoader<string, Standing> = new DataLoader(async (householdIds) => {
     const at = now();

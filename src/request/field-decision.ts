@@ -163,6 +163,14 @@ export class SubjectFacts {
 
   private readConsents(context: RequestContext): ConsentLookup | Promise<ConsentLookup> {
     const row = this.personRow(context);
+    // Brought along by the standing statement: taken at once, so this person's decisions (and the
+    // pruning of every adapter's call about them) settle in the same tick.
+    const primed = isPromise(row) ? undefined : primedConsentsOfRow(context, row);
+    if (primed !== undefined) {
+      this.consents = primed;
+      this.consentsReadAt = new Date();
+      return primed;
+    }
     const pending = isPromise(row) ? row.then((settled) => consentsOfRow(context, settled), unavailable) : consentsOfRow(context, row);
     this.consents = pending;
     pending.then((consents) => {
@@ -186,6 +194,13 @@ export class SubjectFacts {
 /** A person the registration does not know stands nowhere; a member, where the caller stands with its household. */
 function standingOfMember(context: RequestContext, row: PersonRow | null): Standing | Promise<Standing> {
   return row ? context.decisions.household(row.householdId).standingIn(context) : { involved: false };
+}
+
+/** The consents of a person (none when the registration does not know them) if already at hand; fail closed on a primed failure. */
+function primedConsentsOfRow(context: RequestContext, row: PersonRow | null): ConsentLookup | undefined {
+  if (!row) return NO_CONSENTS;
+  const primed = context.consents.primed(row.bsnHash);
+  return primed instanceof Error ? 'unavailable' : primed;
 }
 
 function consentsOfRow(context: RequestContext, row: PersonRow | null): Promise<ConsentLookup> {

@@ -4,8 +4,7 @@ import type { PrismaClient } from '../db/generated/client.ts';
 import type { Caller } from '../auth/caller.ts';
 import type { SubjectProtector } from '../crypto/subject-protection.ts';
 import { createHouseholdLoaders, type HouseholdLoaders } from '../households/household-loaders.ts';
-import { createConsentLoader } from '../consent/consent-loader.ts';
-import type { ConsentRecord } from '../consent/consent-record.ts';
+import { type ConsentLoader, createConsentLoader } from '../consent/consent-loader.ts';
 import { AccessLog } from '../audit/access-log.ts';
 import type { HubSigningKey } from '../auth/hub-signing-key.ts';
 import type { PolicySet } from '../policy/policy-types.ts';
@@ -38,7 +37,8 @@ export interface RequestContext {
   policies: PolicySet;
   hubKey: HubSigningKey;
   households: HouseholdLoaders;
-  consents: DataLoader<string, ConsentRecord[]>;
+  /** Consent records per person's look-up key; those the standing statement brought along are at hand at once (`primed`). */
+  consents: ConsentLoader;
   /** Where the caller stands with a household (involvement, break-the-glass), per household id. */
   standing: DataLoader<string, Standing>;
   accessLog: AccessLog;

@@ -6,6 +6,8 @@ import type { Decision } from '../../src/policy/decide.ts';
 import type { Standing } from '../../src/policy/need-to-know.ts';
 import type { Caller } from '../../src/auth/caller.ts';
 import type { ConsentRecord } from '../../src/consent/consent-record.ts';
+import { ConsentLoader } from '../../src/consent/consent-loader.ts';
+import type { PrismaClient } from '../../src/db/generated/client.ts';
 import type { PersonRow } from '../../src/households/household-loaders.ts';
 import type { RequestContext } from '../../src/request/request-context.ts';
 import { callerDecisions } from '../../src/request/static-decisions.ts';
@@ -46,12 +48,22 @@ function request(standings: Record<string, Standing> = { 'h-in': { involved: tru
       reads.standing.push(...ids);
       return ids.map((id) => standings[id] ?? { involved: false });
     }),
-    consents: new DataLoader<string, ConsentRecord[]>(async (keys) => {
+    consents: consentLoader(async (keys) => {
       reads.consents.push(...keys);
-      return keys.map((key) => consents[key] ?? []);
+      return keys.flatMap((key) => consents[key] ?? []);
     }),
   } as unknown as RequestContext;
-  return { context, reads, standings };
+  return { context, reads, standings, people, consents };
+}
+
+/** A request's consent loader over `read` (what the database would answer for these look-up keys). */
+function consentLoader(read: (keys: string[]) => Promise<ConsentRecord[]>): ConsentLoader {
+  return new ConsentLoader({ consent: { findMany: ({ where }: { where: { subjectKey: { in: string[] } } }) => read(where.subjectKey.in) } } as unknown as PrismaClient);
+}
+
+/** As the standing statement does when the query selects a consent field: each member's consents (or the failure to read them) primed. */
+function primeMembersOf(householdId: string, { context, people, consents }: ReturnType<typeof request>, failure?: Error): void {
+  for (const member of people.filter((row) => row.householdId === householdId)) context.consents.prime(member.bsnHash, failure ?? consents[member.bsnHash] ?? []);
 }
 
 const personOf = (id: string) => ({ kind: 'person', id }) as const;
@@ -113,10 +125,50 @@ describe('the facts a request reads for its decisions', () => {
 
   it('fail closed when the consents cannot be read', async () => {
     const { context } = request();
-    (context as { consents: DataLoader<string, ConsentRecord[]> }).consents = new DataLoader(async () => {
+    (context as { consents: ConsentLoader }).consents = consentLoader(async () => {
       throw new Error('database down');
     });
     const decision: Decision = await decideForSubject(context, 'Person.care', personOf('p-in-1'));
     expect(decision).toMatchObject({ allowed: false, code: 'CONSENT_UNAVAILABLE' });
+  });
+
+  // Pruning asks each adapter about a person in turn: a promise for one of them (care, which needs the
+  // consents) would put that adapter's call a tick behind the others.
+  it('decide a person whose consents the standing statement brought along without a promise, and read no consents', async () => {
+    const state = request();
+    const { context, reads } = state;
+    primeMembersOf('h-in', state);
+    const [one, two] = [personOf('p-in-1'), personOf('p-in-2')];
+    await Promise.all([decideForSubject(context, 'Person.givenName', one), decideForSubject(context, 'Person.givenName', two)]);
+    const [oneCare, twoCare] = [decideForSubject(context, 'Person.care', one), decideForSubject(context, 'Person.care', two)];
+    expect(oneCare).not.toBeInstanceOf(Promise);
+    expect(twoCare).not.toBeInstanceOf(Promise);
+    expect(oneCare).toMatchObject({ allowed: true, consentId: 'consent-of-p-in-1' });
+    expect(twoCare).toMatchObject({ allowed: false, code: 'CONSENT_REQUIRED' });
+    expect(reads.consents).toEqual([]);
+  });
+
+  it('withhold consent-based fields (CONSENT_UNAVAILABLE), at once, when the standing statement could not read the consents', async () => {
+    const state = request();
+    const { context, reads } = state;
+    primeMembersOf('h-in', state, new Error('lock timeout'));
+    await decideForSubject(context, 'Person.givenName', personOf('p-in-1'));
+    const care = decideForSubject(context, 'Person.care', personOf('p-in-1'));
+    expect(care).not.toBeInstanceOf(Promise);
+    expect(care).toMatchObject({ allowed: false, code: 'CONSENT_UNAVAILABLE' });
+    expect(reads.consents).toEqual([]);
+  });
+
+  it('take the primed consents afresh after a change in the request, as of the moment they are taken', async () => {
+    const state = request();
+    const { context, consents } = state;
+    primeMembersOf('h-in', state);
+    await decideForSubject(context, 'Person.givenName', personOf('p-in-1'));
+    expect(decideForSubject(context, 'Person.care', personOf('p-in-1'))).toMatchObject({ allowed: true, consentId: 'consent-of-p-in-1' });
+    // The consent expires; a change in the request makes the decisions forget what they read.
+    consents['hash-p-in-1'][0].validUntil = new Date(Date.now() - 1);
+    context.decisions.clear();
+    await decideForSubject(context, 'Person.givenName', personOf('p-in-1'));
+    expect(decideForSubject(context, 'Person.care', personOf('p-in-1'))).toMatchObject({ allowed: false, code: 'CONSENT_REQUIRED' });
   });
 });

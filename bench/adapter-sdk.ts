@@ -81,7 +81,7 @@ async function benchAdapterCpu(variants: { label: string; root: string }[], call
   const { signUpstreamToken } = await import('../src/auth/upstream-token.ts');
   const { contentDigest } = await import('../src/auth/request-digest.ts');
   const { requestBody } = await import('../src/adapters/conformance/adapter-client.ts');
-  const { selectedCoordinates } = await import('../src/adapters/sdk/selected-fields.ts');
+  const { selectedCoordinates } = await import('../src/selection/selected-fields.ts');
   const { loadDomainSdl } = await import('../src/domain/partner-domains.ts');
   const hubKey = await loadHubSigningKey(dataDir, {});
   const body = requestBody(QUERY, { bsns: HOUSEHOLD });

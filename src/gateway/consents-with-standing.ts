@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
-import { selectedCoordinates } from '../adapters/sdk/selected-fields.ts';
+import { selectedCoordinates } from '../selection/selected-fields.ts';
 import { readConsentsWithStanding } from '../involvement/standing-loader.ts';
 import type { CallerDecisions } from '../request/static-decisions.ts';
 import type { RequestContext } from '../request/request-context.ts';

@@ -3,7 +3,7 @@ import { LRUCache } from 'lru-cache';
 import type { AsyncFetchFn } from '@graphql-tools/executor-http';
 import { signUpstreamToken } from '../auth/upstream-token.ts';
 import { contentDigest } from '../auth/request-digest.ts';
-import { selectedCoordinates } from '../adapters/sdk/selected-fields.ts';
+import { selectedCoordinates } from '../selection/selected-fields.ts';
 import type { RequestContext } from '../request/request-context.ts';
 
 /**

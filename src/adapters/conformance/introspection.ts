@@ -1,5 +1,5 @@
 import { buildClientSchema, getIntrospectionQuery, parse, type GraphQLSchema, type IntrospectionQuery } from 'graphql';
-import { selectedCoordinates } from '../sdk/selected-fields.ts';
+import { selectedCoordinates } from '../../selection/selected-fields.ts';
 import { postToAdapter } from './adapter-client.ts';
 import type { DomainContract } from './contract.ts';
 import type { HubTokens } from './hub-tokens.ts';

@@ -1,6 +1,6 @@
 import { parse, type DocumentNode } from 'graphql';
 import type { DomainContract } from './contract.ts';
-import { selectedCoordinates } from '../sdk/selected-fields.ts';
+import { selectedCoordinates } from '../../selection/selected-fields.ts';
 
 /** A `peopleByBsn` query for chosen fields of the domain object, with the coordinates its token needs. */
 export interface PeopleQuery {

@@ -10,7 +10,7 @@ export { startGraphQLService, RequestRefusal, type GraphQLServiceOptions, type R
 export { assertValidBsns, MAX_KEYS_PER_REQUEST } from './people-by-bsn.ts';
 export { createHubTokenVerifier, type HubKeys, type HubTokenClaims } from './hub-token-verifier.ts';
 export { sourceUnavailable, withinTimeBudget } from './partner-failure.ts';
-export { selectedCoordinates, domainFieldNames } from './selected-fields.ts';
+export { selectedCoordinates, domainFieldNames } from '../../selection/selected-fields.ts';
 export { readProcessingLog, type ProcessingLogRecord } from './processing-log.ts';
 export { PROCESSING_LOG_QUERY_PATH, type ProcessingLogQuery, type ProcessingLogAnswer, type ProcessingLogAnswerRecord } from './processing-log-query.ts';
 export { InMemoryReplayGuard, ReplayGuardUnavailable, type ReplayGuard } from './replay-guard.ts';

@@ -5,7 +5,7 @@ import type { Logger } from '../../observability/logger.ts';
 import type { AdapterDefinition } from './define-adapter.ts';
 import type { AdapterRequestContext } from './request-context.ts';
 import { partnerFailure, withinTimeBudget } from './partner-failure.ts';
-import { coordinatesBelow, domainFieldNames } from './selected-fields.ts';
+import { coordinatesBelow, domainFieldNames } from '../../selection/selected-fields.ts';
 
 /**
  * `Query.peopleByBsn(bsns)`, the one query every adapter contract has: validated keys, ONE partner call

@@ -14,7 +14,7 @@ import { ProcessingLog } from './processing-log.ts';
 import { createProcessingLogQueryHandler, PROCESSING_LOG_QUERY_PATH } from './processing-log-query.ts';
 import { InMemoryReplayGuard, ReplayGuardUnavailable, type ReplayGuard } from './replay-guard.ts';
 import type { AdapterRequestContext } from './request-context.ts';
-import { selectedCoordinates } from './selected-fields.ts';
+import { selectedCoordinates } from '../../selection/selected-fields.ts';
 import { traceFrom } from './trace-context.ts';
 
 export interface AdapterServerOptions {

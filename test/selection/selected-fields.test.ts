@@ -1,7 +1,7 @@
 import { buildSchema, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { loadDomainSdl } from '../../../src/domain/partner-domains.ts';
-import { domainFieldNames, selectedCoordinates } from '../../../src/adapters/sdk/index.ts';
+import { loadDomainSdl } from '../../src/domain/partner-domains.ts';
+import { domainFieldNames, selectedCoordinates } from '../../src/selection/selected-fields.ts';
 
 const housing = buildSchema(loadDomainSdl('housing'));
 const nested = buildSchema(`

@@ -176,7 +176,7 @@ async function main(): Promise<void> {
           kind: contestant.kind,
           broken: broken.has(`${scenario.key}/${contestant.name}`),
           p50Ms: pick('p50Ms'), p99Ms: pick('p99Ms'), requestsPerSecond: pick('requestsPerSecond'),
-          gatewayCpuMsPerRequest: pick('gatewayCpuMsPerRequest'), adapterCpuMsPerCall: pick('adapterCpuMsPerCall'), adapterCallsPerRequest: pick('adapterCallsPerRequest'),
+          gatewayCpuMsPerRequest: pick('gatewayCpuMsPerRequest'), gatewayCpuMsPerRequestSequential: pick('gatewayCpuMsPerRequestSequential'), adapterCpuMsPerCall: pick('adapterCpuMsPerCall'), adapterCallsPerRequest: pick('adapterCallsPerRequest'),
           failed: list.reduce((sum, m) => sum + m.failed, 0),
         };
       }),

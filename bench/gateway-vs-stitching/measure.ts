@@ -14,6 +14,11 @@ export interface Measurement {
   p99Ms: number;
   requestsPerSecond: number;
   gatewayCpuMsPerRequest: number;
+  /**
+   * The same at concurrency 1: one request in flight, the other processes mostly idle, so less of the
+   * figure comes from contention for the two cores; a steadier second reading of the same cost.
+   */
+  gatewayCpuMsPerRequestSequential: number;
   adapterCpuMsPerCall: number;
   adapterCallsPerRequest: number;
   /** Answers that were not a complete case screen: not HTTP 200, or an error other than a policy decision. */
@@ -69,9 +74,11 @@ async function run(url: string, request: ScenarioRequest, connections: number, a
   return { latencies, failed: failed + result.errors + result.timeouts, elapsedMs: performance.now() - started };
 }
 
-/** Latency at concurrency 1, then throughput and CPU (gateway, adapters) around a fixed count at 16. */
+/** Latency and gateway CPU at concurrency 1, then throughput and CPU (gateway, adapters) around a fixed count at 16. */
 export async function measure(contestant: Contestant, request: ScenarioRequest, amounts: Amounts): Promise<Measurement> {
+  const gatewayBeforeSequential = cpuMs(contestant.gatewayPid);
   const sequential = await run(contestant.graphqlUrl, request, 1, amounts.sequential);
+  const gatewayCpuSequential = cpuMs(contestant.gatewayPid) - gatewayBeforeSequential;
   const sorted = [...sequential.latencies].sort((a, b) => a - b);
 
   const callsBefore = await contestant.adapterCalls.count();
@@ -87,6 +94,7 @@ export async function measure(contestant: Contestant, request: ScenarioRequest, 
     p99Ms: percentile(sorted, 99),
     requestsPerSecond: amounts.concurrent / (concurrent.elapsedMs / 1000),
     gatewayCpuMsPerRequest: gatewayCpu / amounts.concurrent,
+    gatewayCpuMsPerRequestSequential: gatewayCpuSequential / amounts.sequential,
     adapterCpuMsPerCall: calls > 0 ? adapterCpu / calls : Number.NaN,
     adapterCallsPerRequest: calls / amounts.concurrent,
     failed: sequential.failed + concurrent.failed,

@@ -51,16 +51,18 @@ function recordFetchSignals(): (AbortSignal | null | undefined)[] {
   return signals;
 }
 
+// One hub key (in a throw-away data folder) signs every call of this file.
+let dataDir: string;
+let hubKey: HubSigningKey;
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(os.tmpdir(), 'ontschot-executor-'));
+  hubKey = await loadHubSigningKey(dataDir, {});
+});
+afterAll(async () => rm(dataDir, { recursive: true, force: true }));
+
 describe('upstream executor: the circuit breaker counts only what the adapter caused', () => {
-  let dataDir: string;
-  let hubKey: HubSigningKey;
   let adapter: Awaited<ReturnType<typeof startAdapter>>;
-  beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(os.tmpdir(), 'ontschot-executor-'));
-    hubKey = await loadHubSigningKey(dataDir, {});
-  });
   afterEach(async () => adapter?.close());
-  afterAll(async () => rm(dataDir, { recursive: true, force: true }));
 
   const call = (executor: ReturnType<typeof createUpstreamExecutor>) => callAs(executor, hubKey);
   const codes = (result: ExecutionResult) => (result.errors ?? []).map((error) => error.extensions?.code);
@@ -102,18 +104,11 @@ describe('upstream executor: the circuit breaker counts only what the adapter ca
 });
 
 describe('upstream executor: a finished call leaves nothing behind', () => {
-  let dataDir: string;
-  let hubKey: HubSigningKey;
   let adapter: Awaited<ReturnType<typeof startAdapter>>;
-  beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(os.tmpdir(), 'ontschot-executor-'));
-    hubKey = await loadHubSigningKey(dataDir, {});
-  });
   afterEach(async () => {
     vi.unstubAllGlobals();
     await adapter?.close();
   });
-  afterAll(async () => rm(dataDir, { recursive: true, force: true }));
 
   it('disarms its time budget when the call has ended: the fetch it made is never aborted afterwards', async () => {
     adapter = await startAdapter();

@@ -4,6 +4,7 @@ import { selectedCoordinates } from '../selection/selected-fields.ts';
 import { readConsentsWithStanding } from '../involvement/standing-loader.ts';
 import type { CallerDecisions } from '../request/static-decisions.ts';
 import type { RequestContext } from '../request/request-context.ts';
+import { readHouseholdsAhead } from '../households/household-read-ahead.ts';
 import { householdIdsAsked } from './household-ids-asked.ts';
 
 /**
@@ -11,10 +12,11 @@ import { householdIdsAsked } from './household-ids-asked.ts';
  *  - when the query selects a field whose decision depends on consent (for this kind of caller), the
  *    consents are read in the same statement as where the caller stands: one round trip fewer;
  *  - when it selects a field that depends on involvement and asks for households by id
- *    (`household(id)`, `households(ids)`), that statement starts now, beside the household read,
- *    instead of after the members are known: the first decision then finds it read or under way.
+ *    (`household(id)`, `households(ids)`), that statement starts now and reads the households and
+ *    their members as well (src/households/household-read-ahead.ts): the resolvers and
+ *    the first decision then find them read or under way, one round trip in all.
  * A query without such fields reads no consents, and no standing ahead. A failed read is not lost: the
- * loader keeps it, and the first decision that needs the standing fails closed on it as before.
+ * loaders keep it, and the resolvers and decisions that need it fail closed on it as before.
  */
 export function consentsWithStandingPlugin(): ApolloServerPlugin<RequestContext> {
   return {
@@ -25,8 +27,7 @@ export function consentsWithStandingPlugin(): ApolloServerPlugin<RequestContext>
           if (needs.consents) readConsentsWithStanding(contextValue.standing);
           if (!needs.standing || operation?.operation !== 'query') return;
           const ids = householdIdsAsked(operation, request.variables);
-          // Kept by the loader for the decisions; nobody waits on this promise itself.
-          if (ids.length > 0) contextValue.standing.loadMany(ids).catch(() => undefined);
+          if (ids.length > 0) readHouseholdsAhead(contextValue, ids);
         },
       };
     },

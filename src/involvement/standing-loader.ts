@@ -33,28 +33,70 @@ export function createStandingLoader(
   consents?: ConsentLoader,
 ): DataLoader<string, Standing> {
   const loader: DataLoader<string, Standing> = new DataLoader(async (householdIds) => {
-    const at = now();
-    const withConsents = consents !== undefined && consentsWanted.has(loader);
-    let rows: StandingRow[];
-    let consentsFailed: Error | undefined;
-    try {
-      rows = await readStanding(reader, caller, at, householdIds, withConsents ? consentsOfMembers : Prisma.sql`NULL::json`);
-    } catch (error) {
-      if (!withConsents) throw error;
-      // Fail closed per field, as a consent read of its own would: the standing read again without the
-      // consents (a locked consent table must not cost the whole answer), and each member's consent
-      // look-up failing with this error (CONSENT_UNAVAILABLE where a decision needs it).
-      consentsFailed = error instanceof Error ? error : new Error('The consents could not be read');
-      rows = await readStanding(reader, caller, at, householdIds, keysOfMembers);
-    }
-    const byHousehold = new Map(rows.map((row) => [row.household_id, row]));
-    return householdIds.map((id): Standing => {
-      const row = byHousehold.get(id);
-      for (const member of row?.members ?? []) consents!.prime(member.subjectKey, consentsFailed ?? (member.consents ?? []).map(consentRecord));
-      return { involved: row?.involved === true, ...(row?.grant_id ? { breakGlassGrantId: row.grant_id } : {}) };
-    });
+    const rows = await readStandingRows(loader, householdIds);
+    return householdIds.map((id) => standingOf(rows.get(id)));
   });
+  settings.set(loader, { reader, caller, now, consents });
   return loader;
+}
+
+/** What a standing loader reads with: kept beside it, for reads ahead of its batches (readStandingWith). */
+interface StandingSettings {
+  reader: StandingReader;
+  caller: Caller;
+  now: () => Date;
+  consents: ConsentLoader | undefined;
+}
+
+const settings = new WeakMap<DataLoader<string, Standing>, StandingSettings>();
+
+/**
+ * Reads the standing of these households now, in one statement that also selects `alongside` (SQL over
+ * the household's id, `h.id`) for each of them, and primes the loader with each household's standing
+ * (and the consent loader with the members' consents, as a batch of its own would). For a read of the
+ * households themselves in the same round trip (src/households/household-read-ahead.ts). A failed read
+ * is kept by the loader, and the first decision that needs the standing fails closed on it.
+ */
+export function readStandingWith<Alongside>(
+  loader: DataLoader<string, Standing>,
+  householdIds: readonly string[],
+  alongside: Prisma.Sql,
+): Promise<Map<string, Alongside | null>> {
+  const rows = readStandingRows(loader, householdIds, alongside);
+  for (const id of householdIds) {
+    const standing = rows.then((byHousehold) => standingOf(byHousehold.get(id)));
+    // Kept by the loader for the decisions; a rejection nobody asks for is not an unhandled one.
+    standing.catch(() => undefined);
+    loader.prime(id, standing);
+  }
+  return rows.then((byHousehold) => new Map(householdIds.map((id) => [id, (byHousehold.get(id)?.alongside ?? null) as Alongside | null])));
+}
+
+/** The standing's rows per household id; primes the consent loader with the members' consents when they were read. */
+async function readStandingRows(loader: DataLoader<string, Standing>, householdIds: readonly string[], alongside: Prisma.Sql = Prisma.sql`NULL::json`): Promise<Map<string, StandingRow>> {
+  const { reader, caller, now, consents } = settings.get(loader)!;
+  const at = now();
+  const withConsents = consents !== undefined && consentsWanted.has(loader);
+  let rows: StandingRow[];
+  let consentsFailed: Error | undefined;
+  try {
+    rows = await readStanding(reader, caller, at, householdIds, withConsents ? consentsOfMembers : Prisma.sql`NULL::json`, alongside);
+  } catch (error) {
+    if (!withConsents) throw error;
+    // Fail closed per field, as a consent read of its own would: the standing read again without the
+    // consents (a locked consent table must not cost the whole answer), and each member's consent
+    // look-up failing with this error (CONSENT_UNAVAILABLE where a decision needs it).
+    consentsFailed = error instanceof Error ? error : new Error('The consents could not be read');
+    rows = await readStanding(reader, caller, at, householdIds, keysOfMembers, alongside);
+  }
+  for (const row of rows) {
+    for (const member of row.members ?? []) consents!.prime(member.subjectKey, consentsFailed ?? (member.consents ?? []).map(consentRecord));
+  }
+  return new Map(rows.map((row) => [row.household_id, row]));
+}
+
+function standingOf(row: StandingRow | undefined): Standing {
+  return { involved: row?.involved === true, ...(row?.grant_id ? { breakGlassGrantId: row.grant_id } : {}) };
 }
 
 interface StandingRow {
@@ -62,15 +104,16 @@ interface StandingRow {
   involved: boolean;
   grant_id: string | null;
   members: MemberConsents[] | null;
+  alongside: unknown;
 }
 
-function readStanding(reader: StandingReader, caller: Caller, at: Date, householdIds: readonly string[], members: Prisma.Sql): Promise<StandingRow[]> {
-  const statement = standingStatement(caller, at, householdIds, members);
+function readStanding(reader: StandingReader, caller: Caller, at: Date, householdIds: readonly string[], members: Prisma.Sql, alongside: Prisma.Sql): Promise<StandingRow[]> {
+  const statement = standingStatement(caller, at, householdIds, members, alongside);
   if ('$queryRaw' in reader) return reader.$queryRaw<StandingRow[]>(statement);
   return reader.query<StandingRow>(statement.text, statement.values, preparedNameOf(statement.text));
 }
 
-/** A name per text of the statement (with or without a purpose, with the consents, the keys or neither): a few in all. */
+/** A name per text of the statement (with or without a purpose, with the consents, the keys or neither, with or without what is read alongside): a few in all. */
 const preparedNames = new Map<string, string>();
 
 function preparedNameOf(text: string): string {
@@ -82,11 +125,11 @@ function preparedNameOf(text: string): string {
   return name;
 }
 
-function standingStatement(caller: Caller, at: Date, householdIds: readonly string[], members: Prisma.Sql): Prisma.Sql {
+function standingStatement(caller: Caller, at: Date, householdIds: readonly string[], members: Prisma.Sql, alongside: Prisma.Sql): Prisma.Sql {
   // `timestamp(3)` columns hold UTC: compare with the moment's UTC wall time.
   const moment = Prisma.sql`${at.toISOString().slice(0, 23)}::timestamp`;
   return Prisma.sql`
-    SELECT h.id AS household_id, s.involved, s.grant_id, ${members} AS members
+    SELECT h.id AS household_id, s.involved, s.grant_id, ${members} AS members, ${alongside} AS alongside
     FROM unnest(${[...householdIds]}::text[]) AS h(id)
     CROSS JOIN LATERAL (SELECT
       EXISTS (

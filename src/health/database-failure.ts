@@ -4,8 +4,11 @@
  * driver adapter), from node-postgres directly (the access log's INSERT) or from the socket.
  */
 
-/** SQLSTATE classes and codes of a database that cannot serve now (not of a wrong statement). */
-const UNAVAILABLE_SQLSTATE = /^(08|53|57|58)|^55P03$|^3D000$|^40001$|^40P01$/;
+/**
+ * SQLSTATE classes and codes of a database that cannot serve now (not of a wrong statement); 55000 is what
+ * a connection to a database that does not allow connections (`ALLOW_CONNECTIONS false`) is refused with.
+ */
+const UNAVAILABLE_SQLSTATE = /^(08|53|57|58)|^55P03$|^55000$|^3D000$|^40001$|^40P01$/;
 const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 /** node-postgres's own messages for a connection it could not get or lost. */
 const PG_CLIENT_MESSAGES = /timeout exceeded when trying to connect|Connection terminated|Query read timeout|Client has encountered a connection error|Cannot use a pool after calling end/;

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import DataLoader from 'dataloader';
 import { getOperationAST, parse, type DocumentNode } from 'graphql';
 import type { GraphQLRequestContextDidResolveOperation, GraphQLRequestListener } from '@apollo/server';
 import { loadPolicyFile } from '../../src/policy/policy-file.ts';
 import { publicSchemaForPolicyCheck } from '../../src/hub/start-hub.ts';
-import type { Standing } from '../../src/policy/need-to-know.ts';
+import { createStandingLoader, type StandingReader } from '../../src/involvement/standing-loader.ts';
+import { createHouseholdLoaders } from '../../src/households/household-loaders.ts';
+import type { PrismaClient } from '../../src/db/generated/client.ts';
 import type { Caller } from '../../src/auth/caller.ts';
 import type { RequestContext } from '../../src/request/request-context.ts';
 import { callerDecisions } from '../../src/request/static-decisions.ts';
@@ -12,8 +13,8 @@ import { consentsWithStandingPlugin } from '../../src/gateway/consents-with-stan
 
 /**
  * Before execution the plugin starts the standing read for households asked by id, when a selected
- * field's decision depends on involvement for this kind of caller, so that it runs beside the household
- * read; otherwise it reads nothing ahead.
+ * field's decision depends on involvement for this kind of caller, and reads the households and their
+ * members in the same statement (src/households/household-read-ahead.ts); otherwise it reads nothing ahead.
  */
 const schema = publicSchemaForPolicyCheck();
 const policies = loadPolicyFile('schema/field-policies.yaml', schema);
@@ -22,17 +23,36 @@ const WIJKCOACH: Caller = { subject: 'wijkcoach-1', organisationId: 'wijkteam-oo
 const NOBODY: Caller = { subject: 'someone', organisationId: 'wijkteam-oost', roles: ['no-such-role'], purpose: 'wijkteam-ondersteuning' };
 const CASE_SCREEN = parse(`query($id: ID!) { household(id: $id) { address { street } members { givenName housing { rentArrearsMonths } care { inCare } } } }`);
 
-function contextFor(caller: Caller, read: (ids: readonly string[]) => Promise<Standing[]>) {
-  const reads: string[] = [];
-  const standing = new DataLoader<string, Standing>(async (ids) => {
-    reads.push(...ids);
-    return read(ids);
-  });
-  const context = { policies, caller, callerDecisions: callerDecisions(policies, caller), standing } as unknown as RequestContext;
-  return { context, reads, standing };
+/** A standing row as the statement answers it: the household and its members alongside, or null when there is no such household. */
+interface Row {
+  household_id: string;
+  involved: boolean;
+  grant_id: null;
+  members: null;
+  alongside: { household: { id: string }; members: { id: string; householdId: string }[] } | null;
 }
 
-const involved = async (ids: readonly string[]) => ids.map(() => ({ involved: true }));
+/** A hub household with one member, where the caller is involved. */
+const found = (id: string): Row => ({ household_id: id, involved: true, grant_id: null, members: null, alongside: { household: { id }, members: [{ id: `${id}-p1`, householdId: id }] } });
+
+/** The request's real standing and household loaders, over a stand-in for the database that answers `read`. */
+function contextFor(caller: Caller, read: (ids: readonly string[]) => Promise<Row[]>) {
+  const reads: string[] = [];
+  const reader: StandingReader = {
+    async query<T>(_text: string, values?: unknown[]) {
+      const ids = values!.find((value): value is string[] => Array.isArray(value))!;
+      reads.push(...ids);
+      return (await read(ids)) as T[];
+    },
+  };
+  const standing = createStandingLoader(reader, caller);
+  // No batch of these loaders may run: what the plugin reads ahead primes them.
+  const households = createHouseholdLoaders(new Proxy({}, { get: () => { throw new Error('the household loaders read on their own'); } }) as PrismaClient);
+  const context = { policies, caller, callerDecisions: callerDecisions(policies, caller), standing, households } as unknown as RequestContext;
+  return { context, reads, standing, households };
+}
+
+const involved = async (ids: readonly string[]) => ids.map(found);
 
 async function resolveOperation(context: RequestContext, document: DocumentNode, variables: Record<string, unknown>): Promise<void> {
   const listener = (await consentsWithStandingPlugin().requestDidStart!({} as never)) as GraphQLRequestListener<RequestContext>;
@@ -42,10 +62,23 @@ async function resolveOperation(context: RequestContext, document: DocumentNode,
 }
 
 describe('the standing read ahead of execution', () => {
-  it('starts for the household asked by id when a selected field depends on involvement', async () => {
-    const { context, reads } = contextFor(WIJKCOACH, involved);
+  it('starts for the household asked by id when a selected field depends on involvement, and primes household, members and standing', async () => {
+    const { context, reads, standing, households } = contextFor(WIJKCOACH, involved);
     await resolveOperation(context, CASE_SCREEN, { id: 'hh-1001' });
     expect(reads).toEqual(['hh-1001']);
+    expect(await standing.load('hh-1001')).toEqual({ involved: true });
+    expect(await households.household.load('hh-1001')).toEqual({ id: 'hh-1001' });
+    expect(await households.membersOf.load('hh-1001')).toEqual([{ id: 'hh-1001-p1', householdId: 'hh-1001' }]);
+    expect(await households.person.load('hh-1001-p1')).toEqual({ id: 'hh-1001-p1', householdId: 'hh-1001' });
+    expect(reads).toEqual(['hh-1001']);
+  });
+
+  it('answers a household that does not exist as the household loader would: null, without members, not involved', async () => {
+    const { context, standing, households } = contextFor(WIJKCOACH, async (ids) => ids.map((id) => ({ ...found(id), involved: false, alongside: null })));
+    await resolveOperation(context, parse(`query($ids: [ID!]!) { households(ids: $ids) { members { care { inCare } } } }`), { ids: ['hh-nope'] });
+    expect(await households.household.load('hh-nope')).toBeNull();
+    expect(await households.membersOf.load('hh-nope')).toEqual([]);
+    expect(await standing.load('hh-nope')).toEqual({ involved: false });
   });
 
   it('reads nothing ahead for a kind of caller whose decisions need no standing, even after another kind asked the same document', async () => {
@@ -58,7 +91,7 @@ describe('the standing read ahead of execution', () => {
   });
 
   it('keeps a failed read for the first decision that needs it (fail closed), without an unhandled rejection', async () => {
-    const { context, standing } = contextFor(WIJKCOACH, async () => {
+    const { context, standing, households } = contextFor(WIJKCOACH, async () => {
       throw new Error('database down');
     });
     const unhandled: unknown[] = [];
@@ -69,6 +102,8 @@ describe('the standing read ahead of execution', () => {
       await new Promise((resolve) => setImmediate(resolve));
       expect(unhandled).toEqual([]);
       await expect(standing.load('hh-1001')).rejects.toThrow('database down');
+      // The household's resolver fails on it too (DATABASE_UNAVAILABLE where the error says so).
+      await expect(households.household.load('hh-1001')).rejects.toThrow('database down');
     } finally {
       process.off('unhandledRejection', onUnhandled);
     }

@@ -16,6 +16,7 @@ describe('isDatabaseUnavailable: a database that cannot serve now, not a wrong s
     ['connection failure (08006)', pgError('08006')],
     ['too many connections (53300)', pgError('53300')],
     ['database gone (3D000)', pgError('3D000')],
+    ['database not accepting connections (55000)', pgError('55000')],
     ['Prisma: driver adapter error (P2039)', prismaError('P2039')],
     ['Prisma: cannot reach the server (P1001)', prismaError('P1001')],
     ['Prisma: pool timeout (P2024)', prismaError('P2024')],

@@ -10,7 +10,8 @@ type Withheld = Extract<Decision, { allowed: false }>;
  * second error). One per withheld field and person, so it is cheap: building a GraphQLError (its stack,
  * its locations from the source, its property definitions) costs microseconds, and a query over 700
  * people withholds hundreds of fields. So each (decision, field in the document) gets one GraphQLError
- * made once, and each withheld field an object that inherits everything from it but its own `path`:
+ * made once, for all requests with that document, and each withheld field an object that inherits
+ * everything from it but its own `path`:
  * still a GraphQLError (instanceof, toJSON), answering the same JSON as one built on its own.
  */
 export function withheldError(decision: Withheld, info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'path'>): GraphQLError {
@@ -20,7 +21,12 @@ export function withheldError(decision: Withheld, info: Pick<GraphQLResolveInfo,
   return error;
 }
 
-const templates = new WeakMap<Decision, WeakMap<readonly FieldNode[], GraphQLError>>();
+/**
+ * Templates per decision, then per field of the document. graphql-js hands each execution a new
+ * `fieldNodes` array, but the nodes in it are the parsed document's (Apollo's document store keeps it
+ * between requests): so they are looked up by their first node, then by the very same nodes.
+ */
+const templates = new WeakMap<Decision, WeakMap<FieldNode, { nodes: readonly FieldNode[]; template: GraphQLError }[]>>();
 
 /**
  * The error every person's withheld field inherits from. Decisions made once per kind of caller and parsed
@@ -28,20 +34,24 @@ const templates = new WeakMap<Decision, WeakMap<readonly FieldNode[], GraphQLErr
  * extensions), and a request that sets a property on its error sets it on its own object.
  */
 function templateOf(decision: Withheld, fieldNodes: readonly FieldNode[]): GraphQLError {
-  let byNodes = templates.get(decision);
-  if (!byNodes) {
-    byNodes = new WeakMap();
-    templates.set(decision, byNodes);
+  let byFirstNode = templates.get(decision);
+  if (!byFirstNode) {
+    byFirstNode = new WeakMap();
+    templates.set(decision, byFirstNode);
   }
-  let template = byNodes.get(fieldNodes);
-  if (!template) {
-    template = withoutStack(() => new GraphQLError(decision.reason, { nodes: fieldNodes, extensions: withheldExtensions(decision) }));
-    if (template.locations) {
-      for (const location of template.locations) Object.freeze(location);
-      Object.freeze(template.locations);
-    }
-    byNodes.set(fieldNodes, template);
+  let made = byFirstNode.get(fieldNodes[0]);
+  if (!made) {
+    made = [];
+    byFirstNode.set(fieldNodes[0], made);
   }
+  const found = made.find(({ nodes }) => nodes.length === fieldNodes.length && nodes.every((node, index) => node === fieldNodes[index]));
+  if (found) return found.template;
+  const template = withoutStack(() => new GraphQLError(decision.reason, { nodes: fieldNodes, extensions: withheldExtensions(decision) }));
+  if (template.locations) {
+    for (const location of template.locations) Object.freeze(location);
+    Object.freeze(template.locations);
+  }
+  made.push({ nodes: [...fieldNodes], template });
   return template;
 }
 

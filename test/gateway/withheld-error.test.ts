@@ -21,9 +21,9 @@ const decision: Extract<Decision, { allowed: false }> = {
   options: [{ basis: 'consent', kind: 'consent', roles: ['wijkcoach'], purposes: ['wijkteam-ondersteuning'], outcome: 'CONSENT_MISSING' }],
 };
 
-async function answer(withhold: (info: GraphQLResolveInfo) => GraphQLError) {
+async function answer(withhold: (info: GraphQLResolveInfo) => GraphQLError, of = document) {
   const result = await execute({
-    schema, document,
+    schema, document: of,
     rootValue: { people: [{ name: 'a' }, { name: 'b' }, { name: 'c' }] },
     fieldResolver: (source, _args, _context, info) => {
       if (info.fieldName === 'care') throw withhold(info);
@@ -61,5 +61,26 @@ describe('withheld errors', () => {
     expect(first.path).toEqual(['people', 0, 'care']);
     expect(() => (second.locations as unknown as { line: number }[]).push({ line: 1 })).toThrow();
     expect(Object.isFrozen(second.extensions)).toBe(true);
+  });
+
+  it('share one template between executions of the same parsed document, and not with another document', async () => {
+    const templatesSeen = async (of: typeof document) => {
+      const seen = new Set<unknown>();
+      await answer((info) => {
+        const error = withheldError(decision, info);
+        seen.add(Object.getPrototypeOf(error));
+        return error;
+      }, of);
+      return seen;
+    };
+    const [first, again] = [await templatesSeen(document), await templatesSeen(document)];
+    expect(first.size).toBe(1);
+    expect(again.size).toBe(1);
+    expect([...again][0]).toBe([...first][0]);
+    // Another document (the field elsewhere): its own template, with its own locations.
+    const other = parse(`query Other { people { care { inCare } name } }`);
+    const [otherTemplate] = await templatesSeen(other);
+    expect(otherTemplate).not.toBe([...first][0]);
+    expect((otherTemplate as GraphQLError).locations).toEqual([{ line: 1, column: 24 }]);
   });
 });

@@ -42,6 +42,19 @@ export function createAdmissionControl(settings: AdmissionSettings): AdmissionCo
 
   const middleware: RequestHandler = (req, res, next) => {
     if (queue.pending >= settings.maxConcurrent && queue.size >= settings.maxQueued) return refuse(res, 'queue full');
+    if (queue.pending < settings.maxConcurrent && queue.size === 0) {
+      // A free slot: p-queue starts the task within add(), so there is no wait to time out or to leave,
+      // and no timer or abort signal to make for it (most requests, at any load below the limit).
+      void queue.add(
+        () =>
+          new Promise<void>((done) => {
+            if (res.writableEnded || res.destroyed) return done();
+            res.once('close', done);
+            next();
+          }),
+      );
+      return;
+    }
     const waiting = new AbortController();
     const timer = setTimeout(() => waiting.abort(), settings.queueTimeoutMs);
     // 'close' comes when the response has gone out or the caller hung up: a waiting caller that hangs

@@ -178,6 +178,7 @@ async function main(): Promise<void> {
           p50Ms: pick('p50Ms'), p99Ms: pick('p99Ms'), requestsPerSecond: pick('requestsPerSecond'),
           gatewayCpuMsPerRequest: pick('gatewayCpuMsPerRequest'), gatewayCpuMsPerRequestSequential: pick('gatewayCpuMsPerRequestSequential'), adapterCpuMsPerCall: pick('adapterCpuMsPerCall'), adapterCallsPerRequest: pick('adapterCallsPerRequest'),
           failed: list.reduce((sum, m) => sum + m.failed, 0),
+          rounds: list,
         };
       }),
     }));

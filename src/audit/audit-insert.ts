@@ -52,7 +52,10 @@ const recordsetOf = (from: 'request' | 'record' | 'decision') => COLUMNS.filter(
  * their bases, withheld fields), and its `records`, each holding only what is its own and the index of
  * its decision set. So the text never changes (prepared once per connection), a group of many requests
  * of hundreds of people never meets the 65,535 bind-parameter limit, and what records share is sent and
- * parsed once rather than once per record. The values are the canonical JSON the records' hashes cover. Sent straight
+ * parsed once rather than once per record. A request's decision sets are taken out of it once (`d`; the
+ * `OFFSET 0` keeps PostgreSQL from folding that back into every record's row, which copied all of the
+ * request's sets per record: a quarter of the server's CPU for a request of 700 people, bench/access-log-request.ts
+ * --postgres). The values are the canonical JSON the records' hashes cover. Sent straight
  * to the driver (node-postgres or PGlite) rather than through Prisma: the bench (bench/audit-overhead.ts)
  * showed Prisma's createMany taking about twice as long.
  */
@@ -60,8 +63,9 @@ const INSERT = `INSERT INTO "audit_record" (${COLUMNS.map(([name]) => `"${name}"
 SELECT ${COLUMNS.map(value).join(', ')}
 FROM jsonb_array_elements($1::jsonb) AS g(request)
 CROSS JOIN LATERAL jsonb_to_record(g.request -> 'request') AS q(${recordsetOf('request')})
+CROSS JOIN LATERAL (SELECT g.request -> 'sets' AS sets OFFSET 0) AS d
 CROSS JOIN LATERAL jsonb_to_recordset(g.request -> 'records') AS r("set" integer, ${recordsetOf('record')})
-CROSS JOIN LATERAL jsonb_to_record(g.request -> 'sets' -> r."set") AS s(${recordsetOf('decision')})`;
+CROSS JOIN LATERAL jsonb_to_record(d.sets -> r."set") AS s(${recordsetOf('decision')})`;
 
 /** A request's records as the INSERT takes them. */
 export interface InsertRequest {

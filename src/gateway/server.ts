@@ -27,7 +27,7 @@ import { buildStitchedSchema } from './gateway-schema.ts';
 import { applyFieldAuthorization } from './field-authorization.ts';
 import { createRequestContext, type RequestContext, type RequestContextDependencies } from '../request/request-context.ts';
 import { createUpstreamExecutor } from './upstream-executor.ts';
-import { consentsWithStandingPlugin } from './consents-with-standing.ts';
+import { readAheadPlugin } from './read-ahead-plugin.ts';
 import { ReservedResponseKeysRule } from './subject-keys.ts';
 import { createGatewayEdge } from '../edge/gateway-edge.ts';
 import { EDGE_PUBLIC_CODES } from '../edge/edge-errors.ts';
@@ -102,7 +102,7 @@ export async function startGateway(deps: GatewayDependencies): Promise<RunningGa
     formatError: formatPublicError,
     // No cache hints: every answer is about people and is never cached (no-store on /graphql below), so
     // Apollo's cache-control plugin would only work out a policy per field to say the same.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: shutdownGrace() }), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), databaseUnavailablePlugin(), consentsWithStandingPlugin(), ...edge.apollo.plugins, ...(deps.withoutAuditForBenchmark ? [] : auditPlugins)],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: shutdownGrace() }), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), databaseUnavailablePlugin(), readAheadPlugin(), ...edge.apollo.plugins, ...(deps.withoutAuditForBenchmark ? [] : auditPlugins)],
   });
   await apollo.start();
 

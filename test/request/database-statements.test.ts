@@ -54,7 +54,7 @@ describeWithPostgres('database statements per request', (database) => {
   it('reads a case screen of one household in one statement: household, members and standing with the consents', async () => {
     const tables = await tablesRead(`query($id: ID!) { household(id: $id) { ${CASE_SCREEN} } }`, { id: 'hh-1001' });
     // The standing (involvement and break-the-glass grant) brings the household, its members and their
-    // consents along, since care depends on consent (src/gateway/consents-with-standing.ts); a household's
+    // consents along, since care depends on consent (src/gateway/read-ahead-plugin.ts); a household's
     // involvement list is not read when Household.involvement is not selected.
     expect(tables).toEqual([HOUSEHOLDS_AHEAD_WITH_CONSENTS]);
   });

@@ -9,7 +9,7 @@ import type { PrismaClient } from '../../src/db/generated/client.ts';
 import type { Caller } from '../../src/auth/caller.ts';
 import type { RequestContext } from '../../src/request/request-context.ts';
 import { callerDecisions } from '../../src/request/static-decisions.ts';
-import { consentsWithStandingPlugin } from '../../src/gateway/consents-with-standing.ts';
+import { readAheadPlugin } from '../../src/gateway/read-ahead-plugin.ts';
 
 /**
  * Before execution the plugin starts the standing read for households asked by id, when a selected
@@ -55,7 +55,7 @@ function contextFor(caller: Caller, read: (ids: readonly string[]) => Promise<Ro
 const involved = async (ids: readonly string[]) => ids.map(found);
 
 async function resolveOperation(context: RequestContext, document: DocumentNode, variables: Record<string, unknown>): Promise<void> {
-  const listener = (await consentsWithStandingPlugin().requestDidStart!({} as never)) as GraphQLRequestListener<RequestContext>;
+  const listener = (await readAheadPlugin().requestDidStart!({} as never)) as GraphQLRequestListener<RequestContext>;
   await listener.didResolveOperation!({ document, schema, contextValue: context, operation: getOperationAST(document)!, request: { variables } } as unknown as GraphQLRequestContextDidResolveOperation<RequestContext>);
   // DataLoader sends its batch after the current tick.
   await new Promise((resolve) => setImmediate(resolve));

@@ -18,7 +18,7 @@ import { householdIdsAsked } from './household-ids-asked.ts';
  * A query without such fields reads no consents, and no standing ahead. A failed read is not lost: the
  * loaders keep it, and the resolvers and decisions that need it fail closed on it as before.
  */
-export function consentsWithStandingPlugin(): ApolloServerPlugin<RequestContext> {
+export function readAheadPlugin(): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {
       return {

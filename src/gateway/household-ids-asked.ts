@@ -6,9 +6,9 @@ const MAX_HOUSEHOLDS = 100;
 /**
  * The household ids a query asks for by id at its root (`household(id)`, `households(ids)`), from
  * literals or the request's variables, before execution: so that what depends on them can be read
- * beside the households themselves (src/gateway/consents-with-standing.ts). Only what is plain to see
+ * beside the households themselves (src/gateway/read-ahead-plugin.ts). Only what is plain to see
  * counts: a root field under a directive (`@skip`, `@include`) or in a fragment, a value that is not a
- * string, or more ids than the resolver answers give nothing, and the reads then wait for the
+ * string (or, for `households`, a list of strings), or more ids than the resolver answers give nothing, and the reads then wait for the
  * resolvers as before.
  */
 export function householdIdsAsked(operation: OperationDefinitionNode, variables: Readonly<Record<string, unknown>> | undefined): string[] {
@@ -19,10 +19,16 @@ export function householdIdsAsked(operation: OperationDefinitionNode, variables:
     const argument = argumentName && selection.arguments?.find((candidate) => candidate.name.value === argumentName);
     if (!argument) continue;
     const value = valueOf(argument.value, variables);
-    const asked = typeof value === 'string' ? [value] : Array.isArray(value) && value.length <= MAX_HOUSEHOLDS && value.every((id) => typeof id === 'string') ? (value as string[]) : [];
+    // Each field's own shape only: a list handed to household(id) fails coercion, and must not make the
+    // hub read a hundred households first.
+    const asked = typeof value === 'string' ? [value] : argumentName === 'ids' && isIdList(value) ? value : [];
     for (const id of asked) ids.add(id);
   }
   return [...ids];
+}
+
+function isIdList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.length <= MAX_HOUSEHOLDS && value.every((id) => typeof id === 'string');
 }
 
 function valueOf(node: ValueNode, variables: Readonly<Record<string, unknown>> | undefined): unknown {

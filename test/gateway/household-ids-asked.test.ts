@@ -23,5 +23,7 @@ describe('householdIdsAsked', () => {
     expect(idsOf('query($bsn: String!) { householdByMemberBsn(bsn: $bsn) { id } }', { bsn: '999990019' })).toEqual([]);
     expect(idsOf('query($ids: [ID!]!) { households(ids: $ids) { id } }', { ids: Array.from({ length: 101 }, (_, index) => `hh-${index}`) })).toEqual([]);
     expect(idsOf('query($ids: [ID!]!) { households(ids: $ids) { id } }', { ids: ['hh-1', 2] })).toEqual([]);
+    // A list where household(id) takes one id fails coercion: nothing is read ahead for it.
+    expect(idsOf('query($id: ID!) { household(id: $id) { id } }', { id: ['hh-1', 'hh-2'] })).toEqual([]);
   });
 });

@@ -75,7 +75,9 @@ async function run(url: string, request: ScenarioRequest, connections: number, a
       },
     ],
   });
-  return { latencies, failed: failed + result.errors + result.timeouts, elapsedMs: lastAnswerAt - started };
+  // No answer at all (every request errored or timed out): the run's own length, not zero.
+  const elapsedMs = latencies.length > 0 ? lastAnswerAt - started : performance.now() - started;
+  return { latencies, failed: failed + result.errors + result.timeouts, elapsedMs };
 }
 
 /** Latency and gateway CPU at concurrency 1, then throughput and CPU (gateway, adapters) around a fixed count at 16. */

@@ -177,6 +177,7 @@ async function main(): Promise<void> {
           broken: broken.has(`${scenario.key}/${contestant.name}`),
           p50Ms: pick('p50Ms'), p99Ms: pick('p99Ms'), requestsPerSecond: pick('requestsPerSecond'),
           gatewayCpuMsPerRequest: pick('gatewayCpuMsPerRequest'), gatewayCpuMsPerRequestSequential: pick('gatewayCpuMsPerRequestSequential'), adapterCpuMsPerCall: pick('adapterCpuMsPerCall'), adapterCallsPerRequest: pick('adapterCallsPerRequest'),
+          postgresCpuMsPerRequest: pick('postgresCpuMsPerRequest'), machineCpuMsPerRequest: pick('machineCpuMsPerRequest'),
           failed: list.reduce((sum, m) => sum + m.failed, 0),
           rounds: list,
         };

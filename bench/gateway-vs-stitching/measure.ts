@@ -1,5 +1,5 @@
 import autocannon from 'autocannon';
-import { cpuMs, totalCpuMs } from './process-cpu.ts';
+import { cpuMs, machineCpuMs, postgresCpuBetween, postgresCpuByPid, totalCpuMs } from './process-cpu.ts';
 import type { Contestant } from './contestants.ts';
 
 /** One scenario's request: the same body for every contestant. */
@@ -21,6 +21,10 @@ export interface Measurement {
   gatewayCpuMsPerRequestSequential: number;
   adapterCpuMsPerCall: number;
   adapterCallsPerRequest: number;
+  /** PostgreSQL's CPU per request at 16 (all its processes: the contestants share one server, each measured around its own run). */
+  postgresCpuMsPerRequest: number;
+  /** The whole machine's busy CPU per request at 16: throughput on two cores is bounded by this sum, not by the gateway's share alone. */
+  machineCpuMsPerRequest: number;
   /** Answers that were not a complete case screen: not HTTP 200, or an error other than a policy decision. */
   failed: number;
 }
@@ -90,9 +94,13 @@ export async function measure(contestant: Contestant, request: ScenarioRequest, 
   const callsBefore = await contestant.adapterCalls.count();
   const gatewayBefore = cpuMs(contestant.gatewayPid);
   const adaptersBefore = totalCpuMs(contestant.adapterPids);
+  const postgresBefore = postgresCpuByPid();
+  const machineBefore = machineCpuMs();
   const concurrent = await run(contestant.graphqlUrl, request, CONCURRENCY, amounts.concurrent);
   const gatewayCpu = cpuMs(contestant.gatewayPid) - gatewayBefore;
   const adapterCpu = totalCpuMs(contestant.adapterPids) - adaptersBefore;
+  const machineCpu = machineCpuMs() - machineBefore;
+  const postgresCpu = postgresCpuBetween(postgresBefore, postgresCpuByPid());
   const calls = (await contestant.adapterCalls.count()) - callsBefore;
 
   return {
@@ -103,6 +111,8 @@ export async function measure(contestant: Contestant, request: ScenarioRequest, 
     gatewayCpuMsPerRequestSequential: gatewayCpuSequential / amounts.sequential,
     adapterCpuMsPerCall: calls > 0 ? adapterCpu / calls : Number.NaN,
     adapterCallsPerRequest: calls / amounts.concurrent,
+    postgresCpuMsPerRequest: postgresCpu / amounts.concurrent,
+    machineCpuMsPerRequest: machineCpu / amounts.concurrent,
     failed: sequential.failed + concurrent.failed,
   };
 }

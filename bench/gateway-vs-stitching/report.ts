@@ -42,26 +42,26 @@ export function printReport(results: ScenarioResults[], facts: RunFacts): void {
       'partner simulators (shared) and each contestant\'s gateway and three adapters in separate processes (NODE_ENV=production, as in the image), PostgreSQL, loopback.',
     '',
   );
-  lines.push(`| scenario | contestant | p50 c=1 ms | p99 c=1 ms | req/s c=${CONCURRENCY} | gateway CPU ms/req | gateway CPU ms/req c=1 | adapter CPU ms/call | adapter calls/req | failed |`);
-  lines.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  lines.push(`| scenario | contestant | p50 c=1 ms | p99 c=1 ms | req/s c=${CONCURRENCY} | gateway CPU ms/req | gateway CPU ms/req c=1 | adapter CPU ms/call | adapter calls/req | PostgreSQL CPU ms/req | machine CPU ms/req | failed |`);
+  lines.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const scenario of results) {
     for (const row of scenario.rows) {
       const cells = row.broken
-        ? ['wrong answer', '', '', '', '', '', '']
-        : [fixed(row.p50Ms, 1), fixed(row.p99Ms, 1), fixed(row.requestsPerSecond, 1), fixed(row.gatewayCpuMsPerRequest, 2), fixed(row.gatewayCpuMsPerRequestSequential, 2), fixed(row.adapterCpuMsPerCall, 2), fixed(row.adapterCallsPerRequest, 1)];
+        ? ['wrong answer', '', '', '', '', '', '', '', '']
+        : [fixed(row.p50Ms, 1), fixed(row.p99Ms, 1), fixed(row.requestsPerSecond, 1), fixed(row.gatewayCpuMsPerRequest, 2), fixed(row.gatewayCpuMsPerRequestSequential, 2), fixed(row.adapterCpuMsPerCall, 2), fixed(row.adapterCallsPerRequest, 1), fixed(row.postgresCpuMsPerRequest, 1), fixed(row.machineCpuMsPerRequest, 1)];
       lines.push(`| ${scenario.title} | ${row.contestant} | ${cells.join(' | ')} | ${row.broken ? '' : row.failed} |`);
     }
   }
   lines.push('');
   const hasBaseline = results.some((scenario) => scenario.rows.length > 2);
-  lines.push(`| scenario | contestant | p50 ÷ plain | p99 ÷ plain | req/s ÷ plain | gateway CPU ÷ plain | gateway CPU c=1 ÷ plain | adapter CPU/call ÷ plain${hasBaseline ? ' | adapter CPU/call ÷ baseline' : ''} |`);
-  lines.push(`| --- | --- | ---: | ---: | ---: | ---: | ---: | ---:${hasBaseline ? ' | ---:' : ''} |`);
+  lines.push(`| scenario | contestant | p50 ÷ plain | p99 ÷ plain | req/s ÷ plain | gateway CPU ÷ plain | gateway CPU c=1 ÷ plain | adapter CPU/call ÷ plain | PostgreSQL CPU ÷ plain | machine CPU ÷ plain${hasBaseline ? ' | adapter CPU/call ÷ baseline' : ''} |`);
+  lines.push(`| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---:${hasBaseline ? ' | ---:' : ''} |`);
   for (const scenario of results) {
     const plain = usable(scenario.rows[0]);
     const baseline = scenario.rows.length > 2 ? usable(scenario.rows[1]) : undefined;
     for (const row of scenario.rows.slice(1)) {
       if (row.broken) continue;
-      const cells = [ratio(row.p50Ms, plain?.p50Ms), ratio(row.p99Ms, plain?.p99Ms), ratio(row.requestsPerSecond, plain?.requestsPerSecond), ratio(row.gatewayCpuMsPerRequest, plain?.gatewayCpuMsPerRequest), ratio(row.gatewayCpuMsPerRequestSequential, plain?.gatewayCpuMsPerRequestSequential), ratio(row.adapterCpuMsPerCall, plain?.adapterCpuMsPerCall)];
+      const cells = [ratio(row.p50Ms, plain?.p50Ms), ratio(row.p99Ms, plain?.p99Ms), ratio(row.requestsPerSecond, plain?.requestsPerSecond), ratio(row.gatewayCpuMsPerRequest, plain?.gatewayCpuMsPerRequest), ratio(row.gatewayCpuMsPerRequestSequential, plain?.gatewayCpuMsPerRequestSequential), ratio(row.adapterCpuMsPerCall, plain?.adapterCpuMsPerCall), ratio(row.postgresCpuMsPerRequest, plain?.postgresCpuMsPerRequest), ratio(row.machineCpuMsPerRequest, plain?.machineCpuMsPerRequest)];
       if (hasBaseline) cells.push(row === scenario.rows[1] ? '' : ratio(row.adapterCpuMsPerCall, baseline?.adapterCpuMsPerCall));
       lines.push(`| ${scenario.title} | ${row.contestant} | ${cells.join(' | ')} |`);
     }
@@ -70,7 +70,7 @@ export function printReport(results: ScenarioResults[], facts: RunFacts): void {
   lines.push(`Requests per measurement: ${results.map((s) => `${s.title}: ${s.amounts.sequential} at c=1, ${s.amounts.concurrent} at c=${CONCURRENCY}`).join('; ')}.`);
   lines.push(
     'Each goal\'s figure is the ratio of the medians; "per round" gives the same ratio within each round (each pair measured one after the other) and in how many rounds it met the goal. ' +
-      'CPU from /proc/<pid>/stat (utime+stime) around the requests at c=16 (the goal\'s figure), and for the gateway also around those at c=1, where less of it is contention for the cores; the adapters run the same code for every contestant, so their CPU per call ÷ plain shows how far the c=16 figures drift by noise alone. An adapter call is one HTTP request to an adapter (executor batching puts all of a ' +
+      'CPU from /proc/<pid>/stat (utime+stime) around the requests at c=16 (the goal\'s figure), and for the gateway also around those at c=1, where less of it is contention for the cores; the adapters run the same code for every contestant, so their CPU per call ÷ plain shows how far the c=16 figures drift by noise alone. PostgreSQL CPU: all processes named postgres, around the requests at c=16; machine CPU: the busy time of all cores from /proc/stat around the same requests (every process, the load generator and the kernel included), which is what bounds throughput on two cores. An adapter call is one HTTP request to an adapter (executor batching puts all of a ' +
       'request\'s merges for one adapter into one), counted in the adapters\' processing logs. "failed": answers that were not HTTP 200 or carried an error ' +
       'other than a policy decision, over all rounds.',
   );

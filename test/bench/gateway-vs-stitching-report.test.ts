@@ -8,7 +8,7 @@ import { printReport, ratiosPerRound, type ResultRow } from '../../bench/gateway
  * only in the median.
  */
 const measurement = (gatewayCpuMsPerRequest: number): Measurement => ({
-  p50Ms: 10, p99Ms: 20, requestsPerSecond: 100, gatewayCpuMsPerRequest, gatewayCpuMsPerRequestSequential: 5, adapterCpuMsPerCall: 1, adapterCallsPerRequest: 3, failed: 0,
+  p50Ms: 10, p99Ms: 20, requestsPerSecond: 100, gatewayCpuMsPerRequest, gatewayCpuMsPerRequestSequential: 5, adapterCpuMsPerCall: 1, adapterCallsPerRequest: 3, postgresCpuMsPerRequest: 2, machineCpuMsPerRequest: 30, failed: 0,
 });
 
 function row(contestant: string, cpuPerRound: number[]): ResultRow {

@@ -1,4 +1,5 @@
 import { Kind, type OperationDefinitionNode, type ValueNode } from 'graphql';
+import { invalidStringReason } from '../edge/string-input-check.ts';
 
 /** The most households `households(ids)` answers (src/households/hub-subschema.ts refuses more). */
 const MAX_HOUSEHOLDS = 100;
@@ -9,7 +10,9 @@ const MAX_HOUSEHOLDS = 100;
  * beside the households themselves (src/gateway/read-ahead-plugin.ts). Only what is plain to see
  * counts: a root field under a directive (`@skip`, `@include`) or in a fragment, a value that is not a
  * string (or, for `households`, a list of strings), or more ids than the resolver answers give nothing, and the reads then wait for the
- * resolvers as before.
+ * resolvers as before. Nor does an id the edge refuses (a control character, a lone surrogate:
+ * src/edge/string-input-check.ts): the request ends there, and its read ahead would only make the
+ * database refuse the JSON it is sent in.
  */
 export function householdIdsAsked(operation: OperationDefinitionNode, variables: Readonly<Record<string, unknown>> | undefined): string[] {
   const ids = new Set<string>();
@@ -21,14 +24,18 @@ export function householdIdsAsked(operation: OperationDefinitionNode, variables:
     const value = valueOf(argument.value, variables);
     // Each field's own shape only: a list handed to household(id) fails coercion, and must not make the
     // hub read a hundred households first.
-    const asked = typeof value === 'string' ? [value] : argumentName === 'ids' && isIdList(value) ? value : [];
+    const asked = isId(value) ? [value] : argumentName === 'ids' && isIdList(value) ? value : [];
     for (const id of asked) ids.add(id);
   }
   return [...ids];
 }
 
 function isIdList(value: unknown): value is string[] {
-  return Array.isArray(value) && value.length <= MAX_HOUSEHOLDS && value.every((id) => typeof id === 'string');
+  return Array.isArray(value) && value.length <= MAX_HOUSEHOLDS && value.every(isId);
+}
+
+function isId(value: unknown): value is string {
+  return typeof value === 'string' && invalidStringReason(value) === undefined;
 }
 
 function valueOf(node: ValueNode, variables: Readonly<Record<string, unknown>> | undefined): unknown {

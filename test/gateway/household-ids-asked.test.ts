@@ -25,5 +25,8 @@ describe('householdIdsAsked', () => {
     expect(idsOf('query($ids: [ID!]!) { households(ids: $ids) { id } }', { ids: ['hh-1', 2] })).toEqual([]);
     // A list where household(id) takes one id fails coercion: nothing is read ahead for it.
     expect(idsOf('query($id: ID!) { household(id: $id) { id } }', { id: ['hh-1', 'hh-2'] })).toEqual([]);
+    // Ids the edge refuses (a lone surrogate, a NUL byte): the request ends there, nothing is read for it.
+    expect(idsOf('query($id: ID!) { household(id: $id) { id } }', { id: 'hh-\ud800' })).toEqual([]);
+    expect(idsOf('query($ids: [ID!]!) { households(ids: $ids) { id } }', { ids: ['hh-1', 'hh-\u0000'] })).toEqual([]);
   });
 });

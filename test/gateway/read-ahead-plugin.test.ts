@@ -40,7 +40,8 @@ function contextFor(caller: Caller, read: (ids: readonly string[]) => Promise<Ro
   const reads: string[] = [];
   const reader: StandingReader = {
     async query<T>(_text: string, values?: unknown[]) {
-      const ids = values!.find((value): value is string[] => Array.isArray(value))!;
+      // The ids go to PostgreSQL as one JSON array (src/involvement/standing-loader.ts).
+      const ids = JSON.parse(values!.find((value): value is string => typeof value === 'string' && value.startsWith('['))!) as string[];
       reads.push(...ids);
       return (await read(ids)) as T[];
     },

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import pg from 'pg';
 import { describeWithPostgres } from '../support/postgres.ts';
+import { pgRunner } from '../../src/db/runners.ts';
 import { openDatabase, type HubDatabase } from '../../src/db/connect.ts';
 import { seedDemoData } from '../../src/db/seed.ts';
 import { createSubjectProtector } from '../../src/crypto/subject-protection.ts';
@@ -97,4 +99,25 @@ describeWithPostgres('the standing statement with the consents', (database) => {
     await consents.loader.loadMany(members.map((person) => person.bsnHash));
     expect(consents.read.sort()).toEqual(members.map((person) => person.bsnHash).sort());
   });
+
+  it('is planned once per connection, not at every execution: after five executions PostgreSQL keeps the generic plan', async () => {
+    // One session of its own: prepared statements and their plan counts are per connection.
+    const client = new pg.Client({ connectionString: database().url });
+    await client.connect();
+    try {
+      for (let request = 0; request < 8; request++) {
+        // A new loader per request, as the gateway makes them; one household, as a case screen asks.
+        const standing = createStandingLoader(pgRunner(client), CALLER);
+        expect(await standing.load('hh-1001')).toEqual({ involved: true });
+      }
+      const { rows } = await client.query<{ generic_plans: string; custom_plans: string }>(`SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE name LIKE 'standing-%'`);
+      expect(rows).toHaveLength(1);
+      // PostgreSQL tries five custom plans before it compares; a text[] of ids kept it planning anew each time.
+      expect(Number(rows[0].custom_plans)).toBeLessThanOrEqual(5);
+      expect(Number(rows[0].generic_plans)).toBeGreaterThanOrEqual(3);
+    } finally {
+      await client.end();
+    }
+  });
 });
+

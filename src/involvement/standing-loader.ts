@@ -72,15 +72,18 @@ export function readStandingWith<Alongside>(
   return rows.then((byHousehold) => new Map(householdIds.map((id) => [id, (byHousehold.get(id)?.alongside ?? null) as Alongside | null])));
 }
 
+/** A column the statement leaves empty (no consents, nothing alongside): one fragment, not one per read. */
+const NOTHING = Prisma.sql`NULL::json`;
+
 /** The standing's rows per household id; primes the consent loader with the members' consents when they were read. */
-async function readStandingRows(loader: DataLoader<string, Standing>, householdIds: readonly string[], alongside: Prisma.Sql = Prisma.sql`NULL::json`): Promise<Map<string, StandingRow>> {
+async function readStandingRows(loader: DataLoader<string, Standing>, householdIds: readonly string[], alongside: Prisma.Sql = NOTHING): Promise<Map<string, StandingRow>> {
   const { reader, caller, now, consents } = settings.get(loader)!;
   const at = now();
   const withConsents = consents !== undefined && consentsWanted.has(loader);
   let rows: StandingRow[];
   let consentsFailed: Error | undefined;
   try {
-    rows = await readStanding(reader, caller, at, householdIds, withConsents ? consentsOfMembers : Prisma.sql`NULL::json`, alongside);
+    rows = await readStanding(reader, caller, at, householdIds, withConsents ? consentsOfMembers : NOTHING, alongside);
   } catch (error) {
     if (!withConsents) throw error;
     // Fail closed per field, as a consent read of its own would: the standing read again without the

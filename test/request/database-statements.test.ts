@@ -76,6 +76,18 @@ describeWithPostgres('database statements per request', (database) => {
     expect(tables).toEqual([HOUSEHOLDS_AHEAD]);
   });
 
+  it('sends nothing to the database for a case screen whose ids the edge refuses (a lone surrogate, a NUL byte)', async () => {
+    // The read ahead starts in the same phase as the edge's check: it must not send ids that only
+    // make PostgreSQL refuse the JSON they go in (src/gateway/household-ids-asked.ts).
+    for (const ids of [['hh-1001', 'hh-\uD800'], ['hh-\u0000']]) {
+      statements.length = 0;
+      const response = await hub.query(token, `query($ids: [ID!]!) { households(ids: $ids) { ${CASE_SCREEN} } }`, { ids });
+      expect(response.status).toBe(400);
+      expect(response.body.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+      expect(readsOf(statements)).toEqual([]);
+    }
+  });
+
   it('reads households asked for under a directive as the resolvers come to them: household, members, standing', async () => {
     // Only what is plain to see before execution is read ahead (src/gateway/household-ids-asked.ts).
     const tables = await tablesRead(`query($id: ID!, $yes: Boolean = true) { household(id: $id) @include(if: $yes) { address { street } members { givenName housing { rentArrearsMonths } } } }`, { id: 'hh-1001' });
